@@ -1,0 +1,267 @@
+//! Reads a request's labels against the workflow: which column it belongs in, its grooming
+//! values, whether it is groomed, and what is wrong with it.
+//!
+//! Anomalies are first-class results, never reasons to hide a request: an issue with no state
+//! label lands in the "unlabelled" column, one with two values of a key is flagged.
+
+use crate::workflow::issue::IssueFacts;
+use crate::workflow::labels::{duplicate_scopes, single_value, values_of};
+use crate::workflow::model::Workflow;
+
+/// Where a request shows on the board.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Placement {
+    /// In the column of state number `n`.
+    State(usize),
+    /// No recognisable state label: its own column, flagged.
+    Unlabelled,
+}
+
+/// Something about a request that the workflow does not allow and a human should fix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Anomaly {
+    /// Carries no state label at all.
+    NoState,
+    /// Carries a state label whose value the workflow does not know.
+    UnknownState(String),
+    /// Two or more values of one scoped key (GitLab Free keeps both).
+    DuplicateScope { key: String, values: Vec<String> },
+    /// More than one team label.
+    SeveralTeams(Vec<String>),
+    /// A closed state label on an open issue, or the other way round.
+    StateMismatch { state: String, open: bool },
+}
+
+impl Anomaly {
+    /// One line for the card's detail and the grooming pane.
+    pub fn describe(&self) -> String {
+        match self {
+            Anomaly::NoState => "no state label".to_string(),
+            Anomaly::UnknownState(value) => format!("unknown state `{value}`"),
+            Anomaly::DuplicateScope { key, values } => {
+                format!(
+                    "{} values for {key}:: ({})",
+                    values.len(),
+                    values.join(", ")
+                )
+            }
+            Anomaly::SeveralTeams(teams) => format!("several teams ({})", teams.join(", ")),
+            Anomaly::StateMismatch { state, open: true } => {
+                format!("issue is open but `{state}` is a closed state")
+            }
+            Anomaly::StateMismatch { state, open: false } => {
+                format!("issue is closed but `{state}` is an open state")
+            }
+        }
+    }
+}
+
+/// Everything the board derives from a request's labels.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Classification {
+    pub placement: Placement,
+    /// The team, when exactly one team label is present.
+    pub team: Option<String>,
+    /// The `p::` value, when exactly one is present.
+    pub priority: Option<String>,
+    pub groomed: bool,
+    pub anomalies: Vec<Anomaly>,
+}
+
+/// Classifies one request.
+pub fn classify(wf: &Workflow, issue: &IssueFacts) -> Classification {
+    let mut anomalies = Vec::new();
+    let state_values = values_of(&issue.labels, &wf.state_key);
+    let known: Vec<usize> = state_values
+        .iter()
+        .filter_map(|v| wf.state_index(v))
+        .collect();
+    for value in state_values.iter().filter(|v| wf.state_index(v).is_none()) {
+        anomalies.push(Anomaly::UnknownState(value.to_string()));
+    }
+    if state_values.is_empty() {
+        anomalies.push(Anomaly::NoState);
+    }
+    let placement = known
+        .iter()
+        .min()
+        .map_or(Placement::Unlabelled, |i| Placement::State(*i));
+    if let Placement::State(i) = placement {
+        let state = &wf.states[i];
+        if state.closed == issue.open {
+            anomalies.push(Anomaly::StateMismatch {
+                state: state.name.clone(),
+                open: issue.open,
+            });
+        }
+    }
+    for (key, values) in duplicate_scopes(&issue.labels) {
+        anomalies.push(Anomaly::DuplicateScope { key, values });
+    }
+    let teams: Vec<String> = issue
+        .labels
+        .iter()
+        .filter(|l| wf.is_team(l))
+        .cloned()
+        .collect();
+    let team = match teams.as_slice() {
+        [one] => Some(one.clone()),
+        _ => None,
+    };
+    if teams.len() > 1 {
+        anomalies.push(Anomaly::SeveralTeams(teams));
+    }
+    let fields = &wf.fields;
+    let priority = single_value(&issue.labels, &fields.priority.key).map(str::to_string);
+    let priority_known = priority
+        .as_deref()
+        .is_some_and(|p| Some(p) != fields.priority.unknown.as_deref());
+    let groomed = team.is_some()
+        && priority_known
+        && single_value(&issue.labels, &fields.dod.key).is_some()
+        && single_value(&issue.labels, &fields.eteam.key).is_some();
+    Classification {
+        placement,
+        team,
+        priority,
+        groomed,
+        anomalies,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn issue(labels: &[&str], open: bool) -> IssueFacts {
+        let mut labels: Vec<String> = labels.iter().map(|s| s.to_string()).collect();
+        labels.sort();
+        IssueFacts {
+            labels,
+            open,
+            ..IssueFacts::default()
+        }
+    }
+
+    #[test]
+    fn a_request_lands_in_its_state_column() {
+        let wf = Workflow::default();
+        let c = classify(&wf, &issue(&["sm_request", "sm_req::backlog"], true));
+        assert_eq!(c.placement, Placement::State(2));
+        assert!(c.anomalies.is_empty());
+    }
+
+    #[test]
+    fn a_request_without_state_label_is_unlabelled_and_flagged() {
+        let wf = Workflow::default();
+        let c = classify(&wf, &issue(&["sm_request", "pmm"], true));
+        assert_eq!(c.placement, Placement::Unlabelled);
+        assert_eq!(c.anomalies, vec![Anomaly::NoState]);
+    }
+
+    #[test]
+    fn an_unknown_state_value_is_unlabelled_and_named() {
+        let wf = Workflow::default();
+        let c = classify(&wf, &issue(&["sm_req::transferred"], true));
+        assert_eq!(c.placement, Placement::Unlabelled);
+        assert_eq!(
+            c.anomalies,
+            vec![Anomaly::UnknownState("transferred".into())]
+        );
+    }
+
+    #[test]
+    fn two_state_labels_show_in_the_earlier_column_flagged() {
+        let wf = Workflow::default();
+        let c = classify(&wf, &issue(&["sm_req::assigned", "sm_req::triage"], true));
+        assert_eq!(c.placement, Placement::State(1));
+        assert!(c.anomalies.iter().any(|a| matches!(
+            a,
+            Anomaly::DuplicateScope { key, .. } if key == "sm_req"
+        )));
+    }
+
+    #[test]
+    fn two_priorities_are_a_conflict_and_no_priority() {
+        let wf = Workflow::default();
+        let c = classify(&wf, &issue(&["sm_req::backlog", "p::1", "p::2"], true));
+        assert_eq!(c.priority, None);
+        assert_eq!(
+            c.anomalies,
+            vec![Anomaly::DuplicateScope {
+                key: "p".into(),
+                values: vec!["1".into(), "2".into()]
+            }]
+        );
+        assert_eq!(c.anomalies[0].describe(), "2 values for p:: (1, 2)");
+    }
+
+    #[test]
+    fn a_closed_state_on_an_open_issue_is_flagged() {
+        let wf = Workflow::default();
+        let c = classify(&wf, &issue(&["sm_req::completed"], true));
+        assert_eq!(
+            c.anomalies,
+            vec![Anomaly::StateMismatch {
+                state: "completed".into(),
+                open: true
+            }]
+        );
+        let c = classify(&wf, &issue(&["sm_req::backlog"], false));
+        assert_eq!(c.anomalies.len(), 1);
+    }
+
+    #[test]
+    fn groomed_needs_team_known_priority_dod_and_eteam() {
+        let wf = Workflow::default();
+        let full = ["sm_req::backlog", "pmm", "p::2", "dod::Y", "eteam::N"];
+        assert!(classify(&wf, &issue(&full, true)).groomed);
+        for missing in 1..full.len() {
+            let mut partial = full.to_vec();
+            partial.remove(missing);
+            assert!(
+                !classify(&wf, &issue(&partial, true)).groomed,
+                "groomed without {}",
+                full[missing]
+            );
+        }
+    }
+
+    #[test]
+    fn unknown_priority_is_not_groomed() {
+        let wf = Workflow::default();
+        let labels = ["sm_req::backlog", "pmm", "p::?", "dod::Y", "eteam::N"];
+        let c = classify(&wf, &issue(&labels, true));
+        assert_eq!(c.priority.as_deref(), Some("?"));
+        assert!(!c.groomed);
+    }
+
+    #[test]
+    fn two_teams_mean_no_team_and_an_anomaly() {
+        let wf = Workflow::default();
+        let labels = [
+            "sm_req::backlog",
+            "pmm",
+            "mrci",
+            "p::1",
+            "dod::Y",
+            "eteam::N",
+        ];
+        let c = classify(&wf, &issue(&labels, true));
+        assert_eq!(c.team, None);
+        assert!(!c.groomed);
+        assert_eq!(
+            c.anomalies,
+            vec![Anomaly::SeveralTeams(vec!["mrci".into(), "pmm".into()])]
+        );
+    }
+
+    #[test]
+    fn team_labels_with_spaces_match_exactly() {
+        let wf = Workflow::default();
+        let c = classify(&wf, &issue(&["sm_req::triage", "Partner Marketing"], true));
+        assert_eq!(c.team.as_deref(), Some("Partner Marketing"));
+        let c = classify(&wf, &issue(&["sm_req::triage", "partner marketing"], true));
+        assert_eq!(c.team, None);
+    }
+}

@@ -1,0 +1,535 @@
+//! Moving a request between states, with the workflow's side effects as data.
+//!
+//! `plan_move` reads the rules (WORKFLOW.md, or the configured workflow) and returns the edit to
+//! make plus the questions a human must answer first: confirm an unusual move, pick a team, an
+//! assignee or a milestone. The app asks them one by one and feeds the answers back with the
+//! `answer_*` methods. Nothing here does IO or reads the clock: `today` is passed in.
+
+use std::collections::VecDeque;
+
+use chrono::NaiveDate;
+
+use crate::workflow::classify::Placement;
+use crate::workflow::edit::{Change, IssueEdit, StateEvent};
+use crate::workflow::issue::{IssueFacts, MilestoneInfo, UserRef, current_quarter_candidates};
+use crate::workflow::labels::LabelDelta;
+use crate::workflow::model::{MilestoneRule, Workflow};
+
+/// A question the move needs answered before it can be made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Need {
+    /// Ask yes/no (default no): an unusual move, or a usual one with a warning.
+    Confirm(String),
+    /// The target state wants exactly one team label.
+    Team,
+    /// The target state wants an assignee.
+    Assignee,
+    /// The target state wants a milestone and the rule did not find exactly one.
+    Milestone {
+        /// What to offer (the covering ones when several, else every active one).
+        candidates: Vec<MilestoneInfo>,
+        /// Why the user is asked.
+        reason: String,
+    },
+}
+
+/// Why a move cannot be planned at all.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MoveError {
+    #[error("the request is already in {0}")]
+    AlreadyThere(String),
+    #[error("there is no state number {0}")]
+    NoSuchState(usize),
+}
+
+/// A move, ready to apply once `needs` is empty.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MovePlan {
+    pub to: usize,
+    pub edit: IssueEdit,
+    pub needs: VecDeque<Need>,
+    /// Things the user should know but need not answer ("no milestone SM_Backlog in the cache").
+    pub notes: Vec<String>,
+}
+
+/// Plans moving `issue` (currently at `from`) to state `to`.
+pub fn plan_move(
+    wf: &Workflow,
+    issue: &IssueFacts,
+    from: Placement,
+    to: usize,
+    milestones: &[MilestoneInfo],
+    today: NaiveDate,
+) -> Result<MovePlan, MoveError> {
+    let target = wf.states.get(to).ok_or(MoveError::NoSuchState(to))?;
+    if from == Placement::State(to) {
+        return Err(MoveError::AlreadyThere(target.title()));
+    }
+    let from_name = match from {
+        Placement::State(i) => wf.states.get(i).map_or("?", |s| s.name.as_str()),
+        Placement::Unlabelled => "unlabelled",
+    };
+    let mut needs = VecDeque::new();
+    let mut notes = Vec::new();
+    if let Placement::State(_) = from {
+        match wf.usual_move(from_name, &target.name) {
+            Some(usual) => {
+                if let Some(question) = &usual.confirm {
+                    needs.push_back(Need::Confirm(question.clone()));
+                }
+            }
+            None => needs.push_back(Need::Confirm(format!(
+                "Unusual move: {} -> {}. Move anyway?",
+                from_name.replace('_', " "),
+                target.title()
+            ))),
+        }
+    }
+    let mut edit = IssueEdit {
+        summary: format!("move {from_name} -> {}", target.name),
+        labels: LabelDelta::set_scoped(&issue.labels, &wf.state_key, &target.name),
+        ..IssueEdit::default()
+    };
+    if target.closed && issue.open {
+        edit.state_event = Some(StateEvent::Close);
+    } else if !target.closed && !issue.open {
+        edit.state_event = Some(StateEvent::Reopen);
+    }
+    if target.requires_team && issue.labels.iter().filter(|l| wf.is_team(l)).count() != 1 {
+        needs.push_back(Need::Team);
+    }
+    if target.requires_assignee && issue.assignees.is_empty() {
+        needs.push_back(Need::Assignee);
+    }
+    match &target.milestone {
+        None => {}
+        Some(MilestoneRule::Named(title)) => {
+            let held = issue.milestone.as_ref().is_some_and(|m| &m.title == title);
+            if !held {
+                match milestones.iter().find(|m| &m.title == title) {
+                    Some(found) => edit.milestone = Some(Change::Set(found.as_ref())),
+                    None => notes.push(format!(
+                        "no milestone `{title}` is known yet; set it later with M"
+                    )),
+                }
+            }
+        }
+        Some(MilestoneRule::CurrentQuarter) => {
+            let covering = current_quarter_candidates(milestones, today);
+            let held = issue
+                .milestone
+                .as_ref()
+                .is_some_and(|m| covering.iter().any(|c| c.id == m.id));
+            match covering.as_slice() {
+                _ if held => {}
+                [only] => edit.milestone = Some(Change::Set(only.as_ref())),
+                [] => needs.push_back(Need::Milestone {
+                    candidates: milestones.iter().filter(|m| m.active).cloned().collect(),
+                    reason: format!("no active milestone covers {today}: pick one"),
+                }),
+                several => needs.push_back(Need::Milestone {
+                    candidates: several.iter().map(|m| (*m).clone()).collect(),
+                    reason: format!("{} milestones cover {today}: pick one", several.len()),
+                }),
+            }
+        }
+    }
+    Ok(MovePlan {
+        to,
+        edit,
+        needs,
+        notes,
+    })
+}
+
+impl MovePlan {
+    /// Records the team chosen for `Need::Team`.
+    pub fn answer_team(&mut self, wf: &Workflow, issue: &IssueFacts, team: &str) {
+        let current = self.edit.labels.apply(&issue.labels);
+        self.edit
+            .labels
+            .merge(LabelDelta::set_one_of(&current, &wf.teams, team));
+        self.edit.summary.push_str(&format!(", team {team}"));
+    }
+
+    /// Records the assignee chosen for `Need::Assignee`.
+    pub fn answer_assignee(&mut self, user: UserRef) {
+        self.edit.summary.push_str(&format!(", @{}", user.username));
+        self.edit.assignees = Some(vec![user]);
+    }
+
+    /// Records the milestone chosen for `Need::Milestone` (`None`: leave it as it is).
+    pub fn answer_milestone(&mut self, milestone: Option<&MilestoneInfo>) {
+        if let Some(m) = milestone {
+            self.edit.summary.push_str(&format!(", {}", m.title));
+            self.edit.milestone = Some(Change::Set(m.as_ref()));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workflow::issue::MilestoneRef;
+
+    const NEW: usize = 0;
+    const TRIAGE: usize = 1;
+    const BACKLOG: usize = 2;
+    const ASSIGNED: usize = 3;
+    const COMPLETED: usize = 4;
+    const TRANSFERED: usize = 5;
+    const DECLINED: usize = 6;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+    }
+
+    fn day(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
+        NaiveDate::from_ymd_opt(y, m, d)
+    }
+
+    fn milestones() -> Vec<MilestoneInfo> {
+        vec![
+            MilestoneInfo {
+                id: 1,
+                title: "SM_Backlog".into(),
+                active: true,
+                start_date: None,
+                due_date: None,
+            },
+            MilestoneInfo {
+                id: 2,
+                title: "FY27-Q3".into(),
+                active: true,
+                start_date: day(2026, 8, 1),
+                due_date: day(2026, 10, 31),
+            },
+            MilestoneInfo {
+                id: 3,
+                title: "FY27-Q4".into(),
+                active: true,
+                start_date: day(2026, 11, 1),
+                due_date: day(2027, 1, 31),
+            },
+        ]
+    }
+
+    fn issue(labels: &[&str], open: bool) -> IssueFacts {
+        IssueFacts {
+            labels: labels.iter().map(|s| s.to_string()).collect(),
+            open,
+            ..IssueFacts::default()
+        }
+    }
+
+    fn plan(issue: &IssueFacts, from: usize, to: usize) -> MovePlan {
+        plan_move(
+            &Workflow::default(),
+            issue,
+            Placement::State(from),
+            to,
+            &milestones(),
+            today(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn new_request_to_triage_asks_for_a_team_when_there_is_none() {
+        let request = issue(&["sm_req::new_request", "sm_request"], true);
+        let mut p = plan(&request, NEW, TRIAGE);
+        assert_eq!(p.needs, [Need::Team]);
+        p.answer_team(&Workflow::default(), &request, "tech-pmm");
+        let after = p.edit.apply(&request);
+        assert_eq!(after.labels, ["sm_req::triage", "sm_request", "tech-pmm"]);
+        assert_eq!(p.edit.state_event, None);
+    }
+
+    #[test]
+    fn new_request_to_triage_with_exactly_one_team_asks_nothing() {
+        let request = issue(&["sm_req::new_request", "pmm"], true);
+        assert!(plan(&request, NEW, TRIAGE).needs.is_empty());
+    }
+
+    #[test]
+    fn new_request_to_triage_with_two_teams_asks_which_one() {
+        let request = issue(&["sm_req::new_request", "pmm", "mrci"], true);
+        let mut p = plan(&request, NEW, TRIAGE);
+        assert_eq!(p.needs, [Need::Team]);
+        p.answer_team(&Workflow::default(), &request, "mrci");
+        assert_eq!(p.edit.apply(&request).labels, ["mrci", "sm_req::triage"]);
+    }
+
+    #[test]
+    fn triage_to_backlog_sets_the_sm_backlog_milestone() {
+        let request = issue(&["sm_req::triage", "pmm"], true);
+        let p = plan(&request, TRIAGE, BACKLOG);
+        assert!(p.needs.is_empty());
+        assert_eq!(
+            p.edit.milestone,
+            Some(Change::Set(MilestoneRef {
+                id: 1,
+                title: "SM_Backlog".into()
+            }))
+        );
+        assert_eq!(p.edit.apply(&request).labels, ["pmm", "sm_req::backlog"]);
+    }
+
+    #[test]
+    fn triage_to_backlog_without_the_milestone_in_cache_moves_and_says_so() {
+        let request = issue(&["sm_req::triage", "pmm"], true);
+        let p = plan_move(
+            &Workflow::default(),
+            &request,
+            Placement::State(TRIAGE),
+            BACKLOG,
+            &[],
+            today(),
+        )
+        .unwrap();
+        assert!(p.needs.is_empty());
+        assert_eq!(p.edit.milestone, None);
+        assert_eq!(p.notes.len(), 1);
+    }
+
+    #[test]
+    fn triage_to_transfered_closes_the_issue() {
+        let request = issue(&["sm_req::triage"], true);
+        let p = plan(&request, TRIAGE, TRANSFERED);
+        assert!(p.needs.is_empty());
+        assert_eq!(p.edit.state_event, Some(StateEvent::Close));
+        assert_eq!(p.edit.labels.add, ["sm_req::transfered"]);
+    }
+
+    #[test]
+    fn triage_to_assigned_asks_whether_it_is_urgent() {
+        let request = issue(&["sm_req::triage", "pmm"], true);
+        let p = plan(&request, TRIAGE, ASSIGNED);
+        assert!(matches!(p.needs.front(), Some(Need::Confirm(q)) if q.contains("urgent")));
+        assert!(p.needs.contains(&Need::Assignee));
+    }
+
+    #[test]
+    fn backlog_to_assigned_needs_an_assignee_and_takes_the_current_quarter() {
+        let request = issue(&["sm_req::backlog"], true);
+        let mut p = plan(&request, BACKLOG, ASSIGNED);
+        assert_eq!(p.needs, [Need::Assignee]);
+        assert_eq!(
+            p.edit.milestone,
+            Some(Change::Set(MilestoneRef {
+                id: 3,
+                title: "FY27-Q4".into()
+            }))
+        );
+        let alice = UserRef {
+            id: 9,
+            username: "alice".into(),
+            name: "Alice".into(),
+        };
+        p.answer_assignee(alice.clone());
+        assert_eq!(p.edit.apply(&request).assignees, [alice]);
+    }
+
+    #[test]
+    fn backlog_to_assigned_keeps_an_existing_assignee() {
+        let mut request = issue(&["sm_req::backlog"], true);
+        request.assignees.push(UserRef {
+            id: 1,
+            username: "bob".into(),
+            name: String::new(),
+        });
+        assert!(plan(&request, BACKLOG, ASSIGNED).needs.is_empty());
+    }
+
+    #[test]
+    fn no_covering_milestone_lets_the_user_pick_among_active_ones() {
+        let request = issue(&["sm_req::backlog"], true);
+        let p = plan_move(
+            &Workflow::default(),
+            &request,
+            Placement::State(BACKLOG),
+            ASSIGNED,
+            &milestones(),
+            NaiveDate::from_ymd_opt(2027, 6, 1).unwrap(),
+        )
+        .unwrap();
+        let Some(Need::Milestone { candidates, .. }) = p.needs.back() else {
+            panic!("expected a milestone question, got {:?}", p.needs);
+        };
+        assert_eq!(candidates.len(), 3);
+    }
+
+    #[test]
+    fn several_covering_milestones_offer_only_those() {
+        let mut ms = milestones();
+        ms.push(MilestoneInfo {
+            id: 4,
+            title: "November push".into(),
+            active: true,
+            start_date: day(2026, 11, 15),
+            due_date: day(2026, 11, 30),
+        });
+        let request = issue(&["sm_req::backlog"], true);
+        let mut p = plan_move(
+            &Workflow::default(),
+            &request,
+            Placement::State(BACKLOG),
+            ASSIGNED,
+            &ms,
+            today(),
+        )
+        .unwrap();
+        let Some(Need::Milestone { candidates, .. }) = p.needs.back().cloned() else {
+            panic!("expected a milestone question");
+        };
+        let ids: Vec<i64> = candidates.iter().map(|m| m.id).collect();
+        assert_eq!(ids, [3, 4]);
+        p.answer_milestone(candidates.last());
+        assert_eq!(p.edit.apply(&request).milestone.map(|m| m.id), Some(4));
+    }
+
+    #[test]
+    fn closed_milestones_never_count_as_the_current_quarter() {
+        let mut ms = milestones();
+        ms[2].active = false;
+        let request = issue(&["sm_req::backlog"], true);
+        let p = plan_move(
+            &Workflow::default(),
+            &request,
+            Placement::State(BACKLOG),
+            ASSIGNED,
+            &ms,
+            today(),
+        )
+        .unwrap();
+        assert!(matches!(p.needs.back(), Some(Need::Milestone { .. })));
+    }
+
+    #[test]
+    fn backlog_to_declined_closes_and_assigned_to_completed_closes() {
+        let request = issue(&["sm_req::backlog"], true);
+        assert_eq!(
+            plan(&request, BACKLOG, DECLINED).edit.state_event,
+            Some(StateEvent::Close)
+        );
+        let request = issue(&["sm_req::assigned"], true);
+        let p = plan(&request, ASSIGNED, COMPLETED);
+        assert!(p.needs.is_empty());
+        assert_eq!(p.edit.state_event, Some(StateEvent::Close));
+    }
+
+    #[test]
+    fn moving_out_of_a_closed_state_reopens_and_is_unusual() {
+        let request = issue(&["sm_req::completed"], false);
+        let p = plan(&request, COMPLETED, ASSIGNED);
+        assert_eq!(p.edit.state_event, Some(StateEvent::Reopen));
+        assert!(matches!(p.needs.front(), Some(Need::Confirm(q)) if q.starts_with("Unusual move")));
+    }
+
+    #[test]
+    fn closed_to_closed_neither_closes_nor_reopens() {
+        let request = issue(&["sm_req::declined"], false);
+        let p = plan(&request, DECLINED, TRANSFERED);
+        assert_eq!(p.edit.state_event, None);
+    }
+
+    #[test]
+    fn unusual_moves_ask_but_are_never_blocked() {
+        for (from, to) in [
+            (NEW, BACKLOG),
+            (ASSIGNED, TRIAGE),
+            (BACKLOG, NEW),
+            (NEW, COMPLETED),
+        ] {
+            let name = Workflow::default().states[from].name.clone();
+            let request = issue(&[&format!("sm_req::{name}")], true);
+            let p = plan(&request, from, to);
+            assert!(
+                matches!(p.needs.front(), Some(Need::Confirm(_))),
+                "{from} -> {to} should ask"
+            );
+        }
+    }
+
+    #[test]
+    fn every_usual_move_of_the_handbook_is_usual() {
+        let wf = Workflow::default();
+        for (from, to) in [
+            (NEW, TRIAGE),
+            (TRIAGE, BACKLOG),
+            (TRIAGE, TRANSFERED),
+            (BACKLOG, ASSIGNED),
+            (BACKLOG, DECLINED),
+            (ASSIGNED, COMPLETED),
+        ] {
+            let mut request = issue(&["pmm", &wf.state_label(from).unwrap()], true);
+            request.assignees.push(UserRef {
+                id: 1,
+                username: "a".into(),
+                name: String::new(),
+            });
+            let p = plan(&request, from, to);
+            assert!(
+                !p.needs.iter().any(|n| matches!(n, Need::Confirm(_))),
+                "{from} -> {to} asked for confirmation"
+            );
+        }
+    }
+
+    #[test]
+    fn an_unlabelled_request_gets_a_state_without_confirmation() {
+        let request = issue(&["sm_request"], true);
+        let p = plan_move(
+            &Workflow::default(),
+            &request,
+            Placement::Unlabelled,
+            NEW,
+            &[],
+            today(),
+        )
+        .unwrap();
+        assert!(p.needs.is_empty());
+        assert_eq!(
+            p.edit.apply(&request).labels,
+            ["sm_req::new_request", "sm_request"]
+        );
+    }
+
+    #[test]
+    fn a_move_cleans_up_duplicate_and_unknown_state_labels() {
+        let request = issue(
+            &["sm_req::triage", "sm_req::backlog", "sm_req::bogus"],
+            true,
+        );
+        let p = plan(&request, TRIAGE, BACKLOG);
+        assert_eq!(p.edit.apply(&request).labels, ["sm_req::backlog"]);
+    }
+
+    #[test]
+    fn moving_to_the_same_state_is_refused() {
+        let request = issue(&["sm_req::triage"], true);
+        let err = plan_move(
+            &Workflow::default(),
+            &request,
+            Placement::State(TRIAGE),
+            TRIAGE,
+            &[],
+            today(),
+        )
+        .unwrap_err();
+        assert_eq!(err.to_string(), "the request is already in triage");
+    }
+
+    #[test]
+    fn other_labels_survive_every_move() {
+        let request = issue(
+            &["sm_req::backlog", "p::1", "ucase::CI", "pmm", "misc"],
+            true,
+        );
+        let after = plan(&request, BACKLOG, DECLINED).edit.apply(&request);
+        assert_eq!(
+            after.labels,
+            ["misc", "p::1", "pmm", "sm_req::declined", "ucase::CI"]
+        );
+    }
+}
