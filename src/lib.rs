@@ -2,4 +2,7 @@
 //!
 //! The library holds everything; `main.rs` only wires the command line to it.
 
+pub mod demo;
+pub mod gitlab;
+pub mod store;
 pub mod workflow;

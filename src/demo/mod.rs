@@ -1,0 +1,94 @@
+//! Demo data: the bundled SM Request Board (assets/demo-issues.json, GitLab's JSON shape) and
+//! the synthetic generator, plus seeding a cache from either.
+//!
+//! Until sync lands, the demo seeds the cache directly through the same wire -> record
+//! conversion that sync uses.
+
+pub mod generate;
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::gitlab::{convert, wire};
+use crate::store::{self, Store};
+
+/// The bundled data set, exactly as `GET /projects/:id/issues` would return it.
+pub const BUNDLED_ISSUES: &str = include_str!("../../assets/demo-issues.json");
+
+/// Why demo data could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error("demo data is not a JSON array of GitLab issues: {0}")]
+    Malformed(String),
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
+}
+
+/// The bundled issues as JSON values.
+pub fn bundled_issues() -> Result<Vec<Value>, DemoError> {
+    serde_json::from_str(BUNDLED_ISSUES).map_err(|e| DemoError::Malformed(e.to_string()))
+}
+
+/// Loads issues (GitLab JSON) into the cache with the labels, milestones and members they use.
+/// Returns how many issues were loaded.
+pub fn seed_store(store: &Store, issues: &[Value]) -> Result<usize, DemoError> {
+    let mut rows = Vec::with_capacity(issues.len());
+    let mut milestones: BTreeMap<i64, wire::Milestone> = BTreeMap::new();
+    let mut members: BTreeMap<i64, wire::User> = BTreeMap::new();
+    let mut labels: BTreeMap<String, wire::Label> = BTreeMap::new();
+    if let Ok(extra) = serde_json::from_value::<Vec<wire::Milestone>>(generate::milestones()) {
+        for m in extra {
+            milestones.insert(m.id, m);
+        }
+    }
+    for (n, value) in issues.iter().enumerate() {
+        let issue: wire::Issue = serde_json::from_value(value.clone())
+            .map_err(|e| DemoError::Malformed(format!("issue #{n}: {e}")))?;
+        if let Some(m) = &issue.milestone {
+            milestones.insert(m.id, m.clone());
+        }
+        for user in issue.assignees.iter().chain(issue.author.iter()) {
+            members.insert(user.id, user.clone());
+        }
+        for label in &issue.labels {
+            labels
+                .entry(label.name().to_string())
+                .or_insert_with(|| wire::Label {
+                    id: None,
+                    name: label.name().to_string(),
+                    color: None,
+                    text_color: None,
+                    description: None,
+                });
+        }
+        let record = convert::issue_record(&issue);
+        rows.push((record, issue.description.clone(), value.to_string()));
+    }
+    let conn = store.conn();
+    store::upsert_issues(conn, &rows)?;
+    store::upsert_milestones(conn, &milestones.into_values().collect::<Vec<_>>())?;
+    store::upsert_members(conn, &members.into_values().collect::<Vec<_>>())?;
+    store::upsert_labels(conn, &labels.into_values().collect::<Vec<_>>())?;
+    Ok(rows.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bundled_data_set_loads_completely() {
+        let store = Store::open_in_memory().unwrap();
+        let issues = bundled_issues().unwrap();
+        assert!(issues.len() >= 60);
+        assert_eq!(seed_store(&store, &issues).unwrap(), issues.len());
+        assert_eq!(
+            store::load_issues(store.conn()).unwrap().len(),
+            issues.len()
+        );
+        let milestones = store::load_milestones(store.conn()).unwrap();
+        assert!(milestones.iter().any(|m| m.title == "SM_Backlog"));
+        assert!(!store::load_members(store.conn()).unwrap().is_empty());
+    }
+}

@@ -1,0 +1,206 @@
+//! Cached issues: upsert from GitLab, load the board in one query, look one up by reference.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use crate::store::{Result, StoreError};
+use crate::workflow::{IssueFacts, MilestoneRef, UserRef};
+
+/// One cached issue, as the board scans it (no description, no raw JSON).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssueRecord {
+    pub id: i64,
+    pub iid: i64,
+    pub project_id: i64,
+    /// `group/project#iid`.
+    pub reference: String,
+    pub title: String,
+    pub facts: IssueFacts,
+    pub author: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub web_url: String,
+    /// When the current state was entered, when known.
+    pub state_since: Option<DateTime<Utc>>,
+}
+
+const COLUMNS: &str = "id, iid, project_id, reference, title, open, labels, milestone, assignees, \
+     author, due_date, created_at, updated_at, closed_at, web_url, state_since";
+
+fn malformed(what: &str, id: i64, err: impl std::fmt::Display) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        0,
+        rusqlite::types::Type::Text,
+        format!("issue {id}: {what}: {err}").into(),
+    )
+}
+
+fn from_row(row: &Row<'_>) -> rusqlite::Result<IssueRecord> {
+    let id: i64 = row.get(0)?;
+    let labels: String = row.get(6)?;
+    let milestone: Option<String> = row.get(7)?;
+    let assignees: String = row.get(8)?;
+    let due: Option<String> = row.get(10)?;
+    let time = |idx: usize| -> rusqlite::Result<Option<DateTime<Utc>>> {
+        let text: Option<String> = row.get(idx)?;
+        text.map(|t| {
+            DateTime::parse_from_rfc3339(&t)
+                .map(|d| d.with_timezone(&Utc))
+                .map_err(|e| malformed("timestamp", id, e))
+        })
+        .transpose()
+    };
+    let required = |idx: usize| -> rusqlite::Result<DateTime<Utc>> {
+        time(idx)?.ok_or_else(|| malformed("timestamp", id, "missing"))
+    };
+    Ok(IssueRecord {
+        id,
+        iid: row.get(1)?,
+        project_id: row.get(2)?,
+        reference: row.get(3)?,
+        title: row.get(4)?,
+        facts: IssueFacts {
+            labels: serde_json::from_str(&labels).map_err(|e| malformed("labels", id, e))?,
+            open: row.get::<_, i64>(5)? == 1,
+            milestone: milestone
+                .map(|m| serde_json::from_str::<MilestoneRef>(&m))
+                .transpose()
+                .map_err(|e| malformed("milestone", id, e))?,
+            assignees: serde_json::from_str::<Vec<UserRef>>(&assignees)
+                .map_err(|e| malformed("assignees", id, e))?,
+            due_date: due
+                .map(|d| d.parse::<NaiveDate>())
+                .transpose()
+                .map_err(|e| malformed("due date", id, e))?,
+        },
+        author: row.get(9)?,
+        created_at: required(11)?,
+        updated_at: required(12)?,
+        closed_at: time(13)?,
+        web_url: row.get(14)?,
+        state_since: time(15)?,
+    })
+}
+
+fn json<T: serde::Serialize>(value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| StoreError::Malformed(e.to_string()))
+}
+
+/// Writes the board columns of `record` (insert or replace by id).
+pub(crate) fn write_record(conn: &Connection, record: &IssueRecord) -> Result<()> {
+    let facts = &record.facts;
+    conn.prepare_cached(
+        "INSERT INTO issues (id, iid, project_id, reference, title, open, labels, milestone, \
+         assignees, author, due_date, created_at, updated_at, closed_at, web_url, state_since) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) \
+         ON CONFLICT (id) DO UPDATE SET iid = excluded.iid, project_id = excluded.project_id, \
+         reference = excluded.reference, title = excluded.title, open = excluded.open, \
+         labels = excluded.labels, milestone = excluded.milestone, \
+         assignees = excluded.assignees, author = excluded.author, due_date = excluded.due_date, \
+         created_at = excluded.created_at, updated_at = excluded.updated_at, \
+         closed_at = excluded.closed_at, web_url = excluded.web_url, \
+         state_since = COALESCE(excluded.state_since, issues.state_since)",
+    )?
+    .execute(params![
+        record.id,
+        record.iid,
+        record.project_id,
+        record.reference,
+        record.title,
+        facts.open as i64,
+        json(&facts.labels)?,
+        facts.milestone.as_ref().map(json).transpose()?,
+        json(&facts.assignees)?,
+        record.author,
+        facts.due_date.map(|d| d.to_string()),
+        record.created_at.to_rfc3339(),
+        record.updated_at.to_rfc3339(),
+        record.closed_at.map(|d| d.to_rfc3339()),
+        record.web_url,
+        record.state_since.map(|d| d.to_rfc3339()),
+    ])?;
+    Ok(())
+}
+
+/// Upserts issues from GitLab with their description and raw JSON, in one transaction.
+pub fn upsert_issues(
+    conn: &Connection,
+    issues: &[(IssueRecord, Option<String>, String)],
+) -> Result<()> {
+    let tx = conn.unchecked_transaction()?;
+    for (record, description, raw) in issues {
+        write_record(&tx, record)?;
+        tx.prepare_cached(
+            "INSERT INTO issue_bodies (id, description, raw_json) VALUES (?1, ?2, ?3) \
+             ON CONFLICT (id) DO UPDATE SET description = excluded.description, \
+             raw_json = excluded.raw_json",
+        )?
+        .execute(params![record.id, description, raw])?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// Every cached issue, in one query, oldest reference first.
+pub fn load_issues(conn: &Connection) -> Result<Vec<IssueRecord>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM issues ORDER BY project_id, iid"
+    ))?;
+    let rows = stmt.query_map([], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// One cached issue by id.
+pub fn load_issue(conn: &Connection, id: i64) -> Result<IssueRecord> {
+    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM issues WHERE id = ?1"))?
+        .query_row([id], from_row)
+        .optional()?
+        .ok_or(StoreError::NoSuchIssue(id))
+}
+
+/// The description of an issue (`None`: no description).
+pub fn description(conn: &Connection, id: i64) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT description FROM issue_bodies WHERE id = ?1")?
+        .query_row([id], |row| row.get::<_, Option<String>>(0))
+        .optional()?
+        .flatten())
+}
+
+/// Finds issues by a reference as users type it: `12`, `#12`, `group/proj#12`, or an issue URL.
+/// Several projects may share an iid; all matches are returned.
+pub fn find_by_reference(conn: &Connection, reference: &str) -> Result<Vec<IssueRecord>> {
+    let reference = reference.trim();
+    let (path, iid) = if let Some((before, after)) = reference.split_once("/-/issues/") {
+        let iid = after
+            .trim_end_matches('/')
+            .split(['#', '?', '/'])
+            .next()
+            .unwrap_or("");
+        let path = before
+            .split_once("://")
+            .map_or(before, |(_, rest)| rest)
+            .split_once('/')
+            .map_or("", |(_, p)| p);
+        (Some(path.to_string()), iid.to_string())
+    } else if let Some((path, iid)) = reference.rsplit_once('#') {
+        (
+            (!path.is_empty()).then(|| path.to_string()),
+            iid.to_string(),
+        )
+    } else {
+        (None, reference.to_string())
+    };
+    let Ok(iid) = iid.parse::<i64>() else {
+        return Ok(Vec::new());
+    };
+    let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM issues WHERE iid = ?1"))?;
+    let rows = stmt.query_map([iid], from_row)?;
+    let mut found = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+    if let Some(path) = path {
+        let wanted = format!("{path}#{iid}");
+        found.retain(|r| r.reference == wanted);
+    }
+    Ok(found)
+}

@@ -1,0 +1,288 @@
+//! The local SQLite cache and outbox: opening (pragmas, permissions, migrations), and plain
+//! synchronous functions over a `&Connection` for issues, metadata and edits.
+//!
+//! The store never talks to the network and never decides workflow rules; it persists what the
+//! app and the sync decide, atomically.
+
+mod issues;
+mod meta;
+mod outbox;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, ErrorCode};
+use rusqlite_migration::{M, Migrations};
+
+pub use issues::{
+    IssueRecord, description, find_by_reference, load_issue, load_issues, upsert_issues,
+};
+pub use meta::{
+    Member, get_state, load_members, load_milestones, set_state, upsert_labels, upsert_members,
+    upsert_milestones,
+};
+pub use outbox::{
+    OutboxEntry, OutboxStatus, apply_edit, list_outbox, pending_by_issue, pending_count,
+};
+
+/// `sync_state` key holding the last successful sync (RFC 3339).
+pub const LAST_SYNCED_AT: &str = "last_synced_at";
+
+/// How long a write waits for another sm-board process holding the database.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![M::up(include_str!("migrations/0001_init.sql"))])
+}
+
+/// What can go wrong with the cache, phrased for the person who has to fix it.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(
+        "cannot create the cache directory {path}: {source}; pass --db to put the cache elsewhere"
+    )]
+    CreateDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot open the cache {path}: {source}; check the file's permissions or pass --db")]
+    Open {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("the cache {path} is read-only; make it writable or pass --db to use another file")]
+    ReadOnly { path: PathBuf },
+    #[error(
+        "the cache {path} is locked by another process (another sm-board?); close it or pass --db"
+    )]
+    Locked { path: PathBuf },
+    #[error("the cache {path} is not an sm-board database ({reason}); move it away or pass --db")]
+    NotADatabase { path: PathBuf, reason: String },
+    #[error("cache schema migration failed: {0}")]
+    Migration(#[from] rusqlite_migration::Error),
+    #[error("cache error: {0}")]
+    Sql(#[from] rusqlite::Error),
+    #[error("cached data is malformed: {0}")]
+    Malformed(String),
+    #[error("no cached issue with id {0}")]
+    NoSuchIssue(i64),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// An open cache.
+pub struct Store {
+    conn: Connection,
+    path: Option<PathBuf>,
+}
+
+impl Store {
+    /// Opens (creating if needed, mode 0600) the cache at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Store> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            create_private_dir(dir)?;
+        }
+        create_private_file(path)?;
+        let conn = Connection::open(path).map_err(|e| classify_open_error(path, e))?;
+        let mut store = Store {
+            conn,
+            path: Some(path.to_path_buf()),
+        };
+        store.prepare()?;
+        Ok(store)
+    }
+
+    /// A private in-memory cache (tests, throwaway runs).
+    pub fn open_in_memory() -> Result<Store> {
+        let mut store = Store {
+            conn: Connection::open_in_memory()?,
+            path: None,
+        };
+        store.prepare()?;
+        Ok(store)
+    }
+
+    fn prepare(&mut self) -> Result<()> {
+        let path = self
+            .path
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(":memory:"));
+        let classify = |e: rusqlite::Error| classify_open_error(&path, e);
+        self.conn.busy_timeout(BUSY_TIMEOUT).map_err(classify)?;
+        // journal_mode answers with a row, so it is read rather than executed.
+        let _mode: String = self
+            .conn
+            .query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
+            .map_err(classify)?;
+        self.conn
+            .execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
+            .map_err(classify)?;
+        if self.conn.is_readonly(rusqlite::MAIN_DB).map_err(classify)? {
+            return Err(StoreError::ReadOnly { path });
+        }
+        // Take the write lock once now, so a read-only or locked file is reported at open
+        // instead of halfway through the user's first edit.
+        self.conn
+            .execute_batch("BEGIN IMMEDIATE; COMMIT;")
+            .map_err(classify)?;
+        migrations()
+            .to_latest(&mut self.conn)
+            .map_err(|e| match e {
+                rusqlite_migration::Error::RusqliteError { err, .. } => classify(err),
+                other => StoreError::Migration(other),
+            })?;
+        Ok(())
+    }
+
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Where the cache lives (`None` in memory).
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+}
+
+fn classify_open_error(path: &Path, err: rusqlite::Error) -> StoreError {
+    let path = path.to_path_buf();
+    match err.sqlite_error_code() {
+        Some(ErrorCode::ReadOnly) => StoreError::ReadOnly { path },
+        Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => {
+            StoreError::Locked { path }
+        }
+        Some(ErrorCode::NotADatabase) => StoreError::NotADatabase {
+            path,
+            reason: err.to_string(),
+        },
+        Some(ErrorCode::CannotOpen) | Some(ErrorCode::PermissionDenied) => StoreError::Open {
+            path,
+            source: std::io::Error::new(std::io::ErrorKind::PermissionDenied, err.to_string()),
+        },
+        _ => StoreError::Sql(err),
+    }
+}
+
+fn create_private_dir(dir: &Path) -> Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir).map_err(|source| StoreError::CreateDir {
+        path: dir.to_path_buf(),
+        source,
+    })
+}
+
+/// Creates the file with mode 0600 (it holds the user's unsent work), or tightens an existing
+/// one that others could read.
+fn create_private_file(path: &Path) -> Result<()> {
+    let open_err = |source| StoreError::Open {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).append(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    match options.open(path) {
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied && path.exists() => {
+            // An existing read-only file: SQLite reports it precisely at the write-lock check.
+            return Ok(());
+        }
+        Err(e) => return Err(open_err(e)),
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let meta = std::fs::metadata(path).map_err(open_err)?;
+        if meta.permissions().mode() & 0o077 != 0 {
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+                .map_err(open_err)?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_validate() {
+        migrations().validate().unwrap();
+    }
+
+    #[test]
+    fn a_new_cache_file_is_private_and_in_wal_mode() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("deep/er/cache.sqlite3");
+        let store = Store::open(&path).unwrap();
+        let mode: String = store
+            .conn()
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let perms = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(perms & 0o777, 0o600);
+        }
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_database_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("junk.sqlite3");
+        std::fs::write(&path, vec![b'x'; 4096]).unwrap();
+        let err = Store::open(&path).err().unwrap();
+        assert!(matches!(err, StoreError::NotADatabase { .. }), "{err}");
+        assert!(err.to_string().contains("--db"));
+    }
+
+    #[test]
+    fn a_locked_cache_is_reported_not_waited_on_forever() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.sqlite3");
+        let holder = Store::open(&path).unwrap();
+        holder.conn().execute_batch("BEGIN IMMEDIATE").unwrap();
+        holder
+            .conn()
+            .busy_timeout(Duration::from_millis(1))
+            .unwrap();
+        let second = Store {
+            conn: Connection::open(&path).unwrap(),
+            path: Some(path.clone()),
+        };
+        second.conn.busy_timeout(Duration::from_millis(50)).unwrap();
+        let err = second
+            .conn
+            .execute_batch("BEGIN IMMEDIATE; COMMIT;")
+            .map_err(|e| classify_open_error(&path, e))
+            .unwrap_err();
+        assert!(matches!(err, StoreError::Locked { .. }), "{err}");
+    }
+
+    #[test]
+    fn a_read_only_cache_is_refused_at_open_with_advice() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ro.sqlite3");
+        drop(Store::open(&path).unwrap());
+        let mut read_only = Store {
+            conn: Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+                .unwrap(),
+            path: Some(path.clone()),
+        };
+        let err = read_only.prepare().unwrap_err();
+        assert!(matches!(err, StoreError::ReadOnly { .. }), "{err}");
+        assert!(err.to_string().contains("pass --db"));
+    }
+}

@@ -1,0 +1,136 @@
+//! The outbox: every local edit, durable until GitLab has it.
+//!
+//! `apply_edit` changes the cached issue and appends the edit to the outbox in one transaction,
+//! so after a crash either both happened or neither did. Sync (a later module) drains it.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, params};
+
+use crate::store::issues::{load_issue, write_record};
+use crate::store::{IssueRecord, Result, StoreError};
+use crate::workflow::IssueEdit;
+use crate::workflow::labels::values_of;
+
+/// Where an outbox entry stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutboxStatus {
+    Pending,
+    Failed,
+    Conflict,
+    Done,
+}
+
+impl OutboxStatus {
+    fn parse(text: &str) -> Option<Self> {
+        Some(match text {
+            "pending" => OutboxStatus::Pending,
+            "failed" => OutboxStatus::Failed,
+            "conflict" => OutboxStatus::Conflict,
+            "done" => OutboxStatus::Done,
+            _ => return None,
+        })
+    }
+}
+
+/// One queued edit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxEntry {
+    pub seq: i64,
+    pub issue_id: i64,
+    pub edit: IssueEdit,
+    pub base_updated_at: String,
+    pub created_at: String,
+    pub status: OutboxStatus,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+}
+
+/// Applies `edit` to the cached issue and queues it, atomically. Returns the issue as it now is.
+///
+/// `state_key` is the workflow's state label key: when the edit changes the state, the issue's
+/// `state_since` becomes `now`.
+pub fn apply_edit(
+    conn: &Connection,
+    issue_id: i64,
+    edit: &IssueEdit,
+    state_key: &str,
+    now: DateTime<Utc>,
+) -> Result<IssueRecord> {
+    let tx = conn.unchecked_transaction()?;
+    let mut record = load_issue(&tx, issue_id)?;
+    let after = edit.apply(&record.facts);
+    if values_of(&after.labels, state_key) != values_of(&record.facts.labels, state_key) {
+        record.state_since = Some(now);
+    }
+    record.facts = after;
+    write_record(&tx, &record)?;
+    let intent = serde_json::to_string(edit).map_err(|e| StoreError::Malformed(e.to_string()))?;
+    tx.prepare_cached(
+        "INSERT INTO outbox (issue_id, kind, intent, base_updated_at, created_at) \
+         VALUES (?1, 'update', ?2, ?3, ?4)",
+    )?
+    .execute(params![
+        issue_id,
+        intent,
+        record.updated_at.to_rfc3339(),
+        now.to_rfc3339()
+    ])?;
+    tx.commit()?;
+    Ok(record)
+}
+
+/// Edits not yet confirmed by GitLab (pending, failed or in conflict).
+pub fn pending_count(conn: &Connection) -> Result<i64> {
+    Ok(conn
+        .prepare_cached("SELECT COUNT(*) FROM outbox WHERE status != 'done'")?
+        .query_row([], |row| row.get(0))?)
+}
+
+/// Unconfirmed edits per issue, for the cards' pending markers (one query for the board).
+pub fn pending_by_issue(conn: &Connection) -> Result<HashMap<i64, u32>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT issue_id, COUNT(*) FROM outbox WHERE status != 'done' GROUP BY issue_id",
+    )?;
+    let rows = stmt.query_map([], |row| Ok((row.get::<_, i64>(0)?, row.get::<_, u32>(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<HashMap<_, _>>>()?)
+}
+
+/// The whole outbox in order.
+pub fn list_outbox(conn: &Connection) -> Result<Vec<OutboxEntry>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT seq, issue_id, intent, base_updated_at, created_at, status, attempts, last_error \
+         FROM outbox ORDER BY seq",
+    )?;
+    let rows = stmt.query_map([], |row| {
+        Ok((
+            row.get::<_, i64>(0)?,
+            row.get::<_, i64>(1)?,
+            row.get::<_, String>(2)?,
+            row.get::<_, String>(3)?,
+            row.get::<_, String>(4)?,
+            row.get::<_, String>(5)?,
+            row.get::<_, i64>(6)?,
+            row.get::<_, Option<String>>(7)?,
+        ))
+    })?;
+    let mut entries = Vec::new();
+    for row in rows {
+        let (seq, issue_id, intent, base, created, status, attempts, last_error) = row?;
+        entries.push(OutboxEntry {
+            seq,
+            issue_id,
+            edit: serde_json::from_str(&intent)
+                .map_err(|e| StoreError::Malformed(format!("outbox entry {seq}: {e}")))?,
+            base_updated_at: base,
+            created_at: created,
+            status: OutboxStatus::parse(&status).ok_or_else(|| {
+                StoreError::Malformed(format!("outbox entry {seq}: status {status}"))
+            })?,
+            attempts,
+            last_error,
+        });
+    }
+    Ok(entries)
+}

@@ -1,0 +1,148 @@
+//! The cache on real SQLite files and in memory: edits and the outbox are atomic, reopening keeps
+//! everything, references resolve the ways users type them.
+#![allow(clippy::unwrap_used)]
+
+use chrono::{TimeZone, Utc};
+use sm_board::demo;
+use sm_board::store::{self, OutboxStatus, Store};
+use sm_board::workflow::edit::{StateEvent, set_field};
+use sm_board::workflow::{Workflow, classify, plan_move};
+
+fn seeded(store: &Store) {
+    demo::seed_store(store, &demo::bundled_issues().unwrap()).unwrap();
+}
+
+fn now() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap()
+}
+
+#[test]
+fn an_edit_updates_the_issue_and_queues_it_in_one_step() {
+    let store = Store::open_in_memory().unwrap();
+    seeded(&store);
+    let wf = Workflow::default();
+    let issue = store::load_issues(store.conn())
+        .unwrap()
+        .into_iter()
+        .find(|i| i.facts.labels.contains(&"sm_req::assigned".to_string()))
+        .unwrap();
+    let plan = plan_move(
+        &wf,
+        &issue.facts,
+        classify(&wf, &issue.facts).placement,
+        4,
+        &[],
+        now().date_naive(),
+    )
+    .unwrap();
+    let after =
+        store::apply_edit(store.conn(), issue.id, &plan.edit, &wf.state_key, now()).unwrap();
+    assert!(
+        after
+            .facts
+            .labels
+            .contains(&"sm_req::completed".to_string())
+    );
+    assert!(!after.facts.open);
+    assert_eq!(after.state_since, Some(now()));
+    assert_eq!(
+        after.updated_at, issue.updated_at,
+        "server time is not ours to change"
+    );
+
+    let outbox = store::list_outbox(store.conn()).unwrap();
+    assert_eq!(outbox.len(), 1);
+    assert_eq!(outbox[0].issue_id, issue.id);
+    assert_eq!(outbox[0].status, OutboxStatus::Pending);
+    assert_eq!(outbox[0].edit.state_event, Some(StateEvent::Close));
+    assert_eq!(outbox[0].base_updated_at, issue.updated_at.to_rfc3339());
+    assert_eq!(store::pending_count(store.conn()).unwrap(), 1);
+    assert_eq!(store::pending_by_issue(store.conn()).unwrap()[&issue.id], 1);
+}
+
+#[test]
+fn a_failed_outbox_write_leaves_the_issue_untouched() {
+    let store = Store::open_in_memory().unwrap();
+    seeded(&store);
+    let wf = Workflow::default();
+    let before = store::load_issues(store.conn()).unwrap().remove(0);
+    store
+        .conn()
+        .execute_batch(
+            "CREATE TEMP TRIGGER refuse BEFORE INSERT ON outbox \
+             BEGIN SELECT RAISE(ABORT, 'disk full'); END;",
+        )
+        .unwrap();
+    let edit = set_field(&before.facts, &wf.fields.priority, "1");
+    let err = store::apply_edit(store.conn(), before.id, &edit, &wf.state_key, now());
+    assert!(err.is_err());
+    assert_eq!(store::load_issue(store.conn(), before.id).unwrap(), before);
+    assert_eq!(store::pending_count(store.conn()).unwrap(), 0);
+}
+
+#[test]
+fn reopening_the_file_keeps_issues_edits_and_sync_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("board.sqlite3");
+    let wf = Workflow::default();
+    let (id, edited) = {
+        let store = Store::open(&path).unwrap();
+        seeded(&store);
+        let issue = store::load_issues(store.conn()).unwrap().remove(3);
+        let edit = set_field(&issue.facts, &wf.fields.priority, "1");
+        let edited =
+            store::apply_edit(store.conn(), issue.id, &edit, &wf.state_key, now()).unwrap();
+        store::set_state(store.conn(), store::LAST_SYNCED_AT, "2026-11-23T09:00:00Z").unwrap();
+        (issue.id, edited)
+    };
+    let store = Store::open(&path).unwrap();
+    assert_eq!(
+        store::load_issues(store.conn()).unwrap().len(),
+        demo::bundled_issues().unwrap().len()
+    );
+    assert_eq!(store::load_issue(store.conn(), id).unwrap(), edited);
+    assert_eq!(store::list_outbox(store.conn()).unwrap().len(), 1);
+    assert_eq!(
+        store::get_state(store.conn(), store::LAST_SYNCED_AT)
+            .unwrap()
+            .as_deref(),
+        Some("2026-11-23T09:00:00Z")
+    );
+    assert!(
+        store::description(store.conn(), id)
+            .unwrap()
+            .unwrap()
+            .contains("## ")
+    );
+}
+
+#[test]
+fn reseeding_upserts_by_id_instead_of_duplicating() {
+    let store = Store::open_in_memory().unwrap();
+    seeded(&store);
+    seeded(&store);
+    assert_eq!(
+        store::load_issues(store.conn()).unwrap().len(),
+        demo::bundled_issues().unwrap().len()
+    );
+}
+
+#[test]
+fn references_resolve_as_users_type_them() {
+    let store = Store::open_in_memory().unwrap();
+    seeded(&store);
+    let conn = store.conn();
+    let one = |r: &str| store::find_by_reference(conn, r).unwrap();
+    let by_iid = one("41");
+    assert_eq!(by_iid.len(), 1);
+    assert_eq!(by_iid[0].reference, "strategic-marketing/sm-requests#41");
+    assert_eq!(one("#41"), by_iid);
+    assert_eq!(one("strategic-marketing/sm-requests#41"), by_iid);
+    assert_eq!(
+        one("https://gitlab.example.com/strategic-marketing/sm-requests/-/issues/41"),
+        by_iid
+    );
+    assert!(one("strategic-marketing/other#41").is_empty());
+    assert!(one("#99999").is_empty());
+    assert!(one("not-a-number").is_empty());
+}
