@@ -2,7 +2,14 @@
 //!
 //! The library holds everything; `main.rs` only wires the command line to it.
 
+pub mod app;
+pub mod cli;
+pub mod commands;
+pub mod config;
 pub mod demo;
 pub mod gitlab;
+pub mod session;
 pub mod store;
+pub mod tui;
+pub mod ui;
 pub mod workflow;

@@ -1,1 +1,214 @@
-fn main() {}
+//! Wiring only: parse the command line, install error reporting and logging, dispatch.
+
+use std::io::{IsTerminal, Write};
+
+use chrono::{Local, Utc};
+use clap::Parser;
+use color_eyre::eyre::{Result, WrapErr, eyre};
+
+use sm_board::app::{AppState, Keymap, Source};
+use sm_board::cli::{Cli, Command, GlobalArgs};
+use sm_board::commands::{board, edit, status};
+use sm_board::config::{self, Config, Overrides};
+use sm_board::session;
+
+fn main() -> Result<()> {
+    color_eyre::install()?;
+    let cli = Cli::parse();
+    let config = load_config(&cli.global)?;
+    let _log_guard = init_logging();
+    match cli.command {
+        None if config.gitlab.is_none() => run_demo(&config, None, 1),
+        None => run_board(&config),
+        Some(Command::Demo { issues, seed }) => run_demo(&config, issues, seed),
+        Some(Command::Status { format }) => {
+            let (store, _) = session::open_cache(&config)?;
+            let data = session::load_board(&store)?;
+            let summary = status::summarize(&config.workflow, &data);
+            print!("{}", status::render(&summary, format, Utc::now()));
+            Ok(())
+        }
+        Some(Command::Board { width, height }) => {
+            let (store, source) = session::open_cache(&config)?;
+            let (term_w, term_h) = crossterm::terminal::size().unwrap_or((160, 48));
+            let state = new_state(&config, &store, source)?;
+            let text = board::render_text(
+                &state,
+                width.unwrap_or(term_w).max(1),
+                height.unwrap_or(term_h).max(1),
+            )?;
+            print!("{text}");
+            Ok(())
+        }
+        Some(Command::Move {
+            reference,
+            state,
+            yes,
+            team,
+            assignee,
+            milestone,
+        }) => {
+            let (store, _) = session::open_cache(&config)?;
+            let answers = edit::MoveAnswers {
+                yes: yes
+                    || (std::io::stdin().is_terminal()
+                        && ask_unusual(&store, &config, &reference, &state)?),
+                team,
+                assignee,
+                milestone,
+            };
+            let (issue, queued, notes) = edit::queue_move(
+                &store,
+                &config.workflow,
+                &reference,
+                &state,
+                &answers,
+                Utc::now(),
+            )?;
+            println!("queued: {} {}", issue.reference, queued.summary);
+            for note in notes {
+                eprintln!("note: {note}");
+            }
+            Ok(())
+        }
+        Some(Command::Label { reference, labels }) => {
+            let (store, _) = session::open_cache(&config)?;
+            match edit::queue_labels(&store, &config.workflow, &reference, &labels, Utc::now())? {
+                (issue, Some(queued)) => println!("queued: {} {}", issue.reference, queued.summary),
+                (issue, None) => println!(
+                    "{}: labels already as asked, nothing queued",
+                    issue.reference
+                ),
+            }
+            Ok(())
+        }
+    }
+}
+
+fn load_config(global: &GlobalArgs) -> Result<Config> {
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    // Flags beat environment: the environment's group/project count only when no flag set one.
+    let (group, project) = match (&global.group, &global.project) {
+        (None, None) => (env("SM_BOARD_GROUP"), env("SM_BOARD_PROJECT")),
+        (g, p) => (g.clone(), p.clone()),
+    };
+    Ok(config::load(&Overrides {
+        config: global.config.clone(),
+        db: global.db.clone(),
+        gitlab_url: global.gitlab_url.clone(),
+        group,
+        project,
+    })?)
+}
+
+/// Logs go to a file (never the terminal); without a writable log dir, logging is off.
+fn init_logging() -> Option<tracing_appender::non_blocking::WorkerGuard> {
+    let path = config::log_file()?;
+    let dir = path.parent()?;
+    std::fs::create_dir_all(dir).ok()?;
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .ok()?;
+    let (writer, guard) = tracing_appender::non_blocking(file);
+    let filter = tracing_subscriber::EnvFilter::try_from_env("SM_BOARD_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_writer(writer)
+        .with_ansi(false)
+        .with_env_filter(filter)
+        .try_init()
+        .ok()?;
+    Some(guard)
+}
+
+fn new_state(config: &Config, store: &sm_board::store::Store, source: Source) -> Result<AppState> {
+    let data = session::load_board(store)?;
+    let mut state = AppState::new(
+        config.workflow.clone(),
+        Keymap::default(),
+        data,
+        source,
+        Utc::now(),
+        Local::now().date_naive(),
+    );
+    if !config.show_closed {
+        state.show_closed = false;
+    }
+    Ok(state)
+}
+
+fn run_demo(config: &Config, issues: Option<usize>, seed: u64) -> Result<()> {
+    let (store, _throwaway) = session::open_demo(config.db_override.clone(), issues, seed)?;
+    let mut state = new_state(config, &store, Source::Demo)?;
+    if config.db_override.is_none() {
+        state.message = Some(sm_board::app::state::Message {
+            text: "demo: edits live in a throwaway cache (use --db FILE to keep them)".into(),
+            tone: sm_board::app::state::Tone::Info,
+        });
+    }
+    run_tui(&store, &mut state)
+}
+
+fn run_board(config: &Config) -> Result<()> {
+    let (store, source) = session::open_cache(config)?;
+    let mut state = new_state(config, &store, source)?;
+    if state.cards.is_empty() {
+        state.message = Some(sm_board::app::state::Message {
+            text: "the cache is empty: sync with GitLab is not available in this version yet"
+                .into(),
+            tone: sm_board::app::state::Tone::Warn,
+        });
+    }
+    run_tui(&store, &mut state)
+}
+
+fn run_tui(store: &sm_board::store::Store, state: &mut AppState) -> Result<()> {
+    if !std::io::stdout().is_terminal() {
+        return Err(eyre!(
+            "sm-board needs a terminal; for text output use `sm-board board` or `sm-board status`"
+        ));
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .wrap_err("cannot start the async runtime")?;
+    runtime.block_on(sm_board::tui::run(store, state))?;
+    Ok(())
+}
+
+/// For an interactive `move` that the workflow calls unusual, ask on the terminal (default no).
+fn ask_unusual(
+    store: &sm_board::store::Store,
+    config: &Config,
+    reference: &str,
+    state: &str,
+) -> Result<bool> {
+    let Ok(issue) = edit::resolve(store, reference) else {
+        return Ok(false);
+    };
+    let wf = &config.workflow;
+    let Some(to) = wf.parse_state(state) else {
+        return Ok(false);
+    };
+    let placement = sm_board::workflow::classify(wf, &issue.facts).placement;
+    let Ok(plan) = sm_board::workflow::plan_move(
+        wf,
+        &issue.facts,
+        placement,
+        to,
+        &[],
+        Utc::now().date_naive(),
+    ) else {
+        return Ok(false);
+    };
+    let Some(sm_board::workflow::Need::Confirm(question)) = plan.needs.front() else {
+        return Ok(false);
+    };
+    eprint!("{question} [y/N] ");
+    std::io::stderr().flush()?;
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer)?;
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
+}

@@ -1,0 +1,439 @@
+//! Keys to actions, per mode, as data: the help overlay is generated from it and (later) the
+//! config file can override it. Passed into the app, never global, so it can be tested.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// A named thing the user can do (a reified method call).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    Quit,
+    Dismiss,
+    Help,
+    SelectLeft,
+    SelectRight,
+    SelectUp,
+    SelectDown,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    MovePrev,
+    MoveNext,
+    MoveTo,
+    SetPriority,
+    ToggleDod,
+    ToggleEteam,
+    SetUseCase,
+    SetGtmPhase,
+    SetTeam,
+    SetMilestone,
+    SetAssignee,
+    SetDueDate,
+    ToggleGrooming,
+    EditField,
+    OpenDetail,
+    ToggleClosed,
+    Confirm,
+    Yes,
+    No,
+    SwitchChoice,
+    DeleteChar,
+}
+
+impl Action {
+    /// What the help overlay says about it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Action::Quit => "quit",
+            Action::Dismiss => "close / back",
+            Action::Help => "this help",
+            Action::SelectLeft => "previous column",
+            Action::SelectRight => "next column",
+            Action::SelectUp => "up",
+            Action::SelectDown => "down",
+            Action::PageUp => "page up",
+            Action::PageDown => "page down",
+            Action::Top => "first",
+            Action::Bottom => "last",
+            Action::MovePrev => "move card to previous state",
+            Action::MoveNext => "move card to next state",
+            Action::MoveTo => "move card to any state",
+            Action::SetPriority => "priority (p::)",
+            Action::ToggleDod => "toggle definition of done (dod::)",
+            Action::ToggleEteam => "toggle E-team request (eteam::)",
+            Action::SetUseCase => "use case (ucase::)",
+            Action::SetGtmPhase => "GTM phase",
+            Action::SetTeam => "team",
+            Action::SetMilestone => "milestone",
+            Action::SetAssignee => "assignee",
+            Action::SetDueDate => "due date",
+            Action::ToggleGrooming => "focus the grooming pane / back",
+            Action::EditField => "edit the selected field",
+            Action::OpenDetail => "open the request",
+            Action::ToggleClosed => "show / hide closed columns",
+            Action::Confirm => "choose",
+            Action::Yes => "yes",
+            Action::No => "no",
+            Action::SwitchChoice => "switch between yes and no",
+            Action::DeleteChar => "delete a character",
+        }
+    }
+}
+
+/// Which bindings apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Mode {
+    Board,
+    Grooming,
+    Detail,
+    Picker,
+    Confirm,
+    Help,
+    Input,
+}
+
+impl Mode {
+    pub fn title(self) -> &'static str {
+        match self {
+            Mode::Board => "board",
+            Mode::Grooming => "grooming pane",
+            Mode::Detail => "request detail",
+            Mode::Picker => "picker",
+            Mode::Confirm => "confirmation",
+            Mode::Help => "help",
+            Mode::Input => "text input",
+        }
+    }
+
+    /// Modes where printable keys are text, not commands.
+    pub fn takes_text(self) -> bool {
+        matches!(self, Mode::Picker | Mode::Input)
+    }
+}
+
+/// One key with modifiers; uppercase letters carry no SHIFT (terminals disagree on sending it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Key {
+    pub code: KeyCode,
+    pub ctrl: bool,
+    pub alt: bool,
+}
+
+impl Key {
+    pub const fn plain(code: KeyCode) -> Self {
+        Key {
+            code,
+            ctrl: false,
+            alt: false,
+        }
+    }
+
+    pub const fn char(c: char) -> Self {
+        Key::plain(KeyCode::Char(c))
+    }
+
+    pub const fn ctrl(c: char) -> Self {
+        Key {
+            code: KeyCode::Char(c),
+            ctrl: true,
+            alt: false,
+        }
+    }
+
+    pub fn from_event(event: &KeyEvent) -> Self {
+        Key {
+            code: event.code,
+            ctrl: event.modifiers.contains(KeyModifiers::CONTROL),
+            alt: event.modifiers.contains(KeyModifiers::ALT),
+        }
+    }
+}
+
+impl fmt::Display for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.ctrl {
+            f.write_str("Ctrl-")?;
+        }
+        if self.alt {
+            f.write_str("Alt-")?;
+        }
+        match self.code {
+            KeyCode::Char(' ') => f.write_str("Space"),
+            KeyCode::Char(c) => write!(f, "{c}"),
+            KeyCode::Left => f.write_str("←"),
+            KeyCode::Right => f.write_str("→"),
+            KeyCode::Up => f.write_str("↑"),
+            KeyCode::Down => f.write_str("↓"),
+            KeyCode::Enter => f.write_str("Enter"),
+            KeyCode::Esc => f.write_str("Esc"),
+            KeyCode::Tab => f.write_str("Tab"),
+            KeyCode::BackTab => f.write_str("Shift-Tab"),
+            KeyCode::Backspace => f.write_str("Backspace"),
+            KeyCode::PageUp => f.write_str("PgUp"),
+            KeyCode::PageDown => f.write_str("PgDn"),
+            KeyCode::Home => f.write_str("Home"),
+            KeyCode::End => f.write_str("End"),
+            other => write!(f, "{other:?}"),
+        }
+    }
+}
+
+/// Bindings per mode, in the order the help lists them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Keymap {
+    modes: HashMap<Mode, Vec<(Key, Action)>>,
+}
+
+impl Keymap {
+    /// The action bound to `key` in `mode`.
+    pub fn action(&self, mode: Mode, key: Key) -> Option<Action> {
+        self.modes
+            .get(&mode)?
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, a)| *a)
+    }
+
+    /// Each action of `mode` with all its keys, in binding order: what the help shows.
+    pub fn bindings(&self, mode: Mode) -> Vec<(Action, Vec<Key>)> {
+        let mut out: Vec<(Action, Vec<Key>)> = Vec::new();
+        for (key, action) in self.modes.get(&mode).map(Vec::as_slice).unwrap_or(&[]) {
+            match out.iter_mut().find(|(a, _)| a == action) {
+                Some((_, keys)) => keys.push(*key),
+                None => out.push((*action, vec![*key])),
+            }
+        }
+        out
+    }
+
+    /// The first key bound to `action` in `mode`, for hints ("press ? for help").
+    pub fn key_for(&self, mode: Mode, action: Action) -> Option<Key> {
+        self.modes
+            .get(&mode)?
+            .iter()
+            .find(|(_, a)| *a == action)
+            .map(|(k, _)| *k)
+    }
+}
+
+const NAVIGATION: [(Key, Action); 14] = [
+    (Key::plain(KeyCode::Left), Action::SelectLeft),
+    (Key::char('h'), Action::SelectLeft),
+    (Key::plain(KeyCode::Right), Action::SelectRight),
+    (Key::char('l'), Action::SelectRight),
+    (Key::plain(KeyCode::Up), Action::SelectUp),
+    (Key::char('k'), Action::SelectUp),
+    (Key::plain(KeyCode::Down), Action::SelectDown),
+    (Key::char('j'), Action::SelectDown),
+    (Key::plain(KeyCode::PageUp), Action::PageUp),
+    (Key::plain(KeyCode::PageDown), Action::PageDown),
+    (Key::char('g'), Action::Top),
+    (Key::plain(KeyCode::Home), Action::Top),
+    (Key::char('G'), Action::Bottom),
+    (Key::plain(KeyCode::End), Action::Bottom),
+];
+
+const CARD_EDITS: [(Key, Action); 13] = [
+    (Key::char('H'), Action::MovePrev),
+    (Key::char('L'), Action::MoveNext),
+    (Key::char('m'), Action::MoveTo),
+    (Key::char('p'), Action::SetPriority),
+    (Key::char('d'), Action::ToggleDod),
+    (Key::char('e'), Action::ToggleEteam),
+    (Key::char('u'), Action::SetUseCase),
+    (Key::char('f'), Action::SetGtmPhase),
+    (Key::char('t'), Action::SetTeam),
+    (Key::char('M'), Action::SetMilestone),
+    (Key::char('a'), Action::SetAssignee),
+    (Key::char('D'), Action::SetDueDate),
+    (Key::plain(KeyCode::Enter), Action::OpenDetail),
+];
+
+impl Default for Keymap {
+    fn default() -> Self {
+        let mut modes = HashMap::new();
+        let mut board: Vec<(Key, Action)> = NAVIGATION.to_vec();
+        board.extend(CARD_EDITS);
+        board.extend([
+            (Key::plain(KeyCode::Tab), Action::ToggleGrooming),
+            (Key::char('c'), Action::ToggleClosed),
+            (Key::char('?'), Action::Help),
+            (Key::plain(KeyCode::Esc), Action::Dismiss),
+            (Key::char('q'), Action::Quit),
+        ]);
+        modes.insert(Mode::Board, board);
+
+        let mut grooming = vec![
+            (Key::plain(KeyCode::Up), Action::SelectUp),
+            (Key::char('k'), Action::SelectUp),
+            (Key::plain(KeyCode::Down), Action::SelectDown),
+            (Key::char('j'), Action::SelectDown),
+            (Key::char(' '), Action::EditField),
+        ];
+        grooming.extend(CARD_EDITS.iter().filter(|(_, a)| *a != Action::OpenDetail));
+        grooming.extend([
+            (Key::plain(KeyCode::Enter), Action::EditField),
+            (Key::char('o'), Action::OpenDetail),
+            (Key::plain(KeyCode::Tab), Action::ToggleGrooming),
+            (Key::char('c'), Action::ToggleClosed),
+            (Key::char('?'), Action::Help),
+            (Key::plain(KeyCode::Esc), Action::Dismiss),
+            (Key::char('q'), Action::Quit),
+        ]);
+        modes.insert(Mode::Grooming, grooming);
+
+        modes.insert(
+            Mode::Detail,
+            vec![
+                (Key::plain(KeyCode::Down), Action::SelectDown),
+                (Key::char('j'), Action::SelectDown),
+                (Key::plain(KeyCode::Up), Action::SelectUp),
+                (Key::char('k'), Action::SelectUp),
+                (Key::plain(KeyCode::PageDown), Action::PageDown),
+                (Key::char(' '), Action::PageDown),
+                (Key::plain(KeyCode::PageUp), Action::PageUp),
+                (Key::char('g'), Action::Top),
+                (Key::char('G'), Action::Bottom),
+                (Key::char('?'), Action::Help),
+                (Key::plain(KeyCode::Esc), Action::Dismiss),
+                (Key::plain(KeyCode::Enter), Action::Dismiss),
+                (Key::char('q'), Action::Quit),
+            ],
+        );
+        modes.insert(
+            Mode::Picker,
+            vec![
+                (Key::plain(KeyCode::Up), Action::SelectUp),
+                (Key::ctrl('p'), Action::SelectUp),
+                (Key::ctrl('k'), Action::SelectUp),
+                (Key::plain(KeyCode::Down), Action::SelectDown),
+                (Key::ctrl('n'), Action::SelectDown),
+                (Key::ctrl('j'), Action::SelectDown),
+                (Key::plain(KeyCode::Enter), Action::Confirm),
+                (Key::plain(KeyCode::Backspace), Action::DeleteChar),
+                (Key::plain(KeyCode::Esc), Action::Dismiss),
+            ],
+        );
+        modes.insert(
+            Mode::Confirm,
+            vec![
+                (Key::char('y'), Action::Yes),
+                (Key::char('n'), Action::No),
+                (Key::plain(KeyCode::Tab), Action::SwitchChoice),
+                (Key::plain(KeyCode::Left), Action::SwitchChoice),
+                (Key::plain(KeyCode::Right), Action::SwitchChoice),
+                (Key::plain(KeyCode::Enter), Action::Confirm),
+                (Key::plain(KeyCode::Esc), Action::Dismiss),
+            ],
+        );
+        modes.insert(
+            Mode::Help,
+            vec![
+                (Key::plain(KeyCode::Down), Action::SelectDown),
+                (Key::char('j'), Action::SelectDown),
+                (Key::plain(KeyCode::Up), Action::SelectUp),
+                (Key::char('k'), Action::SelectUp),
+                (Key::char('?'), Action::Dismiss),
+                (Key::plain(KeyCode::Esc), Action::Dismiss),
+                (Key::char('q'), Action::Quit),
+            ],
+        );
+        modes.insert(
+            Mode::Input,
+            vec![
+                (Key::plain(KeyCode::Enter), Action::Confirm),
+                (Key::plain(KeyCode::Backspace), Action::DeleteChar),
+                (Key::plain(KeyCode::Esc), Action::Dismiss),
+            ],
+        );
+        Keymap { modes }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_key_is_bound_twice_in_a_mode() {
+        let keymap = Keymap::default();
+        for mode in [
+            Mode::Board,
+            Mode::Grooming,
+            Mode::Detail,
+            Mode::Picker,
+            Mode::Confirm,
+            Mode::Help,
+            Mode::Input,
+        ] {
+            let keys: Vec<Key> = keymap.modes[&mode].iter().map(|(k, _)| *k).collect();
+            let mut unique = keys.clone();
+            unique.dedup();
+            let set: std::collections::HashSet<_> = keys.iter().collect();
+            assert_eq!(set.len(), keys.len(), "duplicate binding in {mode:?}");
+        }
+    }
+
+    #[test]
+    fn esc_never_quits() {
+        let keymap = Keymap::default();
+        for mode in [Mode::Board, Mode::Grooming, Mode::Detail, Mode::Help] {
+            assert_ne!(
+                keymap.action(mode, Key::plain(KeyCode::Esc)),
+                Some(Action::Quit)
+            );
+        }
+    }
+
+    #[test]
+    fn shifted_letters_match_without_the_shift_flag() {
+        let event = KeyEvent::new(KeyCode::Char('L'), KeyModifiers::SHIFT);
+        assert_eq!(
+            Keymap::default().action(Mode::Board, Key::from_event(&event)),
+            Some(Action::MoveNext)
+        );
+    }
+
+    #[test]
+    fn the_issue_s_default_keys_are_bound_on_the_board() {
+        let keymap = Keymap::default();
+        let expect = [
+            ('h', Action::SelectLeft),
+            ('j', Action::SelectDown),
+            ('k', Action::SelectUp),
+            ('l', Action::SelectRight),
+            ('H', Action::MovePrev),
+            ('L', Action::MoveNext),
+            ('m', Action::MoveTo),
+            ('p', Action::SetPriority),
+            ('d', Action::ToggleDod),
+            ('e', Action::ToggleEteam),
+            ('u', Action::SetUseCase),
+            ('t', Action::SetTeam),
+            ('M', Action::SetMilestone),
+            ('a', Action::SetAssignee),
+            ('D', Action::SetDueDate),
+            ('c', Action::ToggleClosed),
+            ('?', Action::Help),
+            ('q', Action::Quit),
+        ];
+        for (c, action) in expect {
+            assert_eq!(
+                keymap.action(Mode::Board, Key::char(c)),
+                Some(action),
+                "{c}"
+            );
+        }
+        assert_eq!(
+            keymap.action(Mode::Board, Key::plain(KeyCode::Tab)),
+            Some(Action::ToggleGrooming)
+        );
+        assert_eq!(
+            keymap.action(Mode::Board, Key::plain(KeyCode::Enter)),
+            Some(Action::OpenDetail)
+        );
+    }
+}

@@ -1,0 +1,12 @@
+//! The app: state, keymap, and the pure `update` that turns messages into state changes and
+//! effects. No IO in here; `tui` runs the loop and performs the effects.
+
+pub mod dates;
+pub mod keymap;
+pub mod pickers;
+pub mod state;
+pub mod update;
+
+pub use keymap::{Action, Keymap, Mode};
+pub use state::{AppState, BoardData, Source};
+pub use update::{Effect, Msg, update};

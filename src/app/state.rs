@@ -1,0 +1,445 @@
+//! The app's whole state: cards, columns, selection, what is open on top, and the clock value
+//! rendering uses (kept here so rendering never reads the clock and snapshots are stable).
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::app::keymap::{Keymap, Mode};
+use crate::store::{IssueRecord, Member};
+use crate::workflow::{
+    Classification, MilestoneInfo, MovePlan, Placement, UserRef, Workflow, classify,
+};
+
+/// A request on the board, with what the workflow derives from it.
+#[derive(Debug, Clone)]
+pub struct Card {
+    pub record: IssueRecord,
+    pub class: Classification,
+    /// Local edits GitLab has not confirmed yet.
+    pub pending: u32,
+}
+
+impl Card {
+    pub fn new(wf: &Workflow, record: IssueRecord, pending: u32) -> Self {
+        let class = classify(wf, &record.facts);
+        Card {
+            record,
+            class,
+            pending,
+        }
+    }
+
+    /// `#iid`.
+    pub fn short_ref(&self) -> String {
+        format!("#{}", self.record.iid)
+    }
+}
+
+/// One board column and its own scroll position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Column {
+    pub placement: Placement,
+    /// Indices into `AppState::cards`, in display order.
+    pub cards: Vec<usize>,
+    pub selected: usize,
+    /// First card shown.
+    pub offset: usize,
+}
+
+/// Where the board's data comes from, for the status bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    Demo,
+    GitLab { host: String, path: String },
+}
+
+/// Which pane keys go to when nothing is open on top.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Board,
+    Grooming,
+}
+
+/// How loud a status-bar message is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Info,
+    Warn,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub text: String,
+    pub tone: Tone,
+}
+
+/// What a picker's choice means.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PickValue {
+    State(usize),
+    /// A scoped grooming field (by position in `GroomingFields::all`) and a value; `None` clears.
+    Field(usize, Option<String>),
+    Team(String),
+    Milestone(Option<MilestoneInfo>),
+    Assignee(Option<UserRef>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PickOption {
+    pub label: String,
+    pub detail: String,
+    pub current: bool,
+    pub value: PickValue,
+}
+
+/// Why a picker is open: a direct edit, or a question of a move in progress.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PickPurpose {
+    Edit,
+    MoveAnswer,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Picker {
+    pub title: String,
+    pub purpose: PickPurpose,
+    pub issue_id: i64,
+    pub options: Vec<PickOption>,
+    pub query: String,
+    /// Position in the filtered list.
+    pub cursor: usize,
+}
+
+impl Picker {
+    /// Options matching the query (case-insensitive substring of label or detail).
+    pub fn filtered(&self) -> Vec<&PickOption> {
+        let query = self.query.to_lowercase();
+        self.options
+            .iter()
+            .filter(|o| {
+                query.is_empty()
+                    || o.label.to_lowercase().contains(&query)
+                    || o.detail.to_lowercase().contains(&query)
+            })
+            .collect()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Confirm {
+    pub question: String,
+    /// The highlighted answer; starts at "no".
+    pub yes_selected: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DateInput {
+    pub issue_id: i64,
+    pub text: String,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Detail {
+    pub issue_id: i64,
+    /// `None` while loading; `Some(None)`: no description.
+    pub description: Option<Option<String>>,
+    pub scroll: u16,
+}
+
+/// What is open on top of the board.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Overlay {
+    Help { mode: Mode, scroll: u16 },
+    Detail(Detail),
+    Picker(Picker),
+    Confirm(Confirm),
+    DateInput(DateInput),
+}
+
+/// A move waiting for the user's answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingMove {
+    pub issue_id: i64,
+    pub plan: MovePlan,
+}
+
+/// The rows of the grooming pane, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroomRow {
+    State,
+    Team,
+    Field(usize),
+    Milestone,
+    Assignees,
+    DueDate,
+}
+
+impl GroomRow {
+    /// The action that edits this row.
+    pub fn action(self) -> crate::app::keymap::Action {
+        use crate::app::keymap::Action;
+        match self {
+            GroomRow::State => Action::MoveTo,
+            GroomRow::Team => Action::SetTeam,
+            GroomRow::Field(0) => Action::SetPriority,
+            GroomRow::Field(1) => Action::ToggleDod,
+            GroomRow::Field(2) => Action::ToggleEteam,
+            GroomRow::Field(3) => Action::SetUseCase,
+            GroomRow::Field(_) => Action::SetGtmPhase,
+            GroomRow::Milestone => Action::SetMilestone,
+            GroomRow::Assignees => Action::SetAssignee,
+            GroomRow::DueDate => Action::SetDueDate,
+        }
+    }
+}
+
+pub const GROOM_ROWS: [GroomRow; 10] = [
+    GroomRow::State,
+    GroomRow::Team,
+    GroomRow::Field(0),
+    GroomRow::Field(1),
+    GroomRow::Field(2),
+    GroomRow::Field(3),
+    GroomRow::Field(4),
+    GroomRow::Milestone,
+    GroomRow::Assignees,
+    GroomRow::DueDate,
+];
+
+/// Everything the UI shows and `update` changes.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub workflow: Workflow,
+    pub keymap: Keymap,
+    pub cards: Vec<Card>,
+    pub columns: Vec<Column>,
+    /// Index into `columns`.
+    pub focused_column: usize,
+    pub focus: Focus,
+    pub groom_row: usize,
+    pub overlay: Option<Overlay>,
+    pub pending_move: Option<PendingMove>,
+    pub show_closed: bool,
+    pub milestones: Vec<MilestoneInfo>,
+    pub members: Vec<Member>,
+    pub source: Source,
+    pub last_synced_at: Option<DateTime<Utc>>,
+    pub pending_edits: i64,
+    pub message: Option<Message>,
+    pub now: DateTime<Utc>,
+    pub today: NaiveDate,
+    /// Terminal size, for paging and keeping the selection visible.
+    pub viewport: (u16, u16),
+    pub should_quit: bool,
+}
+
+/// The data a board is built from (what the store loads at start).
+#[derive(Debug, Clone, Default)]
+pub struct BoardData {
+    pub issues: Vec<IssueRecord>,
+    pub pending_by_issue: HashMap<i64, u32>,
+    pub pending_edits: i64,
+    pub milestones: Vec<MilestoneInfo>,
+    pub members: Vec<Member>,
+    pub last_synced_at: Option<DateTime<Utc>>,
+}
+
+impl AppState {
+    pub fn new(
+        workflow: Workflow,
+        keymap: Keymap,
+        data: BoardData,
+        source: Source,
+        now: DateTime<Utc>,
+        today: NaiveDate,
+    ) -> Self {
+        let cards = data
+            .issues
+            .into_iter()
+            .map(|record| {
+                let pending = data.pending_by_issue.get(&record.id).copied().unwrap_or(0);
+                Card::new(&workflow, record, pending)
+            })
+            .collect();
+        let mut state = AppState {
+            workflow,
+            keymap,
+            cards,
+            columns: Vec::new(),
+            focused_column: 0,
+            focus: Focus::Board,
+            groom_row: 0,
+            overlay: None,
+            pending_move: None,
+            show_closed: true,
+            milestones: data.milestones,
+            members: data.members,
+            source,
+            last_synced_at: data.last_synced_at,
+            pending_edits: data.pending_edits,
+            message: None,
+            now,
+            today,
+            viewport: (160, 48),
+            should_quit: false,
+        };
+        state.rebuild_columns();
+        state
+    }
+
+    /// The mode whose keymap applies now.
+    pub fn mode(&self) -> Mode {
+        match &self.overlay {
+            Some(Overlay::Help { .. }) => Mode::Help,
+            Some(Overlay::Detail(_)) => Mode::Detail,
+            Some(Overlay::Picker(_)) => Mode::Picker,
+            Some(Overlay::Confirm(_)) => Mode::Confirm,
+            Some(Overlay::DateInput(_)) => Mode::Input,
+            None => match self.focus {
+                Focus::Board => Mode::Board,
+                Focus::Grooming => Mode::Grooming,
+            },
+        }
+    }
+
+    /// Columns shown right now (closed ones may be hidden), as indices into `columns`.
+    pub fn visible_columns(&self) -> Vec<usize> {
+        self.columns
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| match c.placement {
+                Placement::State(i) => self.show_closed || !self.workflow.states[i].closed,
+                Placement::Unlabelled => true,
+            })
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// The card under the cursor, if the focused column has any.
+    pub fn selected_card(&self) -> Option<&Card> {
+        let column = self.columns.get(self.focused_column)?;
+        let index = *column.cards.get(column.selected)?;
+        self.cards.get(index)
+    }
+
+    pub fn card_by_id(&self, id: i64) -> Option<&Card> {
+        self.cards.iter().find(|c| c.record.id == id)
+    }
+
+    /// How many cards fit in a column at the current terminal height.
+    pub fn cards_per_page(&self) -> usize {
+        let body = self.viewport.1.saturating_sub(2 + 2) as usize;
+        (body / crate::ui::CARD_HEIGHT as usize).max(1)
+    }
+
+    /// Re-sorts every card into its column, keeping each column's selected card selected.
+    pub fn rebuild_columns(&mut self) {
+        let selected_ids: Vec<(Placement, Option<i64>, usize)> = self
+            .columns
+            .iter()
+            .map(|c| {
+                let id = c.cards.get(c.selected).map(|&i| self.cards[i].record.id);
+                (c.placement, id, c.selected)
+            })
+            .collect();
+        let focused = self.columns.get(self.focused_column).map(|c| c.placement);
+        let mut columns: Vec<Column> = (0..self.workflow.states.len())
+            .map(|i| Column {
+                placement: Placement::State(i),
+                cards: Vec::new(),
+                selected: 0,
+                offset: 0,
+            })
+            .collect();
+        let mut unlabelled = Vec::new();
+        for (index, card) in self.cards.iter().enumerate() {
+            match card.class.placement {
+                Placement::State(i) => columns[i].cards.push(index),
+                Placement::Unlabelled => unlabelled.push(index),
+            }
+        }
+        if !unlabelled.is_empty() {
+            columns.insert(
+                0,
+                Column {
+                    placement: Placement::Unlabelled,
+                    cards: unlabelled,
+                    selected: 0,
+                    offset: 0,
+                },
+            );
+        }
+        let page = self.cards_per_page();
+        for column in &mut columns {
+            column
+                .cards
+                .sort_by_cached_key(|&i| sort_key(&self.cards[i], &self.workflow));
+            if let Some((_, id, old_selected)) =
+                selected_ids.iter().find(|(p, _, _)| *p == column.placement)
+            {
+                column.selected = id
+                    .and_then(|id| {
+                        column
+                            .cards
+                            .iter()
+                            .position(|&i| self.cards[i].record.id == id)
+                    })
+                    .unwrap_or(*old_selected)
+                    .min(column.cards.len().saturating_sub(1));
+            }
+            let old_offset = self
+                .columns
+                .iter()
+                .find(|c| c.placement == column.placement)
+                .map_or(0, |c| c.offset);
+            column.offset = keep_visible(old_offset, column.selected, page);
+        }
+        self.columns = columns;
+        self.focused_column = focused
+            .and_then(|p| self.columns.iter().position(|c| c.placement == p))
+            .unwrap_or_else(|| self.first_workflow_column());
+    }
+}
+
+impl AppState {
+    /// The first state column holding cards (the unlabelled column is for fixing, not a start).
+    fn first_workflow_column(&self) -> usize {
+        self.columns
+            .iter()
+            .position(|c| matches!(c.placement, Placement::State(_)) && !c.cards.is_empty())
+            .unwrap_or(0)
+    }
+}
+
+/// Cards sort by priority (1 first, unknown and none last), then due date, then reference.
+fn sort_key(card: &Card, wf: &Workflow) -> (usize, Option<NaiveDate>, bool, i64, i64) {
+    let values = &wf.fields.priority.values;
+    let priority = card
+        .class
+        .priority
+        .as_ref()
+        .and_then(|p| values.iter().position(|v| v == p))
+        .unwrap_or(values.len());
+    let due = card.record.facts.due_date;
+    (
+        priority,
+        due,
+        due.is_none(),
+        card.record.project_id,
+        card.record.iid,
+    )
+}
+
+/// The offset that keeps `selected` inside a window of `page` rows, moving as little as possible.
+pub fn keep_visible(offset: usize, selected: usize, page: usize) -> usize {
+    if selected < offset {
+        selected
+    } else if selected >= offset + page {
+        selected + 1 - page
+    } else {
+        offset
+    }
+}

@@ -1,0 +1,95 @@
+//! The command line (clap derive). The interface contract lives in DESIGN.md; keep them in step.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "sm-board",
+    version,
+    about = "A terminal kanban board for GitLab triage workflows built on scoped labels",
+    long_about = "A terminal kanban board for GitLab triage workflows built on scoped labels.\n\n\
+        With no GitLab configured, `sm-board` opens the demo board."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Accepted before or after the subcommand.
+#[derive(Debug, Clone, Default, Args)]
+pub struct GlobalArgs {
+    /// Config file [default: <config dir>/sm-board/config.toml]
+    #[arg(long, global = true, env = "SM_BOARD_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Cache database [default: <data dir>/sm-board/<host>/<group-or-project>.sqlite3]
+    #[arg(long, global = true, env = "SM_BOARD_DB", value_name = "FILE")]
+    pub db: Option<PathBuf>,
+    /// GitLab base URL [env: SM_BOARD_GITLAB_URL]
+    #[arg(long, global = true, env = "SM_BOARD_GITLAB_URL", value_name = "URL")]
+    pub gitlab_url: Option<String>,
+    /// GitLab group path (issues of all its projects) [env: SM_BOARD_GROUP]
+    #[arg(long, global = true, value_name = "PATH", conflicts_with = "project")]
+    pub group: Option<String>,
+    /// GitLab project path [env: SM_BOARD_PROJECT]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub project: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatusFormat {
+    Table,
+    Markdown,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Open the board on demo data, in a throwaway cache (or --db FILE to keep it)
+    Demo {
+        /// Generate N synthetic requests instead of the bundled board
+        #[arg(long, value_name = "N")]
+        issues: Option<usize>,
+        /// Seed for --issues
+        #[arg(long, value_name = "S", default_value_t = 1)]
+        seed: u64,
+    },
+    /// Standup summary from the cache (offline, never touches the network)
+    Status {
+        #[arg(long, value_enum, default_value_t = StatusFormat::Table)]
+        format: StatusFormat,
+    },
+    /// Print the board once, as text, with the TUI's own renderer
+    Board {
+        #[arg(long, value_name = "W")]
+        width: Option<u16>,
+        #[arg(long, value_name = "H")]
+        height: Option<u16>,
+    },
+    /// Queue a move of a request to another state (REF: 12, #12, group/proj#12 or URL)
+    Move {
+        reference: String,
+        state: String,
+        /// Confirm an unusual move without asking
+        #[arg(long, short = 'y')]
+        yes: bool,
+        /// Team label, when the target state needs one
+        #[arg(long, value_name = "TEAM")]
+        team: Option<String>,
+        /// Assignee username, when the target state needs one
+        #[arg(long, value_name = "USER")]
+        assignee: Option<String>,
+        /// Milestone title, when no single current-quarter milestone exists
+        #[arg(long, value_name = "TITLE")]
+        milestone: Option<String>,
+    },
+    /// Queue label changes: `p::1` replaces any other p:: label, `-name` removes a label
+    Label {
+        reference: String,
+        #[arg(required = true, allow_hyphen_values = true, value_name = "LABEL")]
+        labels: Vec<String>,
+    },
+}

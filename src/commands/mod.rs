@@ -1,0 +1,5 @@
+//! Headless commands: each reads or edits the cache and prints for people or scripts.
+
+pub mod board;
+pub mod edit;
+pub mod status;

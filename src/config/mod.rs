@@ -1,0 +1,441 @@
+//! Configuration: the TOML file (validated, with file/line/key in every error) merged with flags
+//! and environment. Flags beat environment (clap reads both), which beats the file.
+
+mod paths;
+mod raw;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub use paths::{cache_file, data_dir, default_config_file, log_file};
+use raw::{RawConfig, RawField, RawWorkflow};
+
+use crate::workflow::Workflow;
+use crate::workflow::model::{MilestoneRule, ScopedField, StateDef, UsualMove};
+
+/// A config problem, said so the user can fix it.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("config file {path}, line {line}: {message}")]
+    Syntax {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
+    #[error("config file {path}: {message}")]
+    Invalid { path: PathBuf, message: String },
+    #[error("{0}")]
+    Conflict(String),
+}
+
+/// A secret that never prints itself.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: String) -> Self {
+        Secret(value)
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// Which issues the board shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    Group(String),
+    Project(String),
+}
+
+impl Scope {
+    pub fn path(&self) -> &str {
+        match self {
+            Scope::Group(p) | Scope::Project(p) => p,
+        }
+    }
+}
+
+/// A configured GitLab.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GitLabTarget {
+    pub url: String,
+    pub scope: Scope,
+    pub board: Option<String>,
+    pub token: Option<Secret>,
+    pub sync_interval: Duration,
+}
+
+impl GitLabTarget {
+    /// The host part of the URL, for display and the cache path.
+    pub fn host(&self) -> &str {
+        let rest = self
+            .url
+            .split_once("://")
+            .map_or(self.url.as_str(), |(_, r)| r);
+        rest.split('/').next().unwrap_or(rest)
+    }
+}
+
+/// Settings from flags and environment (clap fills these).
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub config: Option<PathBuf>,
+    pub db: Option<PathBuf>,
+    pub gitlab_url: Option<String>,
+    pub group: Option<String>,
+    pub project: Option<String>,
+}
+
+/// The validated configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `None`: no GitLab configured (the TUI opens the demo).
+    pub gitlab: Option<GitLabTarget>,
+    pub workflow: Workflow,
+    /// `--db` / `SM_BOARD_DB`.
+    pub db_override: Option<PathBuf>,
+    pub show_closed: bool,
+    /// The file that was read, if any.
+    pub file: Option<PathBuf>,
+}
+
+impl Config {
+    /// The cache file to use: `--db`, else the per-GitLab path.
+    pub fn cache_path(&self) -> Option<PathBuf> {
+        if let Some(db) = &self.db_override {
+            return Some(db.clone());
+        }
+        let gitlab = self.gitlab.as_ref()?;
+        cache_file(gitlab.host(), gitlab.scope.path())
+    }
+}
+
+/// Loads the config file (the given one must exist; the default one may not) and applies
+/// overrides.
+pub fn load(overrides: &Overrides) -> Result<Config, ConfigError> {
+    let (raw, file) = match &overrides.config {
+        Some(path) => (read_file(path)?, Some(path.clone())),
+        None => match default_config_file().filter(|p| p.exists()) {
+            Some(path) => (read_file(&path)?, Some(path)),
+            None => (RawConfig::default(), None),
+        },
+    };
+    let shown = file.clone().unwrap_or_else(|| PathBuf::from("(defaults)"));
+    let invalid = |message: String| ConfigError::Invalid {
+        path: shown.clone(),
+        message,
+    };
+    let workflow = build_workflow(raw.workflow.unwrap_or_default()).map_err(invalid)?;
+    let raw_gitlab = raw.gitlab.unwrap_or_default();
+    let (group, project) = match (&overrides.group, &overrides.project) {
+        (Some(_), Some(_)) => {
+            return Err(ConfigError::Conflict(
+                "both a group and a project are set (flags or SM_BOARD_GROUP/SM_BOARD_PROJECT): \
+                 choose one"
+                    .into(),
+            ));
+        }
+        (Some(g), None) => (Some(g.clone()), None),
+        (None, Some(p)) => (None, Some(p.clone())),
+        (None, None) => (raw_gitlab.group.clone(), raw_gitlab.project.clone()),
+    };
+    let scope = match (group, project) {
+        (Some(_), Some(_)) => {
+            return Err(invalid(
+                "[gitlab] sets both `group` and `project`: keep one".into(),
+            ));
+        }
+        (Some(g), None) => Some(Scope::Group(g)),
+        (None, Some(p)) => Some(Scope::Project(p)),
+        (None, None) => None,
+    };
+    let url = overrides.gitlab_url.clone().or(raw_gitlab.url.clone());
+    let gitlab = match (url, scope) {
+        (url, Some(scope)) => Some(GitLabTarget {
+            url: url
+                .unwrap_or_else(|| "https://gitlab.com".to_string())
+                .trim_end_matches('/')
+                .to_string(),
+            scope,
+            board: raw_gitlab.board.clone(),
+            token: raw_gitlab.token.clone().map(Secret::new),
+            sync_interval: Duration::from_secs(raw_gitlab.sync_interval_secs.unwrap_or(60).max(5)),
+        }),
+        (Some(_), None) => {
+            return Err(ConfigError::Conflict(
+                "a GitLab URL is set but no group or project: add `group = \"path\"` under \
+                 [gitlab], or pass --group/--project"
+                    .into(),
+            ));
+        }
+        (None, None) => None,
+    };
+    Ok(Config {
+        gitlab,
+        workflow,
+        db_override: overrides.db.clone(),
+        show_closed: raw.ui.and_then(|u| u.show_closed).unwrap_or(true),
+        file,
+    })
+}
+
+fn read_file(path: &Path) -> Result<RawConfig, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    parse(path, &text)
+}
+
+/// Parses config text; errors carry the line of the offending key.
+pub(crate) fn parse(path: &Path, text: &str) -> Result<RawConfig, ConfigError> {
+    toml::from_str(text).map_err(|err| {
+        let start = err.span().map_or(0, |span| span.start.min(text.len()));
+        let line = text[..start].matches('\n').count() + 1;
+        ConfigError::Syntax {
+            path: path.to_path_buf(),
+            line,
+            message: err.message().trim().replace('\n', " "),
+        }
+    })
+}
+
+fn field(default: &ScopedField, raw: Option<RawField>, name: &str) -> Result<ScopedField, String> {
+    let Some(raw) = raw else {
+        return Ok(default.clone());
+    };
+    let field = ScopedField {
+        title: raw.title.unwrap_or_else(|| default.title.clone()),
+        key: raw.key.unwrap_or_else(|| default.key.clone()),
+        values: raw.values.unwrap_or_else(|| default.values.clone()),
+        unknown: raw.unknown.or_else(|| default.unknown.clone()),
+    };
+    if field.values.is_empty() {
+        return Err(format!("[workflow.fields.{name}] `values` is empty"));
+    }
+    if field.key.is_empty() || field.key.contains("::") {
+        return Err(format!(
+            "[workflow.fields.{name}] `key` must be a non-empty scoped key without `::`"
+        ));
+    }
+    Ok(field)
+}
+
+fn build_workflow(raw: RawWorkflow) -> Result<Workflow, String> {
+    let mut wf = Workflow::default();
+    if let Some(scope) = raw.scope_label {
+        wf.scope_label = scope;
+    }
+    if let Some(key) = raw.state_key {
+        wf.state_key = key;
+    }
+    if let Some(states) = raw.states {
+        if states.is_empty() {
+            return Err("[workflow] `states` is empty: list at least one state".into());
+        }
+        let mut built = Vec::new();
+        for state in states {
+            if built.iter().any(|s: &StateDef| s.name == state.name) {
+                return Err(format!(
+                    "[[workflow.states]] `{}` is listed twice",
+                    state.name
+                ));
+            }
+            built.push(StateDef {
+                name: state.name,
+                closed: state.closed.unwrap_or(false),
+                milestone: state.milestone.map(|m| {
+                    if m == "@current_quarter" {
+                        MilestoneRule::CurrentQuarter
+                    } else {
+                        MilestoneRule::Named(m)
+                    }
+                }),
+                requires_team: state.requires_team.unwrap_or(false),
+                requires_assignee: state.requires_assignee.unwrap_or(false),
+            });
+        }
+        wf.states = built;
+        // The default moves name default states; keep only those that still make sense.
+        wf.usual_moves.retain(|m| {
+            wf.states.iter().any(|s| s.name == m.from) && wf.states.iter().any(|s| s.name == m.to)
+        });
+    }
+    if let Some(moves) = raw.moves {
+        let mut built = Vec::new();
+        for m in moves {
+            for end in [&m.from, &m.to] {
+                if wf.state_index(end).is_none() {
+                    return Err(format!(
+                        "[[workflow.moves]] names unknown state `{end}`; states are: {}",
+                        wf.state_names()
+                    ));
+                }
+            }
+            built.push(UsualMove {
+                from: m.from,
+                to: m.to,
+                confirm: m.confirm,
+            });
+        }
+        wf.usual_moves = built;
+    }
+    if let Some(teams) = raw.teams {
+        wf.teams = teams;
+    }
+    if let Some(prefixes) = raw.extra_prefixes {
+        wf.extra_prefixes = prefixes;
+    }
+    if let Some(fields) = raw.fields {
+        let defaults = wf.fields.clone();
+        wf.fields.priority = field(&defaults.priority, fields.priority, "priority")?;
+        wf.fields.dod = field(&defaults.dod, fields.dod, "dod")?;
+        wf.fields.eteam = field(&defaults.eteam, fields.eteam, "eteam")?;
+        wf.fields.use_case = field(&defaults.use_case, fields.use_case, "use_case")?;
+        wf.fields.gtm_phase = field(&defaults.gtm_phase, fields.gtm_phase, "gtm_phase")?;
+    }
+    Ok(wf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_text(text: &str) -> Result<Config, ConfigError> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, text).unwrap();
+        load(&Overrides {
+            config: Some(path),
+            ..Overrides::default()
+        })
+    }
+
+    #[test]
+    fn an_unknown_key_is_named_with_its_line() {
+        let err =
+            load_text("[gitlab]\nurl = \"https://gitlab.com\"\ngroupp = \"x\"\n").unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("line 3"), "{text}");
+        assert!(text.contains("groupp"), "{text}");
+        assert!(text.contains("config.toml"), "{text}");
+    }
+
+    #[test]
+    fn a_syntax_error_names_its_line() {
+        let err = load_text("[ui]\nshow_closed = true\n\n[gitlab\n").unwrap_err();
+        assert!(err.to_string().contains("line 4"), "{err}");
+    }
+
+    #[test]
+    fn a_wrong_type_names_the_line() {
+        let err = load_text("[gitlab]\nsync_interval_secs = \"often\"\n").unwrap_err();
+        assert!(err.to_string().contains("line 2"), "{err}");
+    }
+
+    #[test]
+    fn an_empty_file_gives_the_built_in_workflow_and_no_gitlab() {
+        let config = load_text("").unwrap();
+        assert_eq!(config.workflow, Workflow::default());
+        assert!(config.gitlab.is_none());
+    }
+
+    #[test]
+    fn the_workflow_is_configurable() {
+        let config = load_text(
+            r#"
+[workflow]
+state_key = "req"
+teams = ["alpha", "beta"]
+[[workflow.states]]
+name = "open"
+[[workflow.states]]
+name = "parked"
+milestone = "Parking"
+[[workflow.states]]
+name = "done"
+closed = true
+[[workflow.moves]]
+from = "open"
+to = "done"
+[workflow.fields.priority]
+key = "prio"
+values = ["high", "low"]
+"#,
+        )
+        .unwrap();
+        let wf = config.workflow;
+        assert_eq!(wf.state_names(), "open, parked, done");
+        assert_eq!(wf.state_label(2).as_deref(), Some("req::done"));
+        assert!(wf.states[2].closed);
+        assert_eq!(
+            wf.states[1].milestone,
+            Some(MilestoneRule::Named("Parking".into()))
+        );
+        assert_eq!(wf.usual_moves.len(), 1);
+        assert_eq!(wf.fields.priority.key, "prio");
+        assert_eq!(wf.teams, ["alpha", "beta"]);
+    }
+
+    #[test]
+    fn a_move_to_an_unknown_state_is_rejected_with_the_list() {
+        let err =
+            load_text("[[workflow.moves]]\nfrom = \"triage\"\nto = \"nowhere\"\n").unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.contains("nowhere") && text.contains("new_request, triage"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn flags_beat_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.toml");
+        std::fs::write(
+            &path,
+            "[gitlab]\nurl = \"https://a.example\"\ngroup = \"g\"\n",
+        )
+        .unwrap();
+        let config = load(&Overrides {
+            config: Some(path),
+            gitlab_url: Some("https://b.example/".into()),
+            project: Some("g/p".into()),
+            ..Overrides::default()
+        })
+        .unwrap();
+        let gitlab = config.gitlab.unwrap();
+        assert_eq!(gitlab.url, "https://b.example");
+        assert_eq!(gitlab.scope, Scope::Project("g/p".into()));
+        assert_eq!(gitlab.host(), "b.example");
+    }
+
+    #[test]
+    fn a_token_never_shows_in_debug_output() {
+        let config = load_text("[gitlab]\ngroup = \"g\"\ntoken = \"glpat-SECRET\"\n").unwrap();
+        assert!(!format!("{config:?}").contains("glpat-SECRET"));
+    }
+
+    #[test]
+    fn a_missing_explicit_config_file_is_an_error() {
+        let err = load(&Overrides {
+            config: Some("/nonexistent/sm-board.toml".into()),
+            ..Overrides::default()
+        })
+        .unwrap_err();
+        assert!(err.to_string().contains("/nonexistent/sm-board.toml"));
+    }
+}

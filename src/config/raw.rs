@@ -1,0 +1,80 @@
+//! The config file exactly as written: every key optional, unknown keys rejected.
+//!
+//! Parsing only; `config::load` validates and merges these with flags and environment.
+
+use serde::Deserialize;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawConfig {
+    pub gitlab: Option<RawGitLab>,
+    pub workflow: Option<RawWorkflow>,
+    pub ui: Option<RawUi>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawGitLab {
+    pub url: Option<String>,
+    pub group: Option<String>,
+    pub project: Option<String>,
+    pub board: Option<String>,
+    pub token: Option<String>,
+    pub sync_interval_secs: Option<u64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawWorkflow {
+    pub scope_label: Option<String>,
+    pub state_key: Option<String>,
+    pub states: Option<Vec<RawState>>,
+    pub moves: Option<Vec<RawMove>>,
+    pub teams: Option<Vec<String>>,
+    pub extra_prefixes: Option<Vec<String>>,
+    pub fields: Option<RawFields>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawState {
+    pub name: String,
+    pub closed: Option<bool>,
+    /// A milestone title, or `@current_quarter`.
+    pub milestone: Option<String>,
+    pub requires_team: Option<bool>,
+    pub requires_assignee: Option<bool>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMove {
+    pub from: String,
+    pub to: String,
+    pub confirm: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFields {
+    pub priority: Option<RawField>,
+    pub dod: Option<RawField>,
+    pub eteam: Option<RawField>,
+    pub use_case: Option<RawField>,
+    pub gtm_phase: Option<RawField>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawField {
+    pub title: Option<String>,
+    pub key: Option<String>,
+    pub values: Option<Vec<String>>,
+    pub unknown: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawUi {
+    pub show_closed: Option<bool>,
+}

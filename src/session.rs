@@ -1,0 +1,95 @@
+//! Setting up a run: which cache to open (DESIGN.md "Files"), seeding the demo, and loading the
+//! board from the cache in a constant number of queries.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+
+use crate::app::{BoardData, Source};
+use crate::config::Config;
+use crate::demo;
+use crate::store::{self, Store};
+
+/// Why a cache could not be chosen or opened, phrased for the user.
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    #[error(
+        "no GitLab is configured and no --db was given, so there is no cache to read.\n\
+         Try the demo with `sm-board demo --db board.sqlite3`, or set [gitlab] url and group in {0}"
+    )]
+    NoCache(String),
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
+    #[error(transparent)]
+    Demo(#[from] demo::DemoError),
+}
+
+/// The cache of the configured GitLab (or `--db`) for headless commands.
+pub fn open_cache(config: &Config) -> Result<(Store, Source), SessionError> {
+    let Some(path) = config.cache_path() else {
+        let file = config
+            .file
+            .clone()
+            .or_else(crate::config::default_config_file)
+            .map_or_else(
+                || "the config file".to_string(),
+                |p| p.display().to_string(),
+            );
+        return Err(SessionError::NoCache(file));
+    };
+    let source = match &config.gitlab {
+        Some(g) => Source::GitLab {
+            host: g.host().to_string(),
+            path: g.scope.path().to_string(),
+        },
+        None => Source::Demo,
+    };
+    Ok((Store::open(&path)?, source))
+}
+
+/// A demo cache: `db` if given (seeded only when empty, so edits survive restarts), else a
+/// throwaway file that lives as long as the returned guard.
+pub fn open_demo(
+    db: Option<PathBuf>,
+    issues: Option<usize>,
+    seed: u64,
+) -> Result<(Store, Option<tempfile::TempDir>), SessionError> {
+    let (store, guard) = match db {
+        Some(path) => (Store::open(&path)?, None),
+        None => {
+            let dir = tempfile::Builder::new()
+                .prefix("sm-board-demo-")
+                .tempdir()
+                .map_err(|source| store::StoreError::CreateDir {
+                    path: std::env::temp_dir(),
+                    source,
+                })?;
+            (Store::open(&dir.path().join("demo.sqlite3"))?, Some(dir))
+        }
+    };
+    if store::load_issues(store.conn())?.is_empty() {
+        let data = match issues {
+            Some(n) => demo::generate::generate(n, seed, demo::generate::default_anchor()),
+            None => demo::bundled_issues()?,
+        };
+        demo::seed_store(&store, &data)?;
+    }
+    Ok((store, guard))
+}
+
+/// Everything the board shows, in five queries whatever the number of issues.
+pub fn load_board(store: &Store) -> Result<BoardData, SessionError> {
+    let conn = store.conn();
+    let last_synced_at = store::get_state(conn, store::LAST_SYNCED_AT)?
+        .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
+        .map(|t| t.with_timezone(&Utc));
+    let pending_by_issue = store::pending_by_issue(conn)?;
+    Ok(BoardData {
+        issues: store::load_issues(conn)?,
+        pending_edits: pending_by_issue.values().map(|&n| i64::from(n)).sum(),
+        pending_by_issue,
+        milestones: store::load_milestones(conn)?,
+        members: store::load_members(conn)?,
+        last_synced_at,
+    })
+}

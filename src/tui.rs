@@ -1,0 +1,118 @@
+//! The terminal's lifecycle and the event loop: raw mode in, restored on every way out (panics
+//! included, via ratatui's hook), key and resize events into `update`, effects performed against
+//! the store, and a redraw only when something changed.
+//!
+//! Effects run inline: they are local SQLite writes of well under a millisecond, so a worker
+//! thread would only add latency. Sync (network) will run in its own task and talk to this loop
+//! through a channel.
+
+use std::time::Duration;
+
+use chrono::{Local, Timelike, Utc};
+use crossterm::event::{Event, EventStream, KeyEventKind};
+use futures_util::StreamExt;
+use ratatui::DefaultTerminal;
+
+use crate::app::{AppState, Effect, Msg, update};
+use crate::store::{self, Store};
+use crate::ui;
+
+/// Runs the board until the user quits. The terminal is restored before this returns.
+pub async fn run(store: &Store, state: &mut AppState) -> std::io::Result<()> {
+    let mut terminal = ratatui::init();
+    let result = event_loop(&mut terminal, store, state).await;
+    ratatui::restore();
+    result
+}
+
+async fn event_loop(
+    terminal: &mut DefaultTerminal,
+    store: &Store,
+    state: &mut AppState,
+) -> std::io::Result<()> {
+    let size = terminal.size()?;
+    update(state, Msg::Resize(size.width, size.height));
+    terminal.draw(|frame| ui::render(frame, state))?;
+    let mut events = EventStream::new();
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut shown_minute = Utc::now().minute();
+    while !state.should_quit {
+        let mut dirty = false;
+        let msg = tokio::select! {
+            event = events.next() => match event {
+                Some(Ok(Event::Key(key))) if key.kind != KeyEventKind::Release => Some(Msg::Key(key)),
+                Some(Ok(Event::Resize(w, h))) => Some(Msg::Resize(w, h)),
+                Some(Ok(_)) => None,
+                Some(Err(err)) => return Err(err),
+                None => break,
+            },
+            _ = tick.tick() => {
+                let now = Utc::now();
+                // The screen shows minutes at most: redraw only when one has passed.
+                dirty = now.minute() != shown_minute;
+                shown_minute = now.minute();
+                Some(Msg::Tick(now, Local::now().date_naive()))
+            }
+        };
+        if let Some(msg) = msg {
+            dirty |= !matches!(msg, Msg::Tick(..));
+            let mut effects = update(state, msg);
+            while let Some(effect) = effects.pop() {
+                if let Some(result) = perform(store, state, effect) {
+                    effects.extend(update(state, result));
+                }
+            }
+        }
+        if dirty && !state.should_quit {
+            terminal.draw(|frame| ui::render(frame, state))?;
+        }
+    }
+    Ok(())
+}
+
+/// Performs one effect; its result comes back as a message.
+fn perform(store: &Store, state: &AppState, effect: Effect) -> Option<Msg> {
+    match effect {
+        Effect::Quit => None,
+        Effect::SaveEdit { issue_id, edit } => {
+            let saved = store::apply_edit(
+                store.conn(),
+                issue_id,
+                &edit,
+                &state.workflow.state_key,
+                Utc::now(),
+            )
+            .and_then(|record| {
+                let pending = store::pending_by_issue(store.conn())?;
+                Ok((record, pending))
+            });
+            Some(match saved {
+                Ok((record, pending)) => {
+                    tracing::info!(issue = issue_id, summary = %edit.summary, "edit queued");
+                    Msg::EditSaved {
+                        pending_for_issue: pending.get(&record.id).copied().unwrap_or(0),
+                        pending_edits: pending.values().map(|&n| i64::from(n)).sum(),
+                        record: Box::new(record),
+                        summary: edit.summary,
+                    }
+                }
+                Err(err) => {
+                    tracing::error!(issue = issue_id, error = %err, "edit not saved");
+                    Msg::EditFailed {
+                        summary: edit.summary,
+                        error: err.to_string(),
+                    }
+                }
+            })
+        }
+        Effect::LoadDetail { issue_id } => Some(Msg::DetailLoaded {
+            issue_id,
+            description: store::description(store.conn(), issue_id).unwrap_or_else(|err| {
+                Some(format!(
+                    "(the description could not be read from the cache: {err})"
+                ))
+            }),
+        }),
+    }
+}

@@ -1,0 +1,105 @@
+//! Drawing: `render(frame, &state)` reads the state and nothing else (no IO, no clock), so the
+//! same state always draws the same screen and snapshots are exact.
+
+pub mod board;
+pub mod grooming;
+pub mod overlay;
+pub mod status;
+pub mod text;
+pub mod theme;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::app::state::{AppState, Focus, Overlay, Source};
+
+/// Rows per card (reference, two title lines, team and due date, a gap).
+pub const CARD_HEIGHT: u16 = 5;
+/// Below this the board cannot be drawn usefully.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 15;
+/// From this width the grooming pane is always shown beside the board.
+const PANE_ALWAYS_WIDTH: u16 = 130;
+
+pub fn render(frame: &mut Frame, state: &AppState) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        render_too_small(frame, area);
+        return;
+    }
+    let [header, body, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let show_pane = area.width >= PANE_ALWAYS_WIDTH || state.focus == Focus::Grooming;
+    let board_area = if show_pane {
+        let [board_area, pane] = Layout::horizontal([
+            Constraint::Fill(1),
+            Constraint::Length(grooming::PANE_WIDTH),
+        ])
+        .areas(body);
+        grooming::render(frame, pane, state);
+        board_area
+    } else {
+        body
+    };
+    render_header(frame, header, board_area.width, state);
+    board::render(frame, board_area, state);
+    status::render(frame, footer, state);
+    match &state.overlay {
+        None => {}
+        Some(Overlay::Help { mode, scroll }) => overlay::help(frame, state, *mode, *scroll),
+        Some(Overlay::Detail(detail)) => overlay::detail(frame, state, detail),
+        Some(Overlay::Picker(picker)) => overlay::picker(frame, picker),
+        Some(Overlay::Confirm(confirm)) => overlay::confirm(frame, confirm),
+        Some(Overlay::DateInput(input)) => overlay::date_input(frame, state, input),
+    }
+}
+
+fn render_header(frame: &mut Frame, area: Rect, board_width: u16, state: &AppState) {
+    let (visible, first, fit) = board::column_window(state, board_width);
+    let mut spans = vec![Span::styled(" SM Request Board ", theme::BOLD)];
+    if state.source == Source::Demo {
+        spans.push(Span::styled(" DEMO ", theme::DEMO_BADGE));
+    }
+    let total: usize = state.cards.len();
+    spans.push(Span::styled(format!("  {total} requests"), theme::DIM));
+    if !state.show_closed {
+        spans.push(Span::styled("  closed hidden (c)", theme::DIM));
+    }
+    let left_hidden = first;
+    let right_hidden = visible.len().saturating_sub(first + fit);
+    if left_hidden > 0 {
+        spans.push(Span::styled(format!("  ◀ {left_hidden} more"), theme::WARN));
+    }
+    if right_hidden > 0 {
+        spans.push(Span::styled(
+            format!("  {right_hidden} more ▶"),
+            theme::WARN,
+        ));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn render_too_small(frame: &mut Frame, area: Rect) {
+    let lines = vec![
+        Line::styled("Terminal too small", theme::ERROR),
+        Line::raw(format!(
+            "need {MIN_WIDTH}x{MIN_HEIGHT}, have {}x{}",
+            area.width, area.height
+        )),
+        Line::styled("enlarge the window or press q", theme::DIM),
+    ];
+    let y = area.y + area.height.saturating_sub(3) / 2;
+    let rect = Rect {
+        x: area.x,
+        y,
+        width: area.width,
+        height: area.height.min(3),
+    };
+    frame.render_widget(Paragraph::new(lines).centered(), rect);
+}

@@ -1,0 +1,297 @@
+//! Everything drawn on top of the board: help, request detail, pickers, confirmations and the
+//! due-date input.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+use crate::app::keymap::{Key, Mode};
+use crate::app::state::{AppState, Confirm, DateInput, Detail, Picker};
+use crate::ui::{text, theme};
+
+/// A rectangle of at most `width` x `height`, centred in `area`.
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let width = width.min(area.width);
+    let height = height.min(area.height);
+    Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    }
+}
+
+fn popup<'a>(frame: &mut Frame, area: Rect, title: &str) -> (Rect, Block<'a>) {
+    frame.render_widget(Clear, area);
+    let block = Block::bordered()
+        .border_style(theme::FOCUSED_BORDER)
+        .title_top(Line::styled(
+            format!(" {} ", text::clean_line(title)),
+            theme::BOLD,
+        ));
+    (block.inner(area), block)
+}
+
+pub fn help(frame: &mut Frame, state: &AppState, mode: Mode, scroll: u16) {
+    let bindings = state.keymap.bindings(mode);
+    let keys_width = bindings
+        .iter()
+        .map(|(_, keys)| text::width(&join_keys(keys)))
+        .max()
+        .unwrap_or(4);
+    let mut lines: Vec<Line> = bindings
+        .iter()
+        .map(|(action, keys)| {
+            Line::from(vec![
+                Span::styled(
+                    format!(" {:>width$}  ", join_keys(keys), width = keys_width),
+                    theme::FOCUSED_BORDER,
+                ),
+                Span::raw(action.describe()),
+            ])
+        })
+        .collect();
+    if mode == Mode::Board || mode == Mode::Grooming {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(
+            format!(
+                " Card marks: {} groomed  {} needs grooming  {} anomaly  {}n edits not yet on GitLab",
+                theme::GROOMED,
+                theme::NEEDS_GROOMING,
+                theme::ANOMALY,
+                theme::PENDING_MARK
+            ),
+            theme::DIM,
+        ));
+    }
+    let height = (lines.len() as u16 + 2).min(frame.area().height);
+    let area = centered(frame.area(), 76, height);
+    let (_, block) = popup(
+        frame,
+        area,
+        &format!("Keys: {}  (Esc closes)", mode.title()),
+    );
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .scroll((scroll.min(bindings.len() as u16), 0)),
+        area,
+    );
+}
+
+fn join_keys(keys: &[Key]) -> String {
+    keys.iter()
+        .map(Key::to_string)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Markdown, lightly: headings, task lists, bullets and fenced code styled; everything cleaned.
+fn markdown_lines(source: &str) -> Vec<Line<'static>> {
+    let mut in_code = false;
+    text::clean_block(source)
+        .lines()
+        .map(|line| {
+            let trimmed = line.trim_start();
+            if trimmed.starts_with("```") {
+                in_code = !in_code;
+                return Line::styled(line.to_string(), theme::DIM);
+            }
+            if in_code {
+                return Line::styled(format!("  {line}"), theme::PENDING);
+            }
+            if let Some(heading) = trimmed.strip_prefix('#') {
+                return Line::styled(
+                    heading.trim_start_matches('#').trim().to_string(),
+                    theme::FOCUSED_BORDER,
+                );
+            }
+            let indent = &line[..line.len() - trimmed.len()];
+            for (marker, shown) in [("- [ ] ", "☐ "), ("- [x] ", "☑ "), ("- [X] ", "☑ ")] {
+                if let Some(rest) = trimmed.strip_prefix(marker) {
+                    return Line::raw(format!("{indent}{shown}{rest}"));
+                }
+            }
+            if let Some(rest) = trimmed.strip_prefix("- ").or(trimmed.strip_prefix("* ")) {
+                return Line::raw(format!("{indent}• {rest}"));
+            }
+            Line::raw(line.to_string())
+        })
+        .collect()
+}
+
+pub fn detail(frame: &mut Frame, state: &AppState, detail: &Detail) {
+    let area = centered(
+        frame.area(),
+        frame.area().width.saturating_sub(8).max(40),
+        frame.area().height.saturating_sub(4),
+    );
+    let Some(card) = state.card_by_id(detail.issue_id) else {
+        return;
+    };
+    let record = &card.record;
+    let title = format!("{}  {}", record.reference, record.title);
+    let (_, block) = popup(frame, area, &title);
+    let mut lines = vec![
+        Line::styled(text::clean_line(&record.title).into_owned(), theme::BOLD),
+        Line::from(vec![
+            Span::styled("opened ", theme::DIM),
+            Span::raw(record.created_at.format("%Y-%m-%d").to_string()),
+            Span::styled(" by ", theme::DIM),
+            Span::raw(
+                record
+                    .author
+                    .as_deref()
+                    .map(|a| format!("@{}", text::clean_line(a)))
+                    .unwrap_or_else(|| "unknown".into()),
+            ),
+            Span::styled("  updated ", theme::DIM),
+            Span::raw(record.updated_at.format("%Y-%m-%d %H:%M").to_string()),
+            Span::styled(
+                if record.facts.open {
+                    "  open"
+                } else {
+                    "  closed"
+                },
+                theme::DIM,
+            ),
+        ]),
+        Line::from(vec![
+            Span::styled("labels ", theme::DIM),
+            Span::raw(text::clean_line(&record.facts.labels.join(", ")).into_owned()),
+        ]),
+        Line::styled(text::clean_line(&record.web_url).into_owned(), theme::DIM),
+    ];
+    for anomaly in &card.class.anomalies {
+        lines.push(Line::styled(
+            format!("{} {}", theme::ANOMALY, anomaly.describe()),
+            theme::ERROR,
+        ));
+    }
+    lines.push(Line::styled("─".repeat(area.width as usize), theme::BORDER));
+    match &detail.description {
+        None => lines.push(Line::styled("loading…", theme::DIM)),
+        Some(None) => lines.push(Line::styled("(no description)", theme::DIM)),
+        Some(Some(body)) => lines.extend(markdown_lines(body)),
+    }
+    let max_scroll = lines.len().saturating_sub(3) as u16;
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block.title_bottom(
+                Line::styled(" j/k scroll · Esc closes ", theme::DIM).right_aligned(),
+            ))
+            .wrap(Wrap { trim: false })
+            .scroll((detail.scroll.min(max_scroll), 0)),
+        area,
+    );
+}
+
+pub fn picker(frame: &mut Frame, picker: &Picker) {
+    let filtered = picker.filtered();
+    let list_height = filtered.len().clamp(1, 14) as u16;
+    let width = picker
+        .options
+        .iter()
+        .map(|o| text::width(&o.label) + text::width(&o.detail) + 8)
+        .chain([text::width(&picker.title) + 4, 36])
+        .max()
+        .unwrap_or(36)
+        .min(90) as u16;
+    let area = centered(frame.area(), width, list_height + 4);
+    let (inner, block) = popup(frame, area, &picker.title);
+    frame.render_widget(block, area);
+    let mut lines = vec![Line::from(vec![
+        Span::styled("› ", theme::FOCUSED_BORDER),
+        Span::raw(text::clean_line(&picker.query).into_owned()),
+        Span::styled("▏", theme::FOCUSED_BORDER),
+    ])];
+    lines.push(Line::styled(
+        "─".repeat(inner.width as usize),
+        theme::BORDER,
+    ));
+    let offset = picker.cursor.saturating_sub(list_height as usize - 1);
+    if filtered.is_empty() {
+        lines.push(Line::styled("  nothing matches", theme::DIM));
+    }
+    for (index, option) in filtered
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(list_height as usize)
+    {
+        let mark = if option.current { "● " } else { "  " };
+        let label = text::clean_line(&option.label).into_owned();
+        let detail_room = (inner.width as usize).saturating_sub(text::width(&label) + 4);
+        let detail = text::truncate(&text::clean_line(&option.detail), detail_room);
+        let pad =
+            (inner.width as usize).saturating_sub(2 + text::width(&label) + text::width(&detail));
+        let line = Line::from(vec![
+            Span::styled(mark, theme::OK),
+            Span::raw(label),
+            Span::raw(" ".repeat(pad)),
+            Span::styled(detail, theme::DIM),
+        ]);
+        lines.push(if index == picker.cursor {
+            line.style(theme::SELECTED.add_modifier(ratatui::style::Modifier::BOLD))
+        } else {
+            line
+        });
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+pub fn confirm(frame: &mut Frame, confirm: &Confirm) {
+    let width = (text::width(&confirm.question) as u16 + 4).clamp(40, 70);
+    let area = centered(frame.area(), width, 7);
+    let (inner, block) = popup(frame, area, "Confirm");
+    frame.render_widget(block, area);
+    let button = |label: &str, on: bool| {
+        Span::styled(
+            format!(" {label} "),
+            if on {
+                theme::SELECTED.add_modifier(ratatui::style::Modifier::BOLD)
+            } else {
+                theme::DIM
+            },
+        )
+    };
+    let lines = vec![
+        Line::raw(text::clean_line(&confirm.question).into_owned()),
+        Line::raw(""),
+        Line::from(vec![
+            button("[y] Yes", confirm.yes_selected),
+            Span::raw("   "),
+            button("[n] No", !confirm.yes_selected),
+        ])
+        .centered(),
+    ];
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
+}
+
+pub fn date_input(frame: &mut Frame, state: &AppState, input: &DateInput) {
+    let area = centered(frame.area(), 60, 7);
+    let reference = state
+        .card_by_id(input.issue_id)
+        .map(|c| c.short_ref())
+        .unwrap_or_default();
+    let (inner, block) = popup(frame, area, &format!("Due date for {reference}"));
+    frame.render_widget(block, area);
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled("› ", theme::FOCUSED_BORDER),
+            Span::raw(text::clean_line(&input.text).into_owned()),
+            Span::styled("▏", theme::FOCUSED_BORDER),
+        ]),
+        Line::raw(""),
+    ];
+    match &input.error {
+        Some(error) => lines.push(Line::styled(error.clone(), theme::ERROR)),
+        None => lines.push(Line::styled(
+            "2026-12-01 · +3d · +2w · fri · today · none   Enter sets, Esc cancels",
+            Style::new().patch(theme::DIM),
+        )),
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
+}

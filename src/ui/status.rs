@@ -1,0 +1,75 @@
+//! The status bar: where the data comes from, the last message, pending edits and sync age.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::app::keymap::{Action, Mode};
+use crate::app::state::{AppState, Source, Tone};
+use crate::ui::{text, theme};
+
+/// "3 min ago", "2 h ago", "5 d ago".
+pub fn age(seconds: i64) -> String {
+    match seconds.max(0) {
+        s if s < 60 => "just now".into(),
+        s if s < 3600 => format!("{} min ago", s / 60),
+        s if s < 86_400 => format!("{} h ago", s / 3600),
+        s => format!("{} d ago", s / 86_400),
+    }
+}
+
+pub fn render(frame: &mut Frame, area: Rect, state: &AppState) {
+    let mut left = match &state.source {
+        Source::Demo => vec![Span::styled(" DEMO ", theme::DEMO_BADGE)],
+        Source::GitLab { host, path } => vec![Span::styled(
+            format!(" {host} {} ", text::clean_line(path)),
+            theme::BOLD,
+        )],
+    };
+    let mut right = Vec::new();
+    if state.pending_edits > 0 {
+        right.push(Span::styled(
+            format!("{}{} pending · ", theme::PENDING_MARK, state.pending_edits),
+            theme::PENDING,
+        ));
+    }
+    right.push(Span::styled(
+        match state.last_synced_at {
+            Some(at) => format!("synced {} ", age((state.now - at).num_seconds())),
+            None => match state.source {
+                Source::Demo => "demo data, never synced ".to_string(),
+                Source::GitLab { .. } => "never synced ".to_string(),
+            },
+        },
+        theme::DIM,
+    ));
+    let right_width: usize = right.iter().map(|s| text::width(&s.content)).sum();
+    let left_width: usize = left.iter().map(|s| text::width(&s.content)).sum();
+    let room = (area.width as usize).saturating_sub(left_width + right_width + 2);
+    let (message, style) = match &state.message {
+        Some(m) => (
+            m.text.clone(),
+            match m.tone {
+                Tone::Info => theme::OK,
+                Tone::Warn => theme::WARN,
+                Tone::Error => theme::ERROR,
+            },
+        ),
+        None => {
+            let help = state
+                .keymap
+                .key_for(Mode::Board, Action::Help)
+                .map_or_else(|| "?".into(), |k| k.to_string());
+            (format!("{help} help · q quit"), theme::DIM)
+        }
+    };
+    left.push(Span::raw(" "));
+    left.push(Span::styled(
+        text::fit(&text::clean_line(&message), room),
+        style,
+    ));
+    left.push(Span::raw(" "));
+    left.extend(right);
+    frame.render_widget(Paragraph::new(Line::from(left)), area);
+}

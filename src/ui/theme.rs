@@ -1,0 +1,33 @@
+//! Colours and symbols, in one place.
+
+use ratatui::style::{Color, Modifier, Style};
+
+pub const ACCENT: Color = Color::Cyan;
+pub const DIM: Style = Style::new().fg(Color::DarkGray);
+pub const BOLD: Style = Style::new().add_modifier(Modifier::BOLD);
+pub const SELECTED: Style = Style::new().bg(Color::Rgb(45, 55, 75));
+pub const FOCUSED_BORDER: Style = Style::new().fg(ACCENT).add_modifier(Modifier::BOLD);
+pub const BORDER: Style = Style::new().fg(Color::DarkGray);
+pub const WARN: Style = Style::new().fg(Color::Yellow);
+pub const ERROR: Style = Style::new().fg(Color::Red).add_modifier(Modifier::BOLD);
+pub const OK: Style = Style::new().fg(Color::Green);
+pub const PENDING: Style = Style::new().fg(Color::Cyan);
+pub const DEMO_BADGE: Style = Style::new()
+    .fg(Color::Black)
+    .bg(Color::Yellow)
+    .add_modifier(Modifier::BOLD);
+
+pub const GROOMED: &str = "✓";
+pub const NEEDS_GROOMING: &str = "◌";
+pub const ANOMALY: &str = "⚠";
+pub const PENDING_MARK: &str = "↑";
+
+/// Style of a priority value (`1` loudest).
+pub fn priority(value: &str) -> Style {
+    match value {
+        "1" => Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
+        "2" => Style::new().fg(Color::Yellow),
+        "3" => Style::new().fg(Color::Blue),
+        _ => Style::new().fg(Color::Magenta),
+    }
+}
