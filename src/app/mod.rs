@@ -10,3 +10,5 @@ pub mod update;
 pub use keymap::{Action, Keymap, Mode};
 pub use state::{AppState, BoardData, Source};
 pub use update::{Effect, Msg, update};
+#[cfg(test)]
+mod tests;

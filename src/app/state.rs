@@ -341,7 +341,13 @@ impl AppState {
             .columns
             .iter()
             .map(|c| {
-                let id = c.cards.get(c.selected).map(|&i| self.cards[i].record.id);
+                // Indices may be stale if cards were removed; a stale one only loses the
+                // selection, it never panics.
+                let id = c
+                    .cards
+                    .get(c.selected)
+                    .and_then(|&i| self.cards.get(i))
+                    .map(|card| card.record.id);
                 (c.placement, id, c.selected)
             })
             .collect();

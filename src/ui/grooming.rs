@@ -181,7 +181,7 @@ fn days_in_state(state: &AppState, card: &Card) -> String {
     match card.record.state_since {
         Some(since) => format!("{} d", (state.now - since).num_days().max(0)),
         None => format!(
-            "≥ {} d (since last update)",
+            "≥ {} d (since update)",
             (state.now - card.record.updated_at).num_days().max(0)
         ),
     }

@@ -57,10 +57,16 @@ pub fn help(frame: &mut Frame, state: &AppState, mode: Mode, scroll: u16) {
         lines.push(Line::raw(""));
         lines.push(Line::styled(
             format!(
-                " Card marks: {} groomed  {} needs grooming  {} anomaly  {}n edits not yet on GitLab",
+                " Card marks: {} groomed  {} needs grooming  {} anomaly",
                 theme::GROOMED,
                 theme::NEEDS_GROOMING,
                 theme::ANOMALY,
+            ),
+            theme::DIM,
+        ));
+        lines.push(Line::styled(
+            format!(
+                "             {}n edits saved here, not yet on GitLab",
                 theme::PENDING_MARK
             ),
             theme::DIM,
@@ -170,7 +176,10 @@ pub fn detail(frame: &mut Frame, state: &AppState, detail: &Detail) {
             theme::ERROR,
         ));
     }
-    lines.push(Line::styled("─".repeat(area.width as usize), theme::BORDER));
+    lines.push(Line::styled(
+        "─".repeat(area.width.saturating_sub(2) as usize),
+        theme::BORDER,
+    ));
     match &detail.description {
         None => lines.push(Line::styled("loading…", theme::DIM)),
         Some(None) => lines.push(Line::styled("(no description)", theme::DIM)),
@@ -221,6 +230,7 @@ pub fn picker(frame: &mut Frame, picker: &Picker) {
         .skip(offset)
         .take(list_height as usize)
     {
+        let cursor = if index == picker.cursor { "›" } else { " " };
         let mark = if option.current { "● " } else { "  " };
         let label = text::clean_line(&option.label).into_owned();
         let detail_room = (inner.width as usize).saturating_sub(text::width(&label) + 4);

@@ -1,0 +1,558 @@
+//! `update` tests: key presses in, state and effects out. No IO, no async, no clock.
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use crate::app::state::{AppState, BoardData, Focus, Overlay, PickPurpose, Source};
+use crate::app::{Effect, Keymap, Msg, update};
+use crate::store::{IssueRecord, Member};
+use crate::workflow::edit::{Change, StateEvent};
+use crate::workflow::{IssueFacts, MilestoneInfo, Placement, UserRef, Workflow};
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+}
+
+fn record(id: i64, labels: &[&str], open: bool) -> IssueRecord {
+    let at = Utc.with_ymd_and_hms(2026, 11, 1, 9, 0, 0).unwrap();
+    IssueRecord {
+        id,
+        iid: id,
+        project_id: 1,
+        reference: format!("g/p#{id}"),
+        title: format!("Request {id}"),
+        facts: IssueFacts {
+            labels: labels.iter().map(|s| s.to_string()).collect(),
+            open,
+            ..IssueFacts::default()
+        },
+        author: None,
+        created_at: at,
+        updated_at: at,
+        closed_at: None,
+        web_url: format!("https://gitlab.example/g/p/-/issues/{id}"),
+        state_since: None,
+    }
+}
+
+/// A board with one request per interesting situation.
+fn board() -> AppState {
+    let issues = vec![
+        record(1, &["sm_req::new_request", "sm_request"], true),
+        record(2, &["sm_req::new_request", "pmm"], true),
+        record(3, &["sm_req::triage", "pmm"], true),
+        record(4, &["sm_req::backlog", "pmm", "p::2"], true),
+        record(5, &["sm_req::assigned", "mrci"], true),
+        record(6, &["sm_req::completed"], false),
+        record(7, &["sm_request"], true),
+    ];
+    let data = BoardData {
+        issues,
+        milestones: vec![
+            MilestoneInfo {
+                id: 10,
+                title: "SM_Backlog".into(),
+                active: true,
+                start_date: None,
+                due_date: None,
+            },
+            MilestoneInfo {
+                id: 11,
+                title: "FY27-Q4".into(),
+                active: true,
+                start_date: NaiveDate::from_ymd_opt(2026, 11, 1),
+                due_date: NaiveDate::from_ymd_opt(2027, 1, 31),
+            },
+        ],
+        members: vec![
+            Member {
+                id: 100,
+                username: "alice".into(),
+                name: "Alice".into(),
+            },
+            Member {
+                id: 101,
+                username: "bob".into(),
+                name: "Bob".into(),
+            },
+        ],
+        ..BoardData::default()
+    };
+    let now = Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap();
+    let mut state = AppState::new(
+        Workflow::default(),
+        Keymap::default(),
+        data,
+        Source::Demo,
+        now,
+        today(),
+    );
+    state.viewport = (160, 48);
+    state
+}
+
+fn press(state: &mut AppState, code: KeyCode) -> Vec<Effect> {
+    update(state, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+fn keys(state: &mut AppState, text: &str) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    for c in text.chars() {
+        effects.extend(press(state, KeyCode::Char(c)));
+    }
+    effects
+}
+
+fn select(state: &mut AppState, id: i64) {
+    for (ci, column) in state.columns.iter_mut().enumerate() {
+        if let Some(pos) = column
+            .cards
+            .iter()
+            .position(|&i| state.cards[i].record.id == id)
+        {
+            column.selected = pos;
+            state.focused_column = ci;
+            return;
+        }
+    }
+    panic!("no card {id}");
+}
+
+fn saved(effects: &[Effect]) -> &crate::workflow::IssueEdit {
+    match effects {
+        [Effect::SaveEdit { edit, .. }] => edit,
+        other => panic!("expected one saved edit, got {other:?}"),
+    }
+}
+
+/// Plays back what the loop would do with a saved edit.
+fn land(state: &mut AppState, effects: &[Effect]) {
+    for effect in effects {
+        if let Effect::SaveEdit { issue_id, edit } = effect {
+            let mut record = state.card_by_id(*issue_id).unwrap().record.clone();
+            record.facts = edit.apply(&record.facts);
+            update(
+                state,
+                Msg::EditSaved {
+                    record: Box::new(record),
+                    pending_for_issue: 1,
+                    pending_edits: 1,
+                    summary: edit.summary.clone(),
+                },
+            );
+        }
+    }
+}
+
+#[test]
+fn the_board_starts_on_the_first_workflow_column_and_shows_unlabelled_first() {
+    let state = board();
+    assert_eq!(state.columns[0].placement, Placement::Unlabelled);
+    assert_eq!(
+        state.columns[state.focused_column].placement,
+        Placement::State(0)
+    );
+}
+
+#[test]
+fn l_on_a_request_without_team_asks_for_one_then_moves_it_to_triage() {
+    let mut state = board();
+    select(&mut state, 1);
+    assert!(keys(&mut state, "L").is_empty());
+    let Some(Overlay::Picker(picker)) = &state.overlay else {
+        panic!("expected the team picker");
+    };
+    assert_eq!(picker.purpose, PickPurpose::MoveAnswer);
+    assert!(keys(&mut state, "tech").is_empty());
+    let effects = press(&mut state, KeyCode::Enter);
+    let edit = saved(&effects);
+    assert_eq!(edit.labels.add, ["sm_req::triage", "tech-pmm"]);
+    assert_eq!(edit.labels.remove, ["sm_req::new_request"]);
+    assert!(state.overlay.is_none());
+}
+
+#[test]
+fn escaping_the_team_question_cancels_the_move_entirely() {
+    let mut state = board();
+    select(&mut state, 1);
+    keys(&mut state, "L");
+    assert!(press(&mut state, KeyCode::Esc).is_empty());
+    assert!(state.pending_move.is_none());
+    assert!(state.message.as_ref().unwrap().text.contains("cancelled"));
+}
+
+#[test]
+fn backlog_to_assigned_asks_who_and_sets_the_current_quarter() {
+    let mut state = board();
+    select(&mut state, 4);
+    keys(&mut state, "L");
+    assert!(matches!(&state.overlay, Some(Overlay::Picker(p)) if p.title.starts_with("Assignee")));
+    press(&mut state, KeyCode::Down);
+    let effects = press(&mut state, KeyCode::Enter);
+    let edit = saved(&effects);
+    assert_eq!(edit.assignees.as_ref().unwrap()[0].username, "bob");
+    assert!(matches!(&edit.milestone, Some(Change::Set(m)) if m.title == "FY27-Q4"));
+}
+
+#[test]
+fn an_unusual_move_defaults_to_no() {
+    let mut state = board();
+    select(&mut state, 4);
+    keys(&mut state, "H");
+    assert!(matches!(&state.overlay, Some(Overlay::Confirm(c)) if !c.yes_selected));
+    assert!(press(&mut state, KeyCode::Enter).is_empty());
+    assert!(state.overlay.is_none());
+    assert!(state.pending_move.is_none());
+}
+
+#[test]
+fn an_unusual_move_happens_on_y() {
+    let mut state = board();
+    select(&mut state, 4);
+    keys(&mut state, "H");
+    let effects = keys(&mut state, "y");
+    assert_eq!(saved(&effects).labels.add, ["sm_req::triage"]);
+}
+
+#[test]
+fn moving_a_completed_request_back_reopens_it_after_confirmation() {
+    let mut state = board();
+    select(&mut state, 6);
+    keys(&mut state, "H");
+    assert!(
+        keys(&mut state, "y").is_empty(),
+        "assigned still needs someone"
+    );
+    let effects = press(&mut state, KeyCode::Enter);
+    let edit = saved(&effects);
+    assert_eq!(edit.state_event, Some(StateEvent::Reopen));
+    assert_eq!(edit.assignees.as_ref().unwrap()[0].username, "alice");
+}
+
+#[test]
+fn assigned_to_completed_closes_without_questions() {
+    let mut state = board();
+    select(&mut state, 5);
+    let effects = keys(&mut state, "L");
+    assert_eq!(saved(&effects).state_event, Some(StateEvent::Close));
+}
+
+#[test]
+fn a_saved_move_lands_the_card_in_its_new_column_and_marks_it_pending() {
+    let mut state = board();
+    select(&mut state, 5);
+    let effects = keys(&mut state, "L");
+    land(&mut state, &effects);
+    let card = state.card_by_id(5).unwrap();
+    assert_eq!(card.class.placement, Placement::State(4));
+    assert_eq!(card.pending, 1);
+    assert_eq!(state.pending_edits, 1);
+    assert_eq!(
+        state.columns[state.focused_column].placement,
+        Placement::State(3)
+    );
+    assert!(state.message.as_ref().unwrap().text.contains("queued"));
+}
+
+#[test]
+fn m_offers_every_state_with_the_current_one_marked() {
+    let mut state = board();
+    select(&mut state, 3);
+    keys(&mut state, "m");
+    let Some(Overlay::Picker(picker)) = &state.overlay else {
+        panic!("expected the state picker");
+    };
+    assert_eq!(picker.options.len(), 7);
+    assert!(picker.options[1].current);
+    // Choosing the state it is already in is refused with a message, not an edit.
+    assert!(press(&mut state, KeyCode::Enter).is_empty());
+    assert!(
+        state
+            .message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("already in triage")
+    );
+}
+
+#[test]
+fn p_sets_a_priority_from_a_picker_with_the_current_value_marked() {
+    let mut state = board();
+    select(&mut state, 4);
+    keys(&mut state, "p");
+    let Some(Overlay::Picker(picker)) = &state.overlay else {
+        panic!("expected the priority picker");
+    };
+    let current: Vec<&str> = picker
+        .options
+        .iter()
+        .filter(|o| o.current)
+        .map(|o| o.label.as_str())
+        .collect();
+    assert_eq!(current, ["2"]);
+    keys(&mut state, "1");
+    let effects = press(&mut state, KeyCode::Enter);
+    let edit = saved(&effects);
+    assert_eq!(edit.labels.add, ["p::1"]);
+    assert_eq!(edit.labels.remove, ["p::2"]);
+}
+
+#[test]
+fn choosing_the_value_already_held_changes_nothing() {
+    let mut state = board();
+    select(&mut state, 4);
+    keys(&mut state, "p");
+    assert!(press(&mut state, KeyCode::Enter).is_empty());
+}
+
+#[test]
+fn d_and_e_toggle_their_fields_in_one_key() {
+    let mut state = board();
+    select(&mut state, 4);
+    assert_eq!(saved(&keys(&mut state, "d")).labels.add, ["dod::Y"]);
+    assert_eq!(saved(&keys(&mut state, "e")).labels.add, ["eteam::Y"]);
+}
+
+#[test]
+fn t_replaces_the_team() {
+    let mut state = board();
+    select(&mut state, 4);
+    keys(&mut state, "t");
+    keys(&mut state, "mrci");
+    let effects = press(&mut state, KeyCode::Enter);
+    let edit = saved(&effects);
+    assert_eq!(edit.labels.add, ["mrci"]);
+    assert_eq!(edit.labels.remove, ["pmm"]);
+}
+
+#[test]
+fn milestone_picker_preselects_the_current_quarter() {
+    let mut state = board();
+    select(&mut state, 3);
+    keys(&mut state, "M");
+    let Some(Overlay::Picker(picker)) = &state.overlay else {
+        panic!("expected the milestone picker");
+    };
+    assert_eq!(picker.filtered()[picker.cursor].label, "FY27-Q4");
+    let effects = press(&mut state, KeyCode::Enter);
+    assert!(matches!(&saved(&effects).milestone, Some(Change::Set(m)) if m.id == 11));
+}
+
+#[test]
+fn assignee_picker_can_unassign() {
+    let mut state = board();
+    select(&mut state, 5);
+    state
+        .cards
+        .iter_mut()
+        .find(|c| c.record.id == 5)
+        .unwrap()
+        .record
+        .facts
+        .assignees = vec![UserRef {
+        id: 100,
+        username: "alice".into(),
+        name: "Alice".into(),
+    }];
+    keys(&mut state, "a");
+    keys(&mut state, "unass");
+    let effects = press(&mut state, KeyCode::Enter);
+    assert_eq!(saved(&effects).assignees.as_deref(), Some(&[][..]));
+}
+
+#[test]
+fn due_dates_accept_relative_input_and_explain_bad_input() {
+    let mut state = board();
+    select(&mut state, 4);
+    keys(&mut state, "D");
+    keys(&mut state, "soon");
+    assert!(press(&mut state, KeyCode::Enter).is_empty());
+    let Some(Overlay::DateInput(input)) = &state.overlay else {
+        panic!("the input stays open on an error");
+    };
+    assert!(input.error.as_ref().unwrap().contains("not a date"));
+    for _ in 0..4 {
+        press(&mut state, KeyCode::Backspace);
+    }
+    keys(&mut state, "+3d");
+    let effects = press(&mut state, KeyCode::Enter);
+    assert_eq!(
+        saved(&effects).due_date,
+        Some(Change::Set(NaiveDate::from_ymd_opt(2026, 11, 26).unwrap()))
+    );
+}
+
+#[test]
+fn esc_never_quits_and_q_does() {
+    let mut state = board();
+    for _ in 0..3 {
+        assert!(press(&mut state, KeyCode::Esc).is_empty());
+    }
+    assert!(!state.should_quit);
+    assert_eq!(keys(&mut state, "q"), [Effect::Quit]);
+    assert!(state.should_quit);
+}
+
+#[test]
+fn ctrl_c_quits_from_anywhere() {
+    let mut state = board();
+    keys(&mut state, "p");
+    let effects = update(
+        &mut state,
+        Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+    );
+    assert_eq!(effects, [Effect::Quit]);
+}
+
+#[test]
+fn q_in_a_picker_is_text_not_quit() {
+    let mut state = board();
+    select(&mut state, 4);
+    keys(&mut state, "t");
+    assert!(keys(&mut state, "q").is_empty());
+    assert!(!state.should_quit);
+}
+
+#[test]
+fn c_hides_and_shows_the_closed_columns_keeping_focus_valid() {
+    let mut state = board();
+    select(&mut state, 6);
+    let all = state.visible_columns().len();
+    keys(&mut state, "c");
+    assert_eq!(state.visible_columns().len(), all - 3);
+    assert!(state.visible_columns().contains(&state.focused_column));
+    keys(&mut state, "c");
+    assert_eq!(state.visible_columns().len(), all);
+}
+
+#[test]
+fn arrows_and_hjkl_move_the_selection_within_bounds() {
+    let mut state = board();
+    let start = state.focused_column;
+    keys(&mut state, "l");
+    assert_eq!(state.focused_column, start + 1);
+    press(&mut state, KeyCode::Left);
+    assert_eq!(state.focused_column, start);
+    keys(&mut state, "jjjj");
+    assert_eq!(
+        state.columns[start].selected, 1,
+        "two cards: stops at the last"
+    );
+    keys(&mut state, "k");
+    assert_eq!(state.columns[start].selected, 0);
+    keys(&mut state, "hhhhhh");
+    assert_eq!(state.focused_column, 0);
+}
+
+#[test]
+fn long_columns_scroll_to_keep_the_selection_visible() {
+    let mut state = board();
+    let issues: Vec<IssueRecord> = (100..400)
+        .map(|id| record(id, &["sm_req::backlog"], true))
+        .collect();
+    for r in issues {
+        state
+            .cards
+            .push(crate::app::state::Card::new(&state.workflow, r, 0));
+    }
+    state.rebuild_columns();
+    update(&mut state, Msg::Resize(80, 24));
+    let backlog = state
+        .columns
+        .iter()
+        .position(|c| c.placement == Placement::State(2))
+        .unwrap();
+    state.focused_column = backlog;
+    press(&mut state, KeyCode::End);
+    let column = &state.columns[backlog];
+    assert_eq!(column.selected, 300);
+    let page = state.cards_per_page();
+    assert!(column.offset <= column.selected && column.selected < column.offset + page);
+    press(&mut state, KeyCode::PageUp);
+    assert_eq!(state.columns[backlog].selected, 300 - page);
+    keys(&mut state, "g");
+    assert_eq!(state.columns[backlog].offset, 0);
+}
+
+#[test]
+fn tab_focuses_the_grooming_pane_where_enter_edits_the_row() {
+    let mut state = board();
+    select(&mut state, 4);
+    press(&mut state, KeyCode::Tab);
+    assert_eq!(state.focus, Focus::Grooming);
+    keys(&mut state, "jj");
+    press(&mut state, KeyCode::Enter);
+    assert!(matches!(&state.overlay, Some(Overlay::Picker(p)) if p.title.starts_with("priority")));
+    press(&mut state, KeyCode::Esc);
+    assert!(state.overlay.is_none());
+    press(&mut state, KeyCode::Esc);
+    assert_eq!(state.focus, Focus::Board);
+}
+
+#[test]
+fn question_mark_shows_help_for_the_mode_it_was_pressed_in() {
+    let mut state = board();
+    press(&mut state, KeyCode::Tab);
+    keys(&mut state, "?");
+    assert!(matches!(
+        state.overlay,
+        Some(Overlay::Help {
+            mode: crate::app::Mode::Grooming,
+            ..
+        })
+    ));
+    press(&mut state, KeyCode::Esc);
+    assert!(state.overlay.is_none());
+}
+
+#[test]
+fn enter_opens_the_detail_and_asks_for_the_description() {
+    let mut state = board();
+    select(&mut state, 3);
+    let effects = press(&mut state, KeyCode::Enter);
+    assert_eq!(effects, [Effect::LoadDetail { issue_id: 3 }]);
+    update(
+        &mut state,
+        Msg::DetailLoaded {
+            issue_id: 3,
+            description: Some("## Why\n\nBecause.".into()),
+        },
+    );
+    let Some(Overlay::Detail(detail)) = &state.overlay else {
+        panic!("expected the detail view");
+    };
+    assert_eq!(detail.description, Some(Some("## Why\n\nBecause.".into())));
+    keys(&mut state, "jj");
+    press(&mut state, KeyCode::Esc);
+    assert!(state.overlay.is_none());
+}
+
+#[test]
+fn an_empty_column_says_so_instead_of_editing() {
+    let mut state = board();
+    state.cards.retain(|c| c.record.id != 3);
+    state.rebuild_columns();
+    state.focused_column = state
+        .columns
+        .iter()
+        .position(|c| c.placement == Placement::State(1))
+        .unwrap();
+    assert!(keys(&mut state, "p").is_empty());
+    assert!(state.message.as_ref().unwrap().text.contains("empty"));
+}
+
+#[test]
+fn a_failed_save_is_shown_as_an_error() {
+    let mut state = board();
+    update(
+        &mut state,
+        Msg::EditFailed {
+            summary: "p:: 2 -> 1".into(),
+            error: "disk full".into(),
+        },
+    );
+    let message = state.message.unwrap();
+    assert_eq!(message.tone, crate::app::state::Tone::Error);
+    assert!(message.text.contains("disk full"));
+}

@@ -1,0 +1,223 @@
+//! The TUI's screens, rendered with ratatui's TestBackend from the bundled demo board at a fixed
+//! clock, snapshotted with insta. Also layout safety: escape sequences and wide characters.
+#![allow(clippy::unwrap_used)]
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use sm_board::app::state::Focus;
+use sm_board::app::{AppState, Keymap, Msg, Source, update};
+use sm_board::commands::board::render_text;
+use sm_board::store::{self, Store};
+use sm_board::workflow::Workflow;
+use sm_board::{demo, session};
+
+fn demo_state(width: u16, height: u16) -> AppState {
+    let store = Store::open_in_memory().unwrap();
+    demo::seed_store(&store, &demo::bundled_issues().unwrap()).unwrap();
+    state_from(&store, width, height)
+}
+
+fn state_from(store: &Store, width: u16, height: u16) -> AppState {
+    let data = session::load_board(store).unwrap();
+    let mut state = AppState::new(
+        Workflow::default(),
+        Keymap::default(),
+        data,
+        Source::Demo,
+        Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap(),
+        NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+    );
+    update(&mut state, Msg::Resize(width, height));
+    state
+}
+
+fn press(state: &mut AppState, keys: &[KeyCode]) {
+    for &code in keys {
+        update(state, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    }
+}
+
+fn screen(state: &AppState) -> String {
+    render_text(state, state.viewport.0, state.viewport.1).unwrap()
+}
+
+#[test]
+fn board_160x48() {
+    insta::assert_snapshot!(screen(&demo_state(160, 48)));
+}
+
+#[test]
+fn board_80x24() {
+    insta::assert_snapshot!(screen(&demo_state(80, 24)));
+}
+
+#[test]
+fn board_80x24_scrolled_to_the_closed_columns_and_collapsed() {
+    let mut state = demo_state(80, 24);
+    press(&mut state, &[KeyCode::Char('l'); 6]);
+    let scrolled = screen(&state);
+    assert!(scrolled.contains("declined"), "{scrolled}");
+    press(&mut state, &[KeyCode::Char('c')]);
+    insta::assert_snapshot!(screen(&state));
+}
+
+#[test]
+fn grooming_pane_focused_at_100x32() {
+    let mut state = demo_state(100, 32);
+    press(
+        &mut state,
+        &[
+            KeyCode::Char('l'),
+            KeyCode::Char('l'),
+            KeyCode::Tab,
+            KeyCode::Down,
+        ],
+    );
+    assert_eq!(state.focus, Focus::Grooming);
+    insta::assert_snapshot!(screen(&state));
+}
+
+#[test]
+fn help_overlay_lists_every_board_binding() {
+    let mut state = demo_state(100, 48);
+    press(&mut state, &[KeyCode::Char('?')]);
+    let text = screen(&state);
+    for (action, _) in state.keymap.bindings(sm_board::app::Mode::Board) {
+        assert!(text.contains(action.describe()), "help misses {action:?}");
+    }
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn priority_picker() {
+    let mut state = demo_state(100, 30);
+    press(
+        &mut state,
+        &[KeyCode::Char('l'), KeyCode::Char('l'), KeyCode::Char('p')],
+    );
+    insta::assert_snapshot!(screen(&state));
+}
+
+#[test]
+fn team_question_during_a_move() {
+    let mut state = demo_state(100, 30);
+    // The first new request without a team.
+    let column = state.focused_column;
+    let position = state.columns[column]
+        .cards
+        .iter()
+        .position(|&i| state.cards[i].class.team.is_none())
+        .unwrap();
+    state.columns[column].selected = position;
+    press(&mut state, &[KeyCode::Char('L')]);
+    insta::assert_snapshot!(screen(&state));
+}
+
+#[test]
+fn unusual_move_confirmation() {
+    let mut state = demo_state(100, 30);
+    press(
+        &mut state,
+        &[KeyCode::Char('l'), KeyCode::Char('l'), KeyCode::Char('H')],
+    );
+    insta::assert_snapshot!(screen(&state));
+}
+
+#[test]
+fn detail_view_renders_markdown() {
+    let store = Store::open_in_memory().unwrap();
+    demo::seed_store(&store, &demo::bundled_issues().unwrap()).unwrap();
+    let mut state = state_from(&store, 100, 36);
+    press(&mut state, &[KeyCode::Enter]);
+    let id = state.selected_card().unwrap().record.id;
+    let description = store::description(store.conn(), id).unwrap();
+    update(
+        &mut state,
+        Msg::DetailLoaded {
+            issue_id: id,
+            description,
+        },
+    );
+    let text = screen(&state);
+    assert!(text.contains("☐ Draft shared"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn too_small_a_terminal_says_so() {
+    let state = demo_state(50, 12);
+    let text = screen(&state);
+    assert!(text.contains("Terminal too small"));
+    assert!(text.contains("need 60x15, have 50x12"));
+}
+
+fn store_with_titles(titles: &[&str]) -> Store {
+    let store = Store::open_in_memory().unwrap();
+    let mut issues = demo::bundled_issues().unwrap();
+    for (issue, title) in issues
+        .iter_mut()
+        .filter(|i| {
+            i["labels"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|l| l == "sm_req::new_request")
+        })
+        .zip(titles)
+    {
+        issue["title"] = serde_json::Value::String(title.to_string());
+    }
+    demo::seed_store(&store, &issues).unwrap();
+    store
+}
+
+#[test]
+fn escape_sequences_in_titles_never_reach_the_terminal() {
+    let store = store_with_titles(&[
+        "Evil \u{1b}[2J\u{1b}]0;owned\u{7} title",
+        "Bidi \u{202e}desrever title",
+    ]);
+    let mut state = state_from(&store, 160, 48);
+    press(&mut state, &[KeyCode::Enter]);
+    let text = screen(&state);
+    assert!(
+        !text.chars().any(|c| c.is_control() && c != '\n'),
+        "{text:?}"
+    );
+    assert!(text.contains("␛[2J"));
+    assert!(!text.contains('\u{202e}'));
+}
+
+#[test]
+fn wide_characters_never_break_the_columns() {
+    let store = store_with_titles(&[
+        "日本語のリクエスト：競合分析のバトルカードを更新してください",
+        "🚀🚀 Launch kit 👩‍👩‍👧 for partners 🎉 with emoji everywhere 🎉🎉",
+        "한국어 웨비나 콘텐츠 요청 (고객 사례 포함)",
+    ]);
+    for (w, h) in [(80u16, 24u16), (160, 48), (97, 30)] {
+        let state = state_from(&store, w, h);
+        let text = screen(&state);
+        let lines: Vec<&str> = text.lines().collect();
+        // Every row of the board body closes its first column at the same cell.
+        let border_cells: Vec<usize> = lines[2..lines.len() - 2]
+            .iter()
+            .map(|l| {
+                let first = l.find('│').unwrap();
+                let after = &l[first + '│'.len_utf8()..];
+                let second = after.find('│').unwrap();
+                sm_board::ui::text::width(&after[..second])
+            })
+            .collect();
+        assert!(
+            border_cells.windows(2).all(|p| p[0] == p[1]),
+            "{w}x{h}: column border moved: {border_cells:?}\n{text}"
+        );
+        for line in &lines {
+            assert!(
+                sm_board::ui::text::width(line) <= w as usize,
+                "{w}x{h}: {line}"
+            );
+        }
+    }
+}
