@@ -233,11 +233,12 @@ pub fn picker(frame: &mut Frame, picker: &Picker) {
         let cursor = if index == picker.cursor { "›" } else { " " };
         let mark = if option.current { "● " } else { "  " };
         let label = text::clean_line(&option.label).into_owned();
-        let detail_room = (inner.width as usize).saturating_sub(text::width(&label) + 4);
+        let detail_room = (inner.width as usize).saturating_sub(text::width(&label) + 5);
         let detail = text::truncate(&text::clean_line(&option.detail), detail_room);
         let pad =
-            (inner.width as usize).saturating_sub(2 + text::width(&label) + text::width(&detail));
+            (inner.width as usize).saturating_sub(3 + text::width(&label) + text::width(&detail));
         let line = Line::from(vec![
+            Span::styled(cursor, theme::FOCUSED_BORDER),
             Span::styled(mark, theme::OK),
             Span::raw(label),
             Span::raw(" ".repeat(pad)),
