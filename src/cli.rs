@@ -86,10 +86,14 @@ pub enum Command {
         #[arg(long, value_name = "TITLE")]
         milestone: Option<String>,
     },
-    /// Queue label changes: `p::1` replaces any other p:: label, `-name` removes a label
+    /// Queue label changes: `p::1` replaces any other p:: label; remove with --remove NAME
+    /// (or `-NAME` after `--`)
     Label {
         reference: String,
-        #[arg(required = true, allow_hyphen_values = true, value_name = "LABEL")]
+        #[arg(value_name = "LABEL")]
         labels: Vec<String>,
+        /// A label to remove (repeatable)
+        #[arg(long, value_name = "NAME")]
+        remove: Vec<String>,
     },
 }

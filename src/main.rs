@@ -13,7 +13,7 @@ use sm_board::config::{self, Config, Overrides};
 use sm_board::session;
 
 fn main() -> Result<()> {
-    color_eyre::install()?;
+    install_error_reporting()?;
     let cli = Cli::parse();
     let config = load_config(&cli.global)?;
     let _log_guard = init_logging();
@@ -71,7 +71,15 @@ fn main() -> Result<()> {
             }
             Ok(())
         }
-        Some(Command::Label { reference, labels }) => {
+        Some(Command::Label {
+            reference,
+            mut labels,
+            remove,
+        }) => {
+            labels.extend(remove.into_iter().map(|name| format!("-{name}")));
+            if labels.is_empty() {
+                return Err(eyre!("name at least one label to add, or --remove NAME"));
+            }
             let (store, _) = session::open_cache(&config)?;
             match edit::queue_labels(&store, &config.workflow, &reference, &labels, Utc::now())? {
                 (issue, Some(queued)) => println!("queued: {} {}", issue.reference, queued.summary),
@@ -83,6 +91,18 @@ fn main() -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// Errors read as messages for people: no source location, no colour when piped. Panics still
+/// get the full report (they are bugs).
+fn install_error_reporting() -> Result<()> {
+    let mut hook = color_eyre::config::HookBuilder::default()
+        .display_location_section(false)
+        .display_env_section(false);
+    if !std::io::stderr().is_terminal() {
+        hook = hook.theme(color_eyre::config::Theme::new());
+    }
+    hook.install()
 }
 
 fn load_config(global: &GlobalArgs) -> Result<Config> {

@@ -1,0 +1,267 @@
+//! The headless commands, run as the real binary: the DESIGN.md contract (status JSON, global
+//! flags anywhere, env), exit codes, and errors that say what to do.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::{Sandbox, count, status_json, text};
+
+#[test]
+fn status_json_follows_the_contract_with_exact_counts() {
+    let sandbox = Sandbox::new();
+    let db = sandbox.seeded_db();
+    let status = status_json(&sandbox, &db);
+    let columns = status["columns"].as_array().unwrap();
+    let states: Vec<&str> = columns
+        .iter()
+        .map(|c| c["state"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        states,
+        [
+            "new_request",
+            "triage",
+            "backlog",
+            "assigned",
+            "completed",
+            "transfered",
+            "declined",
+            "unlabelled"
+        ]
+    );
+    assert_eq!(columns[2]["label"], "sm_req::backlog");
+    let counts: Vec<u64> = columns
+        .iter()
+        .map(|c| c["count"].as_u64().unwrap())
+        .collect();
+    assert_eq!(counts, [8, 8, 18, 12, 10, 4, 4, 2]);
+    assert_eq!(status["total"], 66);
+    assert_eq!(status["pending_edits"], 0);
+    assert!(status["last_synced_at"].is_null());
+}
+
+#[test]
+fn global_flags_work_before_and_after_the_subcommand_and_from_the_environment() {
+    let sandbox = Sandbox::new();
+    let db = sandbox.seeded_db();
+    let db = db.to_str().unwrap();
+    let before = sandbox.run(&["--db", db, "status", "--format", "json"]);
+    let after = sandbox.run(&["status", "--format", "json", "--db", db]);
+    let env = sandbox
+        .command()
+        .args(["status", "--format", "json"])
+        .env("SM_BOARD_DB", db)
+        .output()
+        .unwrap();
+    assert!(before.status.success(), "{}", text(&before.stderr));
+    assert_eq!(before.stdout, after.stdout);
+    assert_eq!(before.stdout, env.stdout);
+}
+
+#[test]
+fn status_table_and_markdown_show_the_same_counts() {
+    let sandbox = Sandbox::new();
+    let db = sandbox.seeded_db();
+    let table = text(
+        &sandbox
+            .run(&["status", "--db", db.to_str().unwrap()])
+            .stdout,
+    );
+    assert!(
+        table
+            .lines()
+            .any(|l| l.starts_with("backlog") && l.ends_with("18")),
+        "{table}"
+    );
+    assert!(table.contains("never synced"));
+    let md = text(
+        &sandbox
+            .run(&[
+                "status",
+                "--format",
+                "markdown",
+                "--db",
+                db.to_str().unwrap(),
+            ])
+            .stdout,
+    );
+    assert!(md.contains("| backlog | 18 |"), "{md}");
+    assert!(md.contains("| **total** | **66** |"));
+}
+
+#[test]
+fn move_queues_the_edit_and_status_sees_it() {
+    let sandbox = Sandbox::new();
+    let db = sandbox.seeded_db();
+    let db_arg = db.to_str().unwrap();
+    let out = sandbox.run(&["move", "#41", "triage", "--db", db_arg]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout).trim(),
+        "queued: strategic-marketing/sm-requests#41 move new_request -> triage"
+    );
+    let status = status_json(&sandbox, &db);
+    assert_eq!(count(&status, "new_request"), 7);
+    assert_eq!(count(&status, "triage"), 9);
+    assert_eq!(status["pending_edits"], 1);
+}
+
+#[test]
+fn an_unknown_state_lists_the_valid_ones() {
+    let sandbox = Sandbox::new();
+    let db = sandbox.seeded_db();
+    let out = sandbox.run(&["move", "41", "transferred", "--db", db.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(err.contains("unknown state `transferred`"), "{err}");
+    assert!(
+        err.contains("new_request, triage, backlog, assigned, completed, transfered, declined")
+    );
+    assert_eq!(
+        status_json(&sandbox, &db)["pending_edits"],
+        0,
+        "nothing queued"
+    );
+}
+
+#[test]
+fn a_move_that_needs_a_team_says_which_flag_gives_it() {
+    let sandbox = Sandbox::new();
+    let db = sandbox.seeded_db();
+    let db_arg = db.to_str().unwrap();
+    let out = sandbox.run(&["move", "42", "triage", "--db", db_arg]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("--team"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = sandbox.run(&["move", "42", "triage", "--team", "mrci", "--db", db_arg]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("team mrci"));
+}
+
+#[test]
+fn an_unusual_move_needs_yes_when_nobody_can_be_asked() {
+    let sandbox = Sandbox::new();
+    let db = sandbox.seeded_db();
+    let db_arg = db.to_str().unwrap();
+    let out = sandbox.run(&["move", "59", "new_request", "--db", db_arg]);
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("Unusual move") && err.contains("--yes"),
+        "{err}"
+    );
+    let out = sandbox.run(&["move", "59", "new_request", "--yes", "--db", db_arg]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}
+
+#[test]
+fn label_replaces_scoped_values_and_removes_with_a_minus() {
+    let sandbox = Sandbox::new();
+    let db = sandbox.seeded_db();
+    let db_arg = db.to_str().unwrap();
+    let out = sandbox.run(&[
+        "label",
+        "59",
+        "p::3",
+        "campaign",
+        "--remove",
+        "devops::verify",
+        "--db",
+        db_arg,
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).starts_with("queued: strategic-marketing/sm-requests#59"));
+    let again = sandbox.run(&["label", "59", "p::3", "--db", db_arg]);
+    assert!(
+        text(&again.stdout).contains("nothing queued"),
+        "{}",
+        text(&again.stdout)
+    );
+    let dashed = sandbox.run(&["label", "--db", db_arg, "59", "--", "-campaign"]);
+    assert!(dashed.status.success(), "{}", text(&dashed.stderr));
+    assert!(
+        text(&dashed.stdout).contains("queued"),
+        "{}",
+        text(&dashed.stdout)
+    );
+    assert_eq!(status_json(&sandbox, &db)["pending_edits"], 2);
+}
+
+#[test]
+fn an_unknown_reference_is_refused_with_the_accepted_forms() {
+    let sandbox = Sandbox::new();
+    let db = sandbox.seeded_db();
+    let out = sandbox.run(&["move", "#99999", "triage", "--db", db.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("no cached request matches `#99999`"));
+}
+
+#[test]
+fn a_malformed_config_names_file_line_and_key() {
+    let sandbox = Sandbox::new();
+    let config = sandbox.path("config.toml");
+    std::fs::write(
+        &config,
+        "[gitlab]\nurl = \"https://gitlab.com\"\n\n[ui]\nshow_closd = false\n",
+    )
+    .unwrap();
+    let out = sandbox.run(&["status", "--config", config.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(err.contains("config.toml, line 5"), "{err}");
+    assert!(err.contains("show_closd"), "{err}");
+}
+
+#[test]
+fn status_without_any_cache_explains_how_to_get_one() {
+    let sandbox = Sandbox::new();
+    let out = sandbox.run(&["status"]);
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(err.contains("sm-board demo --db"), "{err}");
+}
+
+#[test]
+fn a_cache_path_that_cannot_exist_is_a_clear_error() {
+    let sandbox = Sandbox::new();
+    let blocker = sandbox.path("not-a-dir");
+    std::fs::write(&blocker, "x").unwrap();
+    let db = blocker.join("board.sqlite3");
+    let out = sandbox.run(&["status", "--db", db.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(err.contains("pass --db"), "{err}");
+}
+
+#[test]
+fn board_prints_the_tui_screen_as_text() {
+    let sandbox = Sandbox::new();
+    let db = sandbox.seeded_db();
+    let out = sandbox.run(&[
+        "board",
+        "--width",
+        "120",
+        "--height",
+        "30",
+        "--db",
+        db.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let screen = text(&out.stdout);
+    assert_eq!(screen.lines().count(), 30);
+    assert!(screen.contains("SM Request Board"));
+    assert!(screen.contains("new request 8"));
+    assert!(!screen.contains('\u{1b}'), "plain text, no escape codes");
+}
+
+#[test]
+fn the_tui_refuses_to_start_without_a_terminal() {
+    let sandbox = Sandbox::new();
+    let db = sandbox.path("demo.sqlite3");
+    let out = sandbox.run(&["demo", "--db", db.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("needs a terminal"));
+}
