@@ -134,6 +134,9 @@ pub fn load(overrides: &Overrides) -> Result<Config, ConfigError> {
         },
     };
     let shown = file.clone().unwrap_or_else(|| PathBuf::from("(defaults)"));
+    if let (Some(path), Some(_)) = (&file, raw.gitlab.as_ref().and_then(|g| g.token.as_ref())) {
+        refuse_shared_token_file(path)?;
+    }
     let invalid = |message: String| ConfigError::Invalid {
         path: shown.clone(),
         message,
@@ -190,6 +193,33 @@ pub fn load(overrides: &Overrides) -> Result<Config, ConfigError> {
         show_closed: raw.ui.and_then(|u| u.show_closed).unwrap_or(true),
         file,
     })
+}
+
+/// A token may only live in a file nobody else can read.
+fn refuse_shared_token_file(path: &Path) -> Result<(), ConfigError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path)
+            .map_err(|source| ConfigError::Read {
+                path: path.to_path_buf(),
+                source,
+            })?
+            .permissions()
+            .mode();
+        if mode & 0o077 != 0 {
+            return Err(ConfigError::Invalid {
+                path: path.to_path_buf(),
+                message: format!(
+                    "holds a GitLab token but others can read it (mode {:o}); run `chmod 600 {}` \
+                     or move the token to GITLAB_TOKEN",
+                    mode & 0o777,
+                    path.display()
+                ),
+            });
+        }
+    }
+    Ok(())
 }
 
 fn read_file(path: &Path) -> Result<RawConfig, ConfigError> {
@@ -423,10 +453,36 @@ values = ["high", "low"]
         assert_eq!(gitlab.host(), "b.example");
     }
 
+    fn private_config(text: &str, mode: u32) -> Result<Config, ConfigError> {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, text).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+        load(&Overrides {
+            config: Some(path),
+            ..Overrides::default()
+        })
+    }
+
     #[test]
-    fn a_token_never_shows_in_debug_output() {
-        let config = load_text("[gitlab]\ngroup = \"g\"\ntoken = \"glpat-SECRET\"\n").unwrap();
+    fn a_token_in_a_private_file_is_used_and_never_shows_in_debug_output() {
+        let config =
+            private_config("[gitlab]\ngroup = \"g\"\ntoken = \"glpat-SECRET\"\n", 0o600).unwrap();
         assert!(!format!("{config:?}").contains("glpat-SECRET"));
+        assert_eq!(
+            config.gitlab.unwrap().token.unwrap().expose(),
+            "glpat-SECRET"
+        );
+    }
+
+    #[test]
+    fn a_token_in_a_file_others_can_read_is_refused_without_echoing_it() {
+        let err = private_config("[gitlab]\ngroup = \"g\"\ntoken = \"glpat-SECRET\"\n", 0o644)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("chmod 600"), "{err}");
+        assert!(!err.contains("glpat-SECRET"));
     }
 
     #[test]
@@ -437,5 +493,18 @@ values = ["high", "low"]
         })
         .unwrap_err();
         assert!(err.to_string().contains("/nonexistent/sm-board.toml"));
+    }
+}
+
+#[cfg(test)]
+mod example_tests {
+    use super::*;
+
+    #[test]
+    fn the_example_config_is_valid_and_spells_out_the_defaults() {
+        let text = include_str!("../../assets/config.example.toml");
+        let raw = parse(Path::new("config.example.toml"), text).unwrap();
+        let workflow = build_workflow(raw.workflow.unwrap()).unwrap();
+        assert_eq!(workflow, Workflow::default());
     }
 }
