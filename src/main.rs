@@ -13,14 +13,15 @@ use sm_board::config::{self, Config, Overrides};
 use sm_board::session;
 
 fn main() -> Result<()> {
+    let started = std::time::Instant::now();
     install_error_reporting()?;
     let cli = Cli::parse();
     let config = load_config(&cli.global)?;
     let _log_guard = init_logging();
     match cli.command {
-        None if config.gitlab.is_none() => run_demo(&config, None, 1),
-        None => run_board(&config),
-        Some(Command::Demo { issues, seed }) => run_demo(&config, issues, seed),
+        None if config.gitlab.is_none() => run_demo(&config, None, 1, started),
+        None => run_board(&config, started),
+        Some(Command::Demo { issues, seed }) => run_demo(&config, issues, seed, started),
         Some(Command::Status { format }) => {
             let (store, _) = session::open_cache(&config)?;
             let data = session::load_board(&store)?;
@@ -159,7 +160,12 @@ fn new_state(config: &Config, store: &sm_board::store::Store, source: Source) ->
     Ok(state)
 }
 
-fn run_demo(config: &Config, issues: Option<usize>, seed: u64) -> Result<()> {
+fn run_demo(
+    config: &Config,
+    issues: Option<usize>,
+    seed: u64,
+    started: std::time::Instant,
+) -> Result<()> {
     let (store, _throwaway) = session::open_demo(config.db_override.clone(), issues, seed)?;
     let mut state = new_state(config, &store, Source::Demo)?;
     if config.db_override.is_none() {
@@ -168,10 +174,10 @@ fn run_demo(config: &Config, issues: Option<usize>, seed: u64) -> Result<()> {
             tone: sm_board::app::state::Tone::Info,
         });
     }
-    run_tui(&store, &mut state)
+    run_tui(&store, &mut state, started)
 }
 
-fn run_board(config: &Config) -> Result<()> {
+fn run_board(config: &Config, started: std::time::Instant) -> Result<()> {
     let (store, source) = session::open_cache(config)?;
     let mut state = new_state(config, &store, source)?;
     if state.cards.is_empty() {
@@ -181,10 +187,14 @@ fn run_board(config: &Config) -> Result<()> {
             tone: sm_board::app::state::Tone::Warn,
         });
     }
-    run_tui(&store, &mut state)
+    run_tui(&store, &mut state, started)
 }
 
-fn run_tui(store: &sm_board::store::Store, state: &mut AppState) -> Result<()> {
+fn run_tui(
+    store: &sm_board::store::Store,
+    state: &mut AppState,
+    started: std::time::Instant,
+) -> Result<()> {
     if !std::io::stdout().is_terminal() {
         return Err(eyre!(
             "sm-board needs a terminal; for text output use `sm-board board` or `sm-board status`"
@@ -194,7 +204,7 @@ fn run_tui(store: &sm_board::store::Store, state: &mut AppState) -> Result<()> {
         .enable_all()
         .build()
         .wrap_err("cannot start the async runtime")?;
-    runtime.block_on(sm_board::tui::run(store, state))?;
+    runtime.block_on(sm_board::tui::run(store, state, started))?;
     Ok(())
 }
 

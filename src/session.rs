@@ -67,7 +67,7 @@ pub fn open_demo(
             (Store::open(&dir.path().join("demo.sqlite3"))?, Some(dir))
         }
     };
-    if store::load_issues(store.conn())?.is_empty() {
+    if store::issue_count(store.conn())? == 0 {
         let data = match issues {
             Some(n) => demo::generate::generate(n, seed, demo::generate::default_anchor()),
             None => demo::bundled_issues()?,

@@ -18,9 +18,15 @@ use crate::store::{self, Store};
 use crate::ui;
 
 /// Runs the board until the user quits. The terminal is restored before this returns.
-pub async fn run(store: &Store, state: &mut AppState) -> std::io::Result<()> {
+///
+/// `started` is when the process started, for the first-frame timing in the log.
+pub async fn run(
+    store: &Store,
+    state: &mut AppState,
+    started: std::time::Instant,
+) -> std::io::Result<()> {
     let mut terminal = ratatui::init();
-    let result = event_loop(&mut terminal, store, state).await;
+    let result = event_loop(&mut terminal, store, state, started).await;
     ratatui::restore();
     result
 }
@@ -29,10 +35,16 @@ async fn event_loop(
     terminal: &mut DefaultTerminal,
     store: &Store,
     state: &mut AppState,
+    started: std::time::Instant,
 ) -> std::io::Result<()> {
     let size = terminal.size()?;
     update(state, Msg::Resize(size.width, size.height));
     terminal.draw(|frame| ui::render(frame, state))?;
+    tracing::info!(
+        first_frame_ms = started.elapsed().as_secs_f64() * 1000.0,
+        issues = state.cards.len(),
+        "first frame drawn"
+    );
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
@@ -55,6 +67,8 @@ async fn event_loop(
                 Some(Msg::Tick(now, Local::now().date_naive()))
             }
         };
+        let handling = std::time::Instant::now();
+        let is_key = matches!(msg, Some(Msg::Key(_)));
         if let Some(msg) = msg {
             dirty |= !matches!(msg, Msg::Tick(..));
             let mut effects = update(state, msg);
@@ -66,6 +80,12 @@ async fn event_loop(
         }
         if dirty && !state.should_quit {
             terminal.draw(|frame| ui::render(frame, state))?;
+        }
+        if is_key {
+            tracing::debug!(
+                micros = handling.elapsed().as_micros() as u64,
+                "key handled and redrawn"
+            );
         }
     }
     Ok(())

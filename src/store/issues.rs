@@ -25,8 +25,16 @@ pub struct IssueRecord {
     pub state_since: Option<DateTime<Utc>>,
 }
 
-const COLUMNS: &str = "id, iid, project_id, reference, title, open, labels, milestone, assignees, \
-     author, due_date, created_at, updated_at, closed_at, web_url, state_since";
+const COLUMNS: &str = "id, iid, project_id, reference, title, open, labels, milestone_id, \
+     milestone_title, assignees, author, due_date, created_at, updated_at, closed_at, web_url, \
+     state_since";
+
+/// Separates label names in the `labels` column (a control character no label name contains).
+const LABEL_SEPARATOR: char = '\u{1f}';
+
+fn millis(t: DateTime<Utc>) -> i64 {
+    t.timestamp_millis()
+}
 
 fn malformed(what: &str, id: i64, err: impl std::fmt::Display) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(
@@ -38,22 +46,24 @@ fn malformed(what: &str, id: i64, err: impl std::fmt::Display) -> rusqlite::Erro
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<IssueRecord> {
     let id: i64 = row.get(0)?;
-    let labels: String = row.get(6)?;
-    let milestone: Option<String> = row.get(7)?;
-    let assignees: String = row.get(8)?;
-    let due: Option<String> = row.get(10)?;
     let time = |idx: usize| -> rusqlite::Result<Option<DateTime<Utc>>> {
-        let text: Option<String> = row.get(idx)?;
-        text.map(|t| {
-            DateTime::parse_from_rfc3339(&t)
-                .map(|d| d.with_timezone(&Utc))
-                .map_err(|e| malformed("timestamp", id, e))
-        })
-        .transpose()
+        row.get::<_, Option<i64>>(idx)?
+            .map(|ms| {
+                DateTime::from_timestamp_millis(ms)
+                    .ok_or_else(|| malformed("timestamp", id, ms))
+            })
+            .transpose()
     };
     let required = |idx: usize| -> rusqlite::Result<DateTime<Utc>> {
         time(idx)?.ok_or_else(|| malformed("timestamp", id, "missing"))
     };
+    let labels = row.get_ref(6)?.as_str()?;
+    let milestone = match (row.get::<_, Option<i64>>(7)?, row.get::<_, Option<String>>(8)?) {
+        (Some(id), Some(title)) => Some(MilestoneRef { id, title }),
+        _ => None,
+    };
+    let assignees = row.get_ref(9)?.as_str()?;
+    let due: Option<String> = row.get(11)?;
     Ok(IssueRecord {
         id,
         iid: row.get(1)?,
@@ -61,25 +71,31 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<IssueRecord> {
         reference: row.get(3)?,
         title: row.get(4)?,
         facts: IssueFacts {
-            labels: serde_json::from_str(&labels).map_err(|e| malformed("labels", id, e))?,
+            labels: if labels.is_empty() {
+                Vec::new()
+            } else {
+                labels.split(LABEL_SEPARATOR).map(str::to_string).collect()
+            },
             open: row.get::<_, i64>(5)? == 1,
-            milestone: milestone
-                .map(|m| serde_json::from_str::<MilestoneRef>(&m))
-                .transpose()
-                .map_err(|e| malformed("milestone", id, e))?,
-            assignees: serde_json::from_str::<Vec<UserRef>>(&assignees)
-                .map_err(|e| malformed("assignees", id, e))?,
+            milestone,
+            // Most requests have nobody assigned: skip the JSON parser for them.
+            assignees: if assignees == "[]" {
+                Vec::new()
+            } else {
+                serde_json::from_str::<Vec<UserRef>>(assignees)
+                    .map_err(|e| malformed("assignees", id, e))?
+            },
             due_date: due
                 .map(|d| d.parse::<NaiveDate>())
                 .transpose()
                 .map_err(|e| malformed("due date", id, e))?,
         },
-        author: row.get(9)?,
-        created_at: required(11)?,
-        updated_at: required(12)?,
-        closed_at: time(13)?,
-        web_url: row.get(14)?,
-        state_since: time(15)?,
+        author: row.get(10)?,
+        created_at: required(12)?,
+        updated_at: required(13)?,
+        closed_at: time(14)?,
+        web_url: row.get(15)?,
+        state_since: time(16)?,
     })
 }
 
@@ -90,14 +106,23 @@ fn json<T: serde::Serialize>(value: &T) -> Result<String> {
 /// Writes the board columns of `record` (insert or replace by id).
 pub(crate) fn write_record(conn: &Connection, record: &IssueRecord) -> Result<()> {
     let facts = &record.facts;
+    if let Some(bad) = facts.labels.iter().find(|l| l.contains(LABEL_SEPARATOR)) {
+        return Err(StoreError::Malformed(format!(
+            "issue {}: label {bad:?} contains a control character",
+            record.id
+        )));
+    }
+    let labels = facts.labels.join(&LABEL_SEPARATOR.to_string());
     conn.prepare_cached(
-        "INSERT INTO issues (id, iid, project_id, reference, title, open, labels, milestone, \
-         assignees, author, due_date, created_at, updated_at, closed_at, web_url, state_since) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) \
+        "INSERT INTO issues (id, iid, project_id, reference, title, open, labels, milestone_id, \
+         milestone_title, assignees, author, due_date, created_at, updated_at, closed_at, \
+         web_url, state_since) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) \
          ON CONFLICT (id) DO UPDATE SET iid = excluded.iid, project_id = excluded.project_id, \
          reference = excluded.reference, title = excluded.title, open = excluded.open, \
-         labels = excluded.labels, milestone = excluded.milestone, \
-         assignees = excluded.assignees, author = excluded.author, due_date = excluded.due_date, \
+         labels = excluded.labels, milestone_id = excluded.milestone_id, \
+         milestone_title = excluded.milestone_title, assignees = excluded.assignees, \
+         author = excluded.author, due_date = excluded.due_date, \
          created_at = excluded.created_at, updated_at = excluded.updated_at, \
          closed_at = excluded.closed_at, web_url = excluded.web_url, \
          state_since = COALESCE(excluded.state_since, issues.state_since)",
@@ -109,16 +134,17 @@ pub(crate) fn write_record(conn: &Connection, record: &IssueRecord) -> Result<()
         record.reference,
         record.title,
         facts.open as i64,
-        json(&facts.labels)?,
-        facts.milestone.as_ref().map(json).transpose()?,
+        labels,
+        facts.milestone.as_ref().map(|m| m.id),
+        facts.milestone.as_ref().map(|m| m.title.as_str()),
         json(&facts.assignees)?,
         record.author,
         facts.due_date.map(|d| d.to_string()),
-        record.created_at.to_rfc3339(),
-        record.updated_at.to_rfc3339(),
-        record.closed_at.map(|d| d.to_rfc3339()),
+        millis(record.created_at),
+        millis(record.updated_at),
+        record.closed_at.map(millis),
         record.web_url,
-        record.state_since.map(|d| d.to_rfc3339()),
+        record.state_since.map(millis),
     ])?;
     Ok(())
 }
@@ -149,6 +175,13 @@ pub fn load_issues(conn: &Connection) -> Result<Vec<IssueRecord>> {
     ))?;
     let rows = stmt.query_map([], from_row)?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// How many issues the cache holds (cheap: no rows are decoded).
+pub fn issue_count(conn: &Connection) -> Result<i64> {
+    Ok(conn
+        .prepare_cached("SELECT COUNT(*) FROM issues")?
+        .query_row([], |row| row.get(0))?)
 }
 
 /// One cached issue by id.

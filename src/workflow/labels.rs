@@ -47,6 +47,15 @@ pub fn single_value<'a>(labels: &'a [String], key: &str) -> Option<&'a str> {
 ///
 /// On GitLab Free both labels survive an add, so the board must surface this as a conflict.
 pub fn duplicate_scopes(labels: &[String]) -> Vec<(String, Vec<String>)> {
+    let keys: Vec<Option<&str>> = labels.iter().map(|l| split_scoped(l).map(|(k, _)| k)).collect();
+    let repeated = keys
+        .iter()
+        .enumerate()
+        .any(|(i, key)| key.is_some() && keys[i + 1..].contains(key));
+    if !repeated {
+        // The common case, checked without allocating: this runs for every card on every load.
+        return Vec::new();
+    }
     let mut seen: Vec<(String, Vec<String>)> = Vec::new();
     for (key, value) in labels.iter().filter_map(|l| split_scoped(l)) {
         match seen.iter_mut().find(|(k, _)| k == key) {

@@ -2,22 +2,23 @@
 -- `issues` holds only what the board scans; long text and raw JSON live in `issue_bodies`
 -- so loading 10,000 cards does not read every description.
 CREATE TABLE issues (
-    id            INTEGER PRIMARY KEY,            -- GitLab's global issue id
-    iid           INTEGER NOT NULL,
-    project_id    INTEGER NOT NULL,
-    reference     TEXT    NOT NULL,               -- group/project#iid
-    title         TEXT    NOT NULL,
-    open          INTEGER NOT NULL CHECK (open IN (0, 1)),
-    labels        TEXT    NOT NULL,               -- JSON array of names, sorted
-    milestone     TEXT,                           -- JSON {id, title} or NULL
-    assignees     TEXT    NOT NULL,               -- JSON array of {id, username, name}
-    author        TEXT,
-    due_date      TEXT,                           -- YYYY-MM-DD
-    created_at    TEXT    NOT NULL,               -- RFC 3339
-    updated_at    TEXT    NOT NULL,
-    closed_at     TEXT,
-    web_url       TEXT    NOT NULL,
-    state_since   TEXT                            -- when the current state was entered, if known
+    id               INTEGER PRIMARY KEY,         -- GitLab's global issue id
+    iid              INTEGER NOT NULL,
+    project_id       INTEGER NOT NULL,
+    reference        TEXT    NOT NULL,            -- group/project#iid
+    title            TEXT    NOT NULL,
+    open             INTEGER NOT NULL CHECK (open IN (0, 1)),
+    labels           TEXT    NOT NULL,            -- names, sorted, joined by U+001F
+    milestone_id     INTEGER,
+    milestone_title  TEXT,
+    assignees        TEXT    NOT NULL,            -- JSON array of {id, username, name}
+    author           TEXT,
+    due_date         TEXT,                        -- YYYY-MM-DD
+    created_at       INTEGER NOT NULL,            -- unix milliseconds (cheap to decode)
+    updated_at       INTEGER NOT NULL,
+    closed_at        INTEGER,
+    web_url          TEXT    NOT NULL,
+    state_since      INTEGER                      -- when the current state was entered, if known
 ) STRICT;
 CREATE INDEX issues_by_iid ON issues (iid, project_id);
 

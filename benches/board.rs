@@ -1,0 +1,123 @@
+//! Board speed at scale: load from a real SQLite file, build the state, render a frame, handle a
+//! key, land an edit. Prints medians; asserts nothing (machines are shared and noisy).
+//!
+//! cargo bench --bench board -- [ISSUES]     (default 10000)
+
+use std::time::{Duration, Instant};
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use sm_board::app::{AppState, Keymap, Msg, Source, update};
+use sm_board::store::Store;
+use sm_board::workflow::Workflow;
+use sm_board::{demo, session, ui};
+
+fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> Duration {
+    median(
+        (0..runs)
+            .map(|_| {
+                let start = Instant::now();
+                std::hint::black_box(f());
+                start.elapsed()
+            })
+            .collect(),
+    )
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let issues: usize = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(10_000);
+    let dir = tempfile::tempdir()?;
+    let path = dir.path().join("bench.sqlite3");
+    let seed_start = Instant::now();
+    {
+        let store = Store::open(&path)?;
+        let data = demo::generate::generate(issues, 7, demo::generate::default_anchor());
+        demo::seed_store(&store, &data)?;
+    }
+    println!("issues: {issues}");
+    println!("seed cache (generate + insert, once): {:?}", seed_start.elapsed());
+
+    let store = Store::open(&path)?;
+    let now = Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).single().ok_or("date")?;
+    let today = NaiveDate::from_ymd_opt(2026, 11, 23).ok_or("date")?;
+    let open_and_load = time(20, || {
+        let store = Store::open(&path).ok()?;
+        session::load_board(&store).ok()
+    });
+    println!("open cache + load board (5 queries): {open_and_load:?}");
+    let open_only = time(20, || Store::open(&path).ok());
+    println!("  of which open (pragmas, lock check, migrations): {open_only:?}");
+    let issues_only = time(20, || sm_board::store::load_issues(store.conn()).ok());
+    println!("  of which load_issues (scan + decode): {issues_only:?}");
+    let scan_only = time(20, || {
+        let mut stmt = store.conn().prepare("SELECT * FROM issues").ok()?;
+        let n = stmt
+            .query_map([], |r| {
+                let mut bytes = 0;
+                for i in 0..17 {
+                    if let Ok(rusqlite::types::ValueRef::Text(t)) = r.get_ref(i) {
+                        bytes += t.len();
+                    }
+                }
+                Ok(bytes)
+            })
+            .ok()?
+            .count();
+        Some(n)
+    });
+    println!("  of which the bare SQL scan: {scan_only:?}");
+    let data = session::load_board(&store)?;
+    let build = time(20, || {
+        AppState::new(
+            Workflow::default(),
+            Keymap::default(),
+            data.clone(),
+            Source::Demo,
+            now,
+            today,
+        )
+    });
+    println!("classify + build columns: {build:?}");
+
+    let mut state = AppState::new(Workflow::default(), Keymap::default(), data, Source::Demo, now, today);
+    update(&mut state, Msg::Resize(160, 48));
+    let mut terminal = Terminal::new(TestBackend::new(160, 48))?;
+    let render = time(200, || terminal.draw(|f| ui::render(f, &state)).map(|_| ()));
+    println!("render 160x48 frame: {render:?}");
+
+    let key = |c| Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    let mut flip = false;
+    let key_and_redraw = time(500, || {
+        flip = !flip;
+        update(&mut state, key(if flip { 'j' } else { 'k' }));
+        terminal.draw(|f| ui::render(f, &state)).map(|_| ())
+    });
+    println!("key (j/k) handled + redrawn: {key_and_redraw:?}");
+
+    let mut record = state.selected_card().ok_or("no card")?.record.clone();
+    let edit_landed = time(50, || {
+        record.facts.labels.push("bench".into());
+        update(
+            &mut state,
+            Msg::EditSaved {
+                record: Box::new(record.clone()),
+                pending_for_issue: 1,
+                pending_edits: 1,
+                summary: "bench".into(),
+            },
+        );
+        terminal.draw(|f| ui::render(f, &state)).map(|_| ())
+    });
+    println!("edit landed (reclassify + re-sort all columns) + redrawn: {edit_landed:?}");
+    Ok(())
+}
