@@ -45,10 +45,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         demo::seed_store(&store, &data)?;
     }
     println!("issues: {issues}");
-    println!("seed cache (generate + insert, once): {:?}", seed_start.elapsed());
+    println!(
+        "seed cache (generate + insert, once): {:?}",
+        seed_start.elapsed()
+    );
 
     let store = Store::open(&path)?;
-    let now = Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).single().ok_or("date")?;
+    let now = Utc
+        .with_ymd_and_hms(2026, 11, 23, 10, 0, 0)
+        .single()
+        .ok_or("date")?;
     let today = NaiveDate::from_ymd_opt(2026, 11, 23).ok_or("date")?;
     let open_and_load = time(20, || {
         let store = Store::open(&path).ok()?;
@@ -89,7 +95,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     });
     println!("classify + build columns: {build:?}");
 
-    let mut state = AppState::new(Workflow::default(), Keymap::default(), data, Source::Demo, now, today);
+    let mut state = AppState::new(
+        Workflow::default(),
+        Keymap::default(),
+        data,
+        Source::Demo,
+        now,
+        today,
+    );
     update(&mut state, Msg::Resize(160, 48));
     let mut terminal = Terminal::new(TestBackend::new(160, 48))?;
     let render = time(200, || terminal.draw(|f| ui::render(f, &state)).map(|_| ()));

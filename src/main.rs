@@ -144,8 +144,18 @@ fn init_logging() -> Option<tracing_appender::non_blocking::WorkerGuard> {
     Some(guard)
 }
 
+fn ms(since: std::time::Instant) -> f64 {
+    since.elapsed().as_secs_f64() * 1000.0
+}
+
 fn new_state(config: &Config, store: &sm_board::store::Store, source: Source) -> Result<AppState> {
+    let loading = std::time::Instant::now();
     let data = session::load_board(store)?;
+    tracing::debug!(
+        ms = ms(loading),
+        issues = data.issues.len(),
+        "board loaded from the cache"
+    );
     let mut state = AppState::new(
         config.workflow.clone(),
         Keymap::default(),
@@ -166,8 +176,11 @@ fn run_demo(
     seed: u64,
     started: std::time::Instant,
 ) -> Result<()> {
+    tracing::debug!(ms = ms(started), "config and logging ready");
     let (store, _throwaway) = session::open_demo(config.db_override.clone(), issues, seed)?;
+    tracing::debug!(ms = ms(started), "cache open");
     let mut state = new_state(config, &store, Source::Demo)?;
+    tracing::debug!(ms = ms(started), "board built");
     if config.db_override.is_none() {
         state.message = Some(sm_board::app::state::Message {
             text: "demo: edits live in a throwaway cache (use --db FILE to keep them)".into(),

@@ -49,8 +49,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<IssueRecord> {
     let time = |idx: usize| -> rusqlite::Result<Option<DateTime<Utc>>> {
         row.get::<_, Option<i64>>(idx)?
             .map(|ms| {
-                DateTime::from_timestamp_millis(ms)
-                    .ok_or_else(|| malformed("timestamp", id, ms))
+                DateTime::from_timestamp_millis(ms).ok_or_else(|| malformed("timestamp", id, ms))
             })
             .transpose()
     };
@@ -58,7 +57,10 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<IssueRecord> {
         time(idx)?.ok_or_else(|| malformed("timestamp", id, "missing"))
     };
     let labels = row.get_ref(6)?.as_str()?;
-    let milestone = match (row.get::<_, Option<i64>>(7)?, row.get::<_, Option<String>>(8)?) {
+    let milestone = match (
+        row.get::<_, Option<i64>>(7)?,
+        row.get::<_, Option<String>>(8)?,
+    ) {
         (Some(id), Some(title)) => Some(MilestoneRef { id, title }),
         _ => None,
     };
@@ -168,11 +170,9 @@ pub fn upsert_issues(
     Ok(())
 }
 
-/// Every cached issue, in one query, oldest reference first.
+/// Every cached issue, in one query, by id (the primary key: no sort step).
 pub fn load_issues(conn: &Connection) -> Result<Vec<IssueRecord>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM issues ORDER BY project_id, iid"
-    ))?;
+    let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM issues ORDER BY id"))?;
     let rows = stmt.query_map([], from_row)?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }

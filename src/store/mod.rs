@@ -15,7 +15,8 @@ use rusqlite::{Connection, ErrorCode};
 use rusqlite_migration::{M, Migrations};
 
 pub use issues::{
-    IssueRecord, description, find_by_reference, issue_count, load_issue, load_issues, upsert_issues,
+    IssueRecord, description, find_by_reference, issue_count, load_issue, load_issues,
+    upsert_issues,
 };
 pub use meta::{
     Member, get_state, load_members, load_milestones, set_state, upsert_labels, upsert_members,

@@ -5,7 +5,7 @@
 //! label lands in the "unlabelled" column, one with two values of a key is flagged.
 
 use crate::workflow::issue::IssueFacts;
-use crate::workflow::labels::{duplicate_scopes, single_value, values_of};
+use crate::workflow::labels::{duplicate_scopes, split_scoped};
 use crate::workflow::model::Workflow;
 
 /// Where a request shows on the board.
@@ -68,24 +68,49 @@ pub struct Classification {
     pub anomalies: Vec<Anomaly>,
 }
 
+fn values_in<'a>(scoped: &[(&'a str, &'a str)], key: &str) -> Vec<&'a str> {
+    scoped
+        .iter()
+        .filter(|(k, _)| *k == key)
+        .map(|(_, v)| *v)
+        .collect()
+}
+
+fn single_in<'a>(scoped: &[(&'a str, &'a str)], key: &str) -> Option<&'a str> {
+    let mut found = scoped.iter().filter(|(k, _)| *k == key);
+    match (found.next(), found.next()) {
+        (Some((_, one)), None) => Some(one),
+        _ => None,
+    }
+}
+
 /// Classifies one request.
 pub fn classify(wf: &Workflow, issue: &IssueFacts) -> Classification {
-    let mut anomalies = Vec::new();
-    let state_values = values_of(&issue.labels, &wf.state_key);
-    let known: Vec<usize> = state_values
+    // Split every label once; everything below reads these pairs.
+    let scoped: Vec<(&str, &str)> = issue
+        .labels
         .iter()
-        .filter_map(|v| wf.state_index(v))
+        .filter_map(|l| split_scoped(l))
         .collect();
-    for value in state_values.iter().filter(|v| wf.state_index(v).is_none()) {
-        anomalies.push(Anomaly::UnknownState(value.to_string()));
+    let values = |key| values_in(&scoped, key);
+    let single = |key| single_in(&scoped, key);
+    let mut anomalies = Vec::new();
+    let mut placement = Placement::Unlabelled;
+    let mut any_state = false;
+    for value in values(&wf.state_key) {
+        any_state = true;
+        match wf.state_index(value) {
+            Some(i) => {
+                if !matches!(placement, Placement::State(p) if p <= i) {
+                    placement = Placement::State(i);
+                }
+            }
+            None => anomalies.push(Anomaly::UnknownState(value.to_string())),
+        }
     }
-    if state_values.is_empty() {
+    if !any_state {
         anomalies.push(Anomaly::NoState);
     }
-    let placement = known
-        .iter()
-        .min()
-        .map_or(Placement::Unlabelled, |i| Placement::State(*i));
     if let Placement::State(i) = placement {
         let state = &wf.states[i];
         if state.closed == issue.open {
@@ -95,35 +120,42 @@ pub fn classify(wf: &Workflow, issue: &IssueFacts) -> Classification {
             });
         }
     }
-    for (key, values) in duplicate_scopes(&issue.labels) {
-        anomalies.push(Anomaly::DuplicateScope { key, values });
-    }
-    let teams: Vec<String> = issue
-        .labels
+    let repeated = scoped
         .iter()
-        .filter(|l| wf.is_team(l))
-        .cloned()
-        .collect();
-    let team = match teams.as_slice() {
-        [one] => Some(one.clone()),
+        .enumerate()
+        .any(|(i, (key, _))| scoped[i + 1..].iter().any(|(k, _)| k == key));
+    if repeated {
+        for (key, values) in duplicate_scopes(&issue.labels) {
+            anomalies.push(Anomaly::DuplicateScope { key, values });
+        }
+    }
+    let mut teams = issue.labels.iter().filter(|l| wf.is_team(l));
+    let team = match (teams.next(), teams.next()) {
+        (Some(one), None) => Some(one.clone()),
+        (Some(_), Some(_)) => {
+            anomalies.push(Anomaly::SeveralTeams(
+                issue
+                    .labels
+                    .iter()
+                    .filter(|l| wf.is_team(l))
+                    .cloned()
+                    .collect(),
+            ));
+            None
+        }
         _ => None,
     };
-    if teams.len() > 1 {
-        anomalies.push(Anomaly::SeveralTeams(teams));
-    }
     let fields = &wf.fields;
-    let priority = single_value(&issue.labels, &fields.priority.key).map(str::to_string);
-    let priority_known = priority
-        .as_deref()
-        .is_some_and(|p| Some(p) != fields.priority.unknown.as_deref());
+    let priority = single(&fields.priority.key);
+    let priority_known = priority.is_some_and(|p| Some(p) != fields.priority.unknown.as_deref());
     let groomed = team.is_some()
         && priority_known
-        && single_value(&issue.labels, &fields.dod.key).is_some()
-        && single_value(&issue.labels, &fields.eteam.key).is_some();
+        && single(&fields.dod.key).is_some()
+        && single(&fields.eteam.key).is_some();
     Classification {
         placement,
         team,
-        priority,
+        priority: priority.map(str::to_string),
         groomed,
         anomalies,
     }

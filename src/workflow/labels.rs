@@ -12,12 +12,18 @@ pub const SCOPE_SEPARATOR: &str = "::";
 ///
 /// A label counts as scoped when it contains `::` with a non-empty key before the last one.
 pub fn split_scoped(label: &str) -> Option<(&str, &str)> {
-    let at = label.rfind(SCOPE_SEPARATOR)?;
-    let key = &label[..at];
-    if key.is_empty() {
+    // A byte scan from the end: this runs for every label of every card on every load, and
+    // `rfind("::")` would build a substring searcher each time.
+    let bytes = label.as_bytes();
+    let at = (1..bytes.len())
+        .rev()
+        .find(|&i| bytes[i] == b':' && bytes[i - 1] == b':')?
+        - 1;
+    if at == 0 {
         return None;
     }
-    Some((key, &label[at + SCOPE_SEPARATOR.len()..]))
+    // `at` is the index of an ASCII ':' so both slices fall on character boundaries.
+    Some((&label[..at], &label[at + SCOPE_SEPARATOR.len()..]))
 }
 
 /// Builds the label `key::value`.
@@ -47,7 +53,10 @@ pub fn single_value<'a>(labels: &'a [String], key: &str) -> Option<&'a str> {
 ///
 /// On GitLab Free both labels survive an add, so the board must surface this as a conflict.
 pub fn duplicate_scopes(labels: &[String]) -> Vec<(String, Vec<String>)> {
-    let keys: Vec<Option<&str>> = labels.iter().map(|l| split_scoped(l).map(|(k, _)| k)).collect();
+    let keys: Vec<Option<&str>> = labels
+        .iter()
+        .map(|l| split_scoped(l).map(|(k, _)| k))
+        .collect();
     let repeated = keys
         .iter()
         .enumerate()
