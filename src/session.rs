@@ -70,7 +70,16 @@ pub fn open_demo(
     if store::issue_count(store.conn())? == 0 {
         let data = match issues {
             Some(n) => demo::generate::generate(n, seed, demo::generate::default_anchor()),
-            None => demo::bundled_issues()?,
+            None => {
+                let mut bundled = demo::bundled_issues()?;
+                let (y, m, d) = demo::BUNDLED_ANCHOR;
+                if let Some(anchor) = chrono::NaiveDate::from_ymd_opt(y, m, d) {
+                    let days = (chrono::Local::now().date_naive() - anchor).num_days();
+                    // Whole weeks, so weekdays in the data stay weekdays.
+                    demo::shift_dates(&mut bundled, days - days.rem_euclid(7));
+                }
+                bundled
+            }
         };
         demo::seed_store(&store, &data)?;
     }

@@ -49,6 +49,8 @@ async fn event_loop(
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut shown_minute = Utc::now().minute();
+    let mut terminate = signal_stream(tokio::signal::unix::SignalKind::terminate())?;
+    let mut hangup = signal_stream(tokio::signal::unix::SignalKind::hangup())?;
     while !state.should_quit {
         let mut dirty = false;
         let msg = tokio::select! {
@@ -59,6 +61,15 @@ async fn event_loop(
                 Some(Err(err)) => return Err(err),
                 None => break,
             },
+            // A terminal closed or a `kill`: leave like `q` does, so the terminal is restored.
+            _ = terminate.recv() => {
+                tracing::info!("SIGTERM: quitting");
+                break;
+            }
+            _ = hangup.recv() => {
+                tracing::info!("SIGHUP: quitting");
+                break;
+            }
             _ = tick.tick() => {
                 let now = Utc::now();
                 // The screen shows minutes at most: redraw only when one has passed.
@@ -89,6 +100,12 @@ async fn event_loop(
         }
     }
     Ok(())
+}
+
+fn signal_stream(
+    kind: tokio::signal::unix::SignalKind,
+) -> std::io::Result<tokio::signal::unix::Signal> {
+    tokio::signal::unix::signal(kind)
 }
 
 /// Performs one effect; its result comes back as a message.

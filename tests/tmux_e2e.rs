@@ -79,6 +79,14 @@ impl Tmux {
         }
     }
 
+    fn display(&self, format: &str) -> String {
+        let out = Command::new("tmux")
+            .args(["display-message", "-p", "-t", &self.session, format])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
     fn alive(&self) -> bool {
         Command::new("tmux")
             .args(["has-session", "-t", &self.session])
@@ -176,4 +184,52 @@ fn a_tiny_terminal_gets_a_message_not_garbage() {
     assert!(screen.contains("need 60x15, have 40x10"), "{screen}");
     tmux.keys(&["q"]);
     tmux.wait_exit();
+}
+
+#[test]
+fn sigterm_quits_cleanly_and_restores_the_terminal() {
+    if !tmux_available() {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let db = sandbox.path("term.sqlite3");
+    let tmux = Tmux::start(&sandbox, &format!("demo --db {}", db.display()), 100, 30);
+    let ok = Command::new("tmux")
+        .args(["set-option", "-t", &tmux.session, "remain-on-exit", "on"])
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok);
+    tmux.wait_for("SM Request Board");
+    assert_eq!(
+        tmux.display("#{alternate_on}"),
+        "1",
+        "the board uses the alternate screen"
+    );
+    let pid = tmux.display("#{pane_pid}");
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let start = Instant::now();
+    while tmux.display("#{pane_dead}") != "1" {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "sm-board ignored SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(
+        tmux.display("#{alternate_on}"),
+        "0",
+        "alternate screen left on"
+    );
+    assert!(
+        !tmux.screen().contains("SM Request Board"),
+        "{}",
+        tmux.screen()
+    );
 }

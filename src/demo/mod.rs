@@ -30,6 +30,41 @@ pub fn bundled_issues() -> Result<Vec<Value>, DemoError> {
     serde_json::from_str(BUNDLED_ISSUES).map_err(|e| DemoError::Malformed(e.to_string()))
 }
 
+/// The day the bundled data set was written for; the interactive demo shifts its dates so that
+/// this day is today (overdue stays overdue, the current quarter stays current).
+pub const BUNDLED_ANCHOR: (i32, u32, u32) = (2026, 11, 23);
+
+/// Moves every date and timestamp of `issues` (and their milestones) by `days`.
+pub fn shift_dates(issues: &mut [Value], days: i64) {
+    use chrono::{DateTime, Duration, NaiveDate, SecondsFormat, Utc};
+    if days == 0 {
+        return;
+    }
+    let shift = |value: &mut Value| {
+        let Some(text) = value.as_str() else { return };
+        if let Ok(date) = text.parse::<NaiveDate>() {
+            *value = Value::String((date + Duration::days(days)).to_string());
+        } else if let Ok(time) = DateTime::parse_from_rfc3339(text) {
+            let moved = time.with_timezone(&Utc) + Duration::days(days);
+            *value = Value::String(moved.to_rfc3339_opts(SecondsFormat::Millis, true));
+        }
+    };
+    for issue in issues {
+        for key in ["created_at", "updated_at", "closed_at", "due_date"] {
+            if let Some(v) = issue.get_mut(key) {
+                shift(v);
+            }
+        }
+        if let Some(milestone) = issue.get_mut("milestone").filter(|m| m.is_object()) {
+            for key in ["start_date", "due_date", "created_at", "updated_at"] {
+                if let Some(v) = milestone.get_mut(key) {
+                    shift(v);
+                }
+            }
+        }
+    }
+}
+
 /// Loads issues (GitLab JSON) into the cache with the labels, milestones and members they use.
 /// Returns how many issues were loaded.
 pub fn seed_store(store: &Store, issues: &[Value]) -> Result<usize, DemoError> {
@@ -76,6 +111,31 @@ pub fn seed_store(store: &Store, issues: &[Value]) -> Result<usize, DemoError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shifting_moves_every_date_and_keeps_the_json_shape() {
+        let mut issues = bundled_issues().unwrap();
+        let before = issues.clone();
+        shift_dates(&mut issues, 7);
+        let issue = issues
+            .iter()
+            .position(|i| !i["due_date"].is_null())
+            .unwrap();
+        let due = |v: &Value| {
+            v["due_date"]
+                .as_str()
+                .unwrap()
+                .parse::<chrono::NaiveDate>()
+                .unwrap()
+        };
+        assert_eq!((due(&issues[issue]) - due(&before[issue])).num_days(), 7);
+        let parsed: Vec<wire::Issue> = issues
+            .iter()
+            .map(|v| serde_json::from_value(v.clone()).unwrap())
+            .collect();
+        let original: wire::Issue = serde_json::from_value(before[0].clone()).unwrap();
+        assert_eq!((parsed[0].created_at - original.created_at).num_days(), 7);
+    }
 
     #[test]
     fn the_bundled_data_set_loads_completely() {
