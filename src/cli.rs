@@ -86,6 +86,27 @@ pub enum Command {
         #[arg(long, value_name = "TITLE")]
         milestone: Option<String>,
     },
+    /// Serve a fake GitLab (tests, benchmarks, trying things out); prints its URL on stdout
+    FakeGitlab {
+        /// Address to listen on (port 0 picks a free port)
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:0")]
+        listen: std::net::SocketAddr,
+        /// Generate N synthetic requests instead of the bundled board
+        #[arg(long, value_name = "N")]
+        issues: Option<usize>,
+        /// Seed for --issues
+        #[arg(long, value_name = "S", default_value_t = 1)]
+        seed: u64,
+        /// Seed from a JSON array of issues in GitLab's API shape
+        #[arg(long, value_name = "FILE", conflicts_with = "issues")]
+        data: Option<PathBuf>,
+        /// Delay every API response by L milliseconds
+        #[arg(long, value_name = "L", default_value_t = 0)]
+        latency_ms: u64,
+        /// The token clients must send (PRIVATE-TOKEN or Bearer)
+        #[arg(long, value_name = "T", default_value = crate::fake_gitlab::DEFAULT_TOKEN)]
+        token: String,
+    },
     /// Queue label changes: `p::1` replaces any other p:: label; remove with --remove NAME
     /// (or `-NAME` after `--`)
     Label {

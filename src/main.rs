@@ -72,6 +72,14 @@ fn main() -> Result<()> {
             }
             Ok(())
         }
+        Some(Command::FakeGitlab {
+            listen,
+            issues,
+            seed,
+            data,
+            latency_ms,
+            token,
+        }) => run_fake_gitlab(listen, issues, seed, data, latency_ms, token),
         Some(Command::Label {
             reference,
             mut labels,
@@ -104,6 +112,63 @@ fn install_error_reporting() -> Result<()> {
         hook = hook.theme(color_eyre::config::Theme::new());
     }
     hook.install()
+}
+
+fn run_fake_gitlab(
+    listen: std::net::SocketAddr,
+    issues: Option<usize>,
+    seed: u64,
+    data: Option<std::path::PathBuf>,
+    latency_ms: u64,
+    token: String,
+) -> Result<()> {
+    let generated = issues.is_some();
+    let issues = match (data, issues) {
+        (Some(path), _) => {
+            let text = std::fs::read_to_string(&path)
+                .wrap_err_with(|| format!("cannot read {}", path.display()))?;
+            serde_json::from_str::<Vec<serde_json::Value>>(&text).wrap_err_with(|| {
+                format!("{} is not a JSON array of GitLab issues", path.display())
+            })?
+        }
+        (None, Some(n)) => {
+            sm_board::demo::generate::generate(n, seed, sm_board::demo::generate::default_anchor())
+        }
+        (None, None) => sm_board::demo::bundled_issues()?,
+    };
+    // Generated requests refer to the generator's milestones; other data carries its own.
+    let milestones = match sm_board::demo::generate::milestones() {
+        serde_json::Value::Array(all) if generated => all,
+        _ => Vec::new(),
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .wrap_err("cannot start the async runtime")?;
+    runtime.block_on(async move {
+        let count = issues.len();
+        let fake = sm_board::fake_gitlab::start(
+            sm_board::fake_gitlab::FakeConfig {
+                issues,
+                milestones,
+                token,
+                latency_ms,
+            },
+            listen,
+        )
+        .await
+        .wrap_err_with(|| format!("cannot listen on {listen}"))?;
+        println!("{}", fake.base_url());
+        std::io::stdout().flush()?;
+        eprintln!(
+            "fake GitLab serving {count} issues at {}/api/v4 (group {}); Ctrl-C stops it",
+            fake.base_url(),
+            fake.shared.lock().group_path
+        );
+        tokio::signal::ctrl_c().await?;
+        fake.stop().await;
+        Ok(())
+    })
 }
 
 fn load_config(global: &GlobalArgs) -> Result<Config> {

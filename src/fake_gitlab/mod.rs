@@ -1,0 +1,332 @@
+//! A fake GitLab: an in-memory GitLab REST v4 subset over real HTTP (axum), following
+//! GITLAB_API.md closely enough that GitLab's own clients work against it. It is the demo's
+//! backend, the tests' GitLab and the benchmarks' server.
+//!
+//! Fault knobs (latency, failure schedule or rate, 429s, dropped connections, offline) and
+//! request counters are set with flags and at run time through `/_fake/*`, outside `/api/v4`.
+
+pub mod faults;
+pub mod model;
+mod routes;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde_json::{Value, json};
+
+use faults::{Fault, FaultUpdate, Faults, Stats};
+use model::{Model, ScopedLabels};
+
+/// The token the fake accepts unless told otherwise (it guards nothing: the fake is local).
+pub const DEFAULT_TOKEN: &str = "sm-board-fake-token";
+
+/// GitLab.com's authenticated API limit per minute.
+const RATE_LIMIT: u64 = 2000;
+
+/// How the fake starts.
+#[derive(Debug, Clone)]
+pub struct FakeConfig {
+    pub issues: Vec<Value>,
+    pub milestones: Vec<Value>,
+    /// The token with scope `api`.
+    pub token: String,
+    pub latency_ms: u64,
+}
+
+/// State shared by the handlers.
+pub struct Shared {
+    model: Mutex<Model>,
+    faults: Mutex<Faults>,
+    stats: Mutex<Stats>,
+    /// Tokens and whether they may write (`api`) or only read (`read_api`).
+    tokens: Mutex<Vec<(String, bool)>>,
+    window: Mutex<(i64, u64)>,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A handler that panicked mid-update leaves data a test may still want to inspect.
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl Shared {
+    pub fn lock(&self) -> MutexGuard<'_, Model> {
+        lock(&self.model)
+    }
+
+    pub fn stats(&self) -> Stats {
+        lock(&self.stats).clone()
+    }
+
+    pub fn reset_stats(&self) {
+        *lock(&self.stats) = Stats::default();
+    }
+
+    /// Applies fault settings (the same as `POST /_fake/faults`).
+    pub fn set_faults(&self, update: FaultUpdate) -> Result<(), String> {
+        let mut faults = lock(&self.faults);
+        if let Some(latency) = update.latency_ms {
+            faults.latency_ms = latency;
+        }
+        if let Some(schedule) = update.schedule {
+            faults.schedule = schedule
+                .iter()
+                .map(|f| Fault::parse(f).ok_or_else(|| format!("unknown fault `{f}`")))
+                .collect::<Result<_, _>>()?;
+        }
+        if let Some(rate) = update.error_rate {
+            faults.error_rate = rate.clamp(0.0, 1.0);
+        }
+        if let Some(offline) = update.offline {
+            faults.offline = offline;
+        }
+        let mut model = self.lock();
+        match update.scoped_labels.as_deref() {
+            None => {}
+            Some("premium") => model.scoped = ScopedLabels::Exclusive,
+            Some("free") => model.scoped = ScopedLabels::Free,
+            Some(other) => {
+                return Err(format!(
+                    "scoped_labels is `premium` or `free`, not `{other}`"
+                ));
+            }
+        }
+        if let Some(create) = update.create_unknown_labels {
+            model.create_unknown_labels = create;
+        }
+        Ok(())
+    }
+
+    /// Adds a token; `write` false gives it scope `read_api` only.
+    pub fn add_token(&self, token: &str, write: bool) {
+        lock(&self.tokens).push((token.to_string(), write));
+    }
+}
+
+/// A running fake; dropping it stops the server.
+pub struct RunningFake {
+    pub addr: SocketAddr,
+    pub shared: Arc<Shared>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl RunningFake {
+    /// `http://127.0.0.1:PORT`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops the server and waits for it.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for RunningFake {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// Starts the fake on `listen` (port 0 picks a free one) in the current tokio runtime.
+pub async fn start(config: FakeConfig, listen: SocketAddr) -> std::io::Result<RunningFake> {
+    let shared = Arc::new(Shared {
+        model: Mutex::new(Model::new(config.issues, config.milestones)),
+        faults: Mutex::new(Faults {
+            latency_ms: config.latency_ms,
+            ..Faults::default()
+        }),
+        stats: Mutex::new(Stats::default()),
+        tokens: Mutex::new(vec![(config.token, true)]),
+        window: Mutex::new((0, 0)),
+    });
+    let listener = tokio::net::TcpListener::bind(listen).await?;
+    let addr = listener.local_addr()?;
+    let app = router(shared.clone());
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let served = axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = rx.await;
+            })
+            .await;
+        if let Err(err) = served {
+            tracing::error!(error = %err, "fake GitLab stopped");
+        }
+    });
+    Ok(RunningFake {
+        addr,
+        shared,
+        shutdown: Some(tx),
+        task: Some(task),
+    })
+}
+
+fn router(shared: Arc<Shared>) -> Router {
+    let api = Router::new()
+        .route("/groups/{id}", get(routes::get_group))
+        .route("/projects/{id}", get(routes::get_project))
+        .route("/groups/{id}/issues", get(routes::group_issues))
+        .route("/projects/{id}/issues", get(routes::project_issues))
+        .route(
+            "/projects/{id}/issues/{iid}",
+            get(routes::get_issue).put(routes::put_issue),
+        )
+        .route(
+            "/projects/{id}/issues/{iid}/notes",
+            get(routes::list_notes).post(routes::create_note),
+        )
+        .route(
+            "/projects/{id}/issues/{iid}/resource_label_events",
+            get(routes::label_events),
+        )
+        .route("/{kind}/{id}/members/all", get(routes::members))
+        .route(
+            "/{kind}/{id}/boards/{board}/lists",
+            get(routes::board_lists_route),
+        )
+        .route("/{kind}/{id}/{what}", get(routes::scoped_collection))
+        .fallback(|| async { routes::error(404, json!({"error": "404 Not Found"})) })
+        .layer(middleware::from_fn_with_state(shared.clone(), gatekeeper))
+        .with_state(shared.clone());
+    let admin = Router::new()
+        .route("/stats", get(admin_stats))
+        .route("/stats/reset", post(admin_reset))
+        .route("/faults", post(admin_faults))
+        .with_state(shared);
+    Router::new().nest("/api/v4", api).nest("/_fake", admin)
+}
+
+/// Counting, latency, injected faults, authentication and rate-limit headers, in that order.
+async fn gatekeeper(State(app): State<Arc<Shared>>, request: Request, next: Next) -> Response {
+    let kind = faults::classify(request.method().as_str(), request.uri().path());
+    lock(&app.stats).count(&kind);
+    let (latency, fault) = {
+        let mut faults = lock(&app.faults);
+        (faults.latency_ms, faults.next())
+    };
+    if latency > 0 {
+        tokio::time::sleep(Duration::from_millis(latency)).await;
+    }
+    match fault {
+        Some(Fault::Status(code)) => {
+            let reason = StatusCode::from_u16(code)
+                .ok()
+                .and_then(|s| s.canonical_reason())
+                .unwrap_or("Error");
+            return routes::error(code, json!({"message": format!("{code} {reason}")}));
+        }
+        Some(Fault::TooMany(secs)) => {
+            let mut response = (StatusCode::TOO_MANY_REQUESTS, "Retry later\n").into_response();
+            let h = response.headers_mut();
+            h.insert("retry-after", HeaderValue::from(secs));
+            h.insert("ratelimit-limit", HeaderValue::from(RATE_LIMIT));
+            h.insert("ratelimit-remaining", HeaderValue::from(0));
+            return response;
+        }
+        Some(Fault::Drop) => {
+            // Headers go out, then the body fails: the client sees the connection drop.
+            let body = Body::from_stream(futures_util::stream::once(async {
+                Err::<axum::body::Bytes, std::io::Error>(std::io::Error::other(
+                    "connection dropped",
+                ))
+            }));
+            return Response::builder()
+                .status(StatusCode::OK)
+                .header("content-type", "application/json")
+                .body(body)
+                .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response());
+        }
+        None => {}
+    }
+    let headers = request.headers();
+    let presented = headers
+        .get("private-token")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+        .or_else(|| {
+            headers
+                .get("authorization")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .map(str::to_string)
+        });
+    let may_write = presented.and_then(|token| {
+        lock(&app.tokens)
+            .iter()
+            .find(|(t, _)| *t == token)
+            .map(|(_, write)| *write)
+    });
+    let Some(may_write) = may_write else {
+        return routes::error(401, json!({"message": "401 Unauthorized"}));
+    };
+    if !may_write && request.method() != axum::http::Method::GET {
+        return routes::error(
+            403,
+            json!({"error": "insufficient_scope",
+                   "error_description": "The request requires higher privileges than provided by the access token.",
+                   "scope": "api"}),
+        );
+    }
+    let mut response = next.run(request).await;
+    let now = chrono::Utc::now().timestamp();
+    let minute = now / 60;
+    let used = {
+        let mut window = lock(&app.window);
+        if window.0 != minute {
+            *window = (minute, 0);
+        }
+        window.1 += 1;
+        window.1
+    };
+    let h = response.headers_mut();
+    h.insert("ratelimit-limit", HeaderValue::from(RATE_LIMIT));
+    h.insert("ratelimit-observed", HeaderValue::from(used));
+    h.insert(
+        "ratelimit-remaining",
+        HeaderValue::from(RATE_LIMIT.saturating_sub(used)),
+    );
+    h.insert("ratelimit-reset", HeaderValue::from((minute + 1) * 60));
+    h.insert(
+        "ratelimit-name",
+        HeaderValue::from_static("throttle_authenticated_api"),
+    );
+    response
+}
+
+async fn admin_stats(State(app): State<Arc<Shared>>) -> Response {
+    axum::Json(json!(app.stats())).into_response()
+}
+
+async fn admin_reset(State(app): State<Arc<Shared>>) -> Response {
+    app.reset_stats();
+    StatusCode::NO_CONTENT.into_response()
+}
+
+async fn admin_faults(State(app): State<Arc<Shared>>, body: axum::body::Bytes) -> Response {
+    let update: FaultUpdate = match serde_json::from_slice(&body) {
+        Ok(update) => update,
+        Err(err) => return routes::error(400, json!({"error": err.to_string()})),
+    };
+    match app.set_faults(update) {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(message) => routes::error(400, json!({"error": message})),
+    }
+}

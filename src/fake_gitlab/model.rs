@@ -1,0 +1,394 @@
+//! The fake GitLab's data: groups, projects, issues (kept as GitLab JSON so every field given by
+//! `--data` passes through), labels, milestones, members, notes and label events, plus the
+//! rules GitLab applies when an issue is edited.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, SecondsFormat, Utc};
+use serde_json::{Value, json};
+
+/// How scoped labels behave on `add_labels`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScopedLabels {
+    /// Premium/Ultimate: adding `k::v` removes every other `k::*`.
+    Exclusive,
+    /// Free: both values stay.
+    Free,
+}
+
+#[derive(Debug, Clone)]
+pub struct Project {
+    pub id: i64,
+    pub path_with_namespace: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Note {
+    pub id: i64,
+    pub issue_id: i64,
+    pub body: String,
+    pub system: bool,
+    pub author: Value,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct LabelEvent {
+    pub id: i64,
+    pub issue_id: i64,
+    pub label: String,
+    pub add: bool,
+    pub user: Value,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Everything the fake serves.
+#[derive(Debug)]
+pub struct Model {
+    pub group_id: i64,
+    pub group_path: String,
+    pub projects: Vec<Project>,
+    /// By global issue id.
+    pub issues: BTreeMap<i64, Value>,
+    pub labels: BTreeMap<String, Value>,
+    pub milestones: BTreeMap<i64, Value>,
+    pub members: BTreeMap<i64, Value>,
+    pub notes: Vec<Note>,
+    pub label_events: Vec<LabelEvent>,
+    pub scoped: ScopedLabels,
+    /// Labels that do not exist are created (a user who may admin labels) or dropped silently.
+    pub create_unknown_labels: bool,
+    next_id: i64,
+    last_update: DateTime<Utc>,
+}
+
+pub fn timestamp(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+fn label_color(name: &str) -> String {
+    let hash = name
+        .bytes()
+        .fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b)));
+    format!("#{:06x}", hash & 0x00ff_ffff)
+}
+
+/// The user the fake acts as when the API edits something.
+pub fn api_user() -> Value {
+    json!({"id": 1, "username": "sm-board-bot", "name": "sm-board test user", "state": "active",
+           "avatar_url": null, "web_url": "https://gitlab.example.com/sm-board-bot"})
+}
+
+impl Model {
+    /// Builds the model from issues in GitLab's JSON shape and extra milestones.
+    pub fn new(issues: Vec<Value>, extra_milestones: Vec<Value>) -> Self {
+        let mut model = Model {
+            group_id: 77,
+            group_path: String::new(),
+            projects: Vec::new(),
+            issues: BTreeMap::new(),
+            labels: BTreeMap::new(),
+            milestones: BTreeMap::new(),
+            members: BTreeMap::new(),
+            notes: Vec::new(),
+            label_events: Vec::new(),
+            scoped: ScopedLabels::Exclusive,
+            create_unknown_labels: true,
+            next_id: 1_000_000,
+            last_update: DateTime::<Utc>::UNIX_EPOCH,
+        };
+        for m in extra_milestones {
+            if let Some(id) = m["id"].as_i64() {
+                model.milestones.insert(id, m);
+            }
+        }
+        for issue in issues {
+            model.adopt(issue);
+        }
+        if model.group_path.is_empty() {
+            model.group_path = "strategic-marketing".into();
+        }
+        model
+    }
+
+    fn adopt(&mut self, mut issue: Value) {
+        let Some(id) = issue["id"].as_i64() else {
+            return;
+        };
+        let project_id = issue["project_id"].as_i64().unwrap_or(0);
+        let full = issue["references"]["full"]
+            .as_str()
+            .unwrap_or("")
+            .to_string();
+        let project_path = full.split('#').next().unwrap_or("").to_string();
+        if !self.projects.iter().any(|p| p.id == project_id) {
+            self.projects.push(Project {
+                id: project_id,
+                path_with_namespace: project_path.clone(),
+            });
+            if self.group_path.is_empty()
+                && let Some((group, _)) = project_path.rsplit_once('/')
+            {
+                self.group_path = group.to_string();
+            }
+        }
+        if let Some(m) = issue.get("milestone").filter(|m| m.is_object())
+            && let Some(mid) = m["id"].as_i64()
+        {
+            self.milestones.entry(mid).or_insert_with(|| m.clone());
+        }
+        for user in issue["assignees"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .chain(issue.get("author").filter(|a| a.is_object()))
+        {
+            if let Some(uid) = user["id"].as_i64() {
+                self.members.entry(uid).or_insert_with(|| user.clone());
+            }
+        }
+        let created = issue["created_at"]
+            .as_str()
+            .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+            .map_or(Utc::now(), |t| t.with_timezone(&Utc));
+        let names: Vec<String> = issue["labels"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|l| {
+                l.as_str()
+                    .or_else(|| l["name"].as_str())
+                    .map(str::to_string)
+            })
+            .collect();
+        for name in &names {
+            self.ensure_label(name);
+            self.next_id += 1;
+            self.label_events.push(LabelEvent {
+                id: self.next_id,
+                issue_id: id,
+                label: name.clone(),
+                add: true,
+                user: issue["author"].clone(),
+                created_at: created,
+            });
+        }
+        issue["labels"] = json!(names);
+        if let Some(updated) = issue["updated_at"]
+            .as_str()
+            .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+        {
+            self.last_update = self.last_update.max(updated.with_timezone(&Utc));
+        }
+        self.issues.insert(id, issue);
+    }
+
+    fn ensure_label(&mut self, name: &str) {
+        if !self.labels.contains_key(name) {
+            self.next_id += 1;
+            self.labels.insert(
+                name.to_string(),
+                json!({"id": self.next_id, "name": name, "color": label_color(name),
+                       "text_color": "#FFFFFF", "description": null, "priority": null,
+                       "is_project_label": false}),
+            );
+        }
+    }
+
+    /// A strictly increasing "now", so `updated_after` never misses an edit made in the same
+    /// millisecond.
+    pub fn tick(&mut self) -> DateTime<Utc> {
+        let now = Utc::now().max(self.last_update + Duration::milliseconds(1));
+        self.last_update = now;
+        now
+    }
+
+    pub fn next_id(&mut self) -> i64 {
+        self.next_id += 1;
+        self.next_id
+    }
+
+    /// A project by numeric id or full path.
+    pub fn project(&self, id_or_path: &str) -> Option<&Project> {
+        self.projects.iter().find(|p| {
+            id_or_path.parse::<i64>().ok() == Some(p.id) || p.path_with_namespace == id_or_path
+        })
+    }
+
+    pub fn is_group(&self, id_or_path: &str) -> bool {
+        id_or_path == self.group_path || id_or_path.parse::<i64>().ok() == Some(self.group_id)
+    }
+
+    pub fn issue_id(&self, project_id: i64, iid: i64) -> Option<i64> {
+        self.issues
+            .iter()
+            .find(|(_, v)| {
+                v["project_id"].as_i64() == Some(project_id) && v["iid"].as_i64() == Some(iid)
+            })
+            .map(|(id, _)| *id)
+    }
+
+    /// Records a note (user or system) and bumps the issue like GitLab does.
+    pub fn add_note(&mut self, issue_id: i64, body: String, system: bool) -> Note {
+        let now = self.tick();
+        let note = Note {
+            id: self.next_id(),
+            issue_id,
+            body,
+            system,
+            author: api_user(),
+            created_at: now,
+        };
+        self.notes.push(note.clone());
+        if let Some(issue) = self.issues.get_mut(&issue_id) {
+            issue["updated_at"] = json!(timestamp(now));
+            if !system {
+                let count = issue["user_notes_count"].as_i64().unwrap_or(0) + 1;
+                issue["user_notes_count"] = json!(count);
+            }
+        }
+        note
+    }
+}
+
+/// An issue edit as GitLab's `PUT /issues/:iid` takes it.
+#[derive(Debug, Default, Clone)]
+pub struct IssueUpdate {
+    pub labels: Option<Vec<String>>,
+    pub add_labels: Vec<String>,
+    pub remove_labels: Vec<String>,
+    pub state_event: Option<String>,
+    pub milestone_id: Option<Option<i64>>,
+    pub assignee_ids: Option<Vec<i64>>,
+    pub due_date: Option<Option<String>>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+}
+
+impl IssueUpdate {
+    pub fn is_empty(&self) -> bool {
+        self.labels.is_none()
+            && self.add_labels.is_empty()
+            && self.remove_labels.is_empty()
+            && self.state_event.is_none()
+            && self.milestone_id.is_none()
+            && self.assignee_ids.is_none()
+            && self.due_date.is_none()
+            && self.title.is_none()
+            && self.description.is_none()
+    }
+}
+
+fn scoped_key(label: &str) -> Option<&str> {
+    label
+        .rfind("::")
+        .map(|at| &label[..at])
+        .filter(|k| !k.is_empty())
+}
+
+impl Model {
+    /// Applies an update the way GitLab does and returns the issue. Errors are (status, body).
+    pub fn update_issue(
+        &mut self,
+        issue_id: i64,
+        update: &IssueUpdate,
+    ) -> Result<Value, (u16, Value)> {
+        let Some(before) = self.issues.get(&issue_id).cloned() else {
+            return Err((404, json!({"message": "404 Issue Not Found"})));
+        };
+        if let Some(m) = update.milestone_id.flatten()
+            && !self.milestones.contains_key(&m)
+        {
+            return Err((404, json!({"message": "404 Milestone Not Found"})));
+        }
+        let old_labels: Vec<String> = before["labels"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|l| l.as_str().map(str::to_string))
+            .collect();
+        // Start from the current labels (or `labels`), add, then remove.
+        let mut labels = update.labels.clone().unwrap_or_else(|| old_labels.clone());
+        for name in &update.add_labels {
+            let known = self.labels.contains_key(name);
+            if !known && !self.create_unknown_labels {
+                continue; // GitLab drops labels it may not create, silently.
+            }
+            self.ensure_label(name);
+            if self.scoped == ScopedLabels::Exclusive
+                && let Some(key) = scoped_key(name)
+            {
+                labels.retain(|l| l == name || scoped_key(l) != Some(key));
+            }
+            if !labels.contains(name) {
+                labels.push(name.clone());
+            }
+        }
+        labels.retain(|l| !update.remove_labels.contains(l));
+        labels.sort();
+        labels.dedup();
+        let now = self.tick();
+        let mut issue = before.clone();
+        for added in labels.iter().filter(|l| !old_labels.contains(l)) {
+            let id = self.next_id();
+            self.label_events.push(LabelEvent {
+                id,
+                issue_id,
+                label: added.clone(),
+                add: true,
+                user: api_user(),
+                created_at: now,
+            });
+        }
+        for removed in old_labels.iter().filter(|l| !labels.contains(l)) {
+            let id = self.next_id();
+            self.label_events.push(LabelEvent {
+                id,
+                issue_id,
+                label: removed.clone(),
+                add: false,
+                user: api_user(),
+                created_at: now,
+            });
+        }
+        issue["labels"] = json!(labels);
+        match update.state_event.as_deref() {
+            Some("close") if issue["state"] == "opened" => {
+                issue["state"] = json!("closed");
+                issue["closed_at"] = json!(timestamp(now));
+                issue["closed_by"] = api_user();
+            }
+            Some("reopen") if issue["state"] == "closed" => {
+                issue["state"] = json!("opened");
+                issue["closed_at"] = Value::Null;
+                issue["closed_by"] = Value::Null;
+            }
+            _ => {}
+        }
+        if let Some(milestone) = update.milestone_id {
+            issue["milestone"] = milestone
+                .and_then(|m| self.milestones.get(&m).cloned())
+                .unwrap_or(Value::Null);
+        }
+        if let Some(ids) = &update.assignee_ids {
+            let users: Vec<Value> = ids
+                .iter()
+                .filter_map(|id| self.members.get(id).cloned())
+                .collect();
+            issue["assignee"] = users.first().cloned().unwrap_or(Value::Null);
+            issue["assignees"] = json!(users);
+        }
+        if let Some(due) = &update.due_date {
+            issue["due_date"] = due.clone().map_or(Value::Null, Value::String);
+        }
+        if let Some(title) = &update.title {
+            issue["title"] = json!(title);
+        }
+        if let Some(description) = &update.description {
+            issue["description"] = json!(description);
+        }
+        issue["updated_at"] = json!(timestamp(now));
+        self.issues.insert(issue_id, issue.clone());
+        Ok(issue)
+    }
+}

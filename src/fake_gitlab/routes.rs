@@ -1,0 +1,675 @@
+//! The `/api/v4` endpoints the board uses, answering with GitLab's shapes, filters, pagination
+//! headers and error bodies.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use serde_json::{Value, json};
+
+use crate::fake_gitlab::Shared;
+use crate::fake_gitlab::model::{IssueUpdate, Model, timestamp};
+
+/// Above this many records GitLab stops sending totals.
+const TOTALS_LIMIT: usize = 10_000;
+
+pub type Params = Vec<(String, String)>;
+
+pub fn params(raw: Option<String>) -> Params {
+    raw.map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+        .unwrap_or_default()
+}
+
+fn param<'a>(params: &'a Params, name: &str) -> Option<&'a str> {
+    params
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+pub fn error(status: u16, body: Value) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (status, Json(body)).into_response()
+}
+
+fn not_found(what: &str) -> Response {
+    error(404, json!({"message": format!("404 {what} Not Found")}))
+}
+
+fn bad_request(message: String) -> Response {
+    error(400, json!({"error": message}))
+}
+
+/// Offset pagination with GitLab's headers and `Link`.
+fn paginate(items: Vec<Value>, params: &Params, headers: &HeaderMap, path: &str) -> Response {
+    let per_page = param(params, "per_page")
+        .and_then(|p| p.parse::<usize>().ok())
+        .unwrap_or(20)
+        .clamp(1, 100);
+    let page = param(params, "page")
+        .and_then(|p| p.parse::<usize>().ok())
+        .unwrap_or(1)
+        .max(1);
+    let total = items.len();
+    let total_pages = total.div_ceil(per_page).max(1);
+    let start = (page - 1).saturating_mul(per_page).min(total);
+    let body: Vec<Value> = items.into_iter().skip(start).take(per_page).collect();
+    let next = (page < total_pages).then_some(page + 1);
+    let prev = (page > 1).then(|| (page - 1).min(total_pages));
+    let host = headers
+        .get("host")
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    let url = |p: usize| {
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in params.iter().filter(|(k, _)| k != "page") {
+            query.append_pair(k, v);
+        }
+        query.append_pair("page", &p.to_string());
+        format!("http://{host}{path}?{}", query.finish())
+    };
+    let show_totals = total <= TOTALS_LIMIT;
+    let mut links = Vec::new();
+    if let Some(p) = prev {
+        links.push(format!("<{}>; rel=\"prev\"", url(p)));
+    }
+    if let Some(p) = next {
+        links.push(format!("<{}>; rel=\"next\"", url(p)));
+    }
+    links.push(format!("<{}>; rel=\"first\"", url(1)));
+    if show_totals {
+        links.push(format!("<{}>; rel=\"last\"", url(total_pages)));
+    }
+    let mut response = Json(Value::Array(body)).into_response();
+    let h = response.headers_mut();
+    let mut set = |name: &'static str, value: String| {
+        if let Ok(v) = HeaderValue::from_str(&value) {
+            h.insert(name, v);
+        }
+    };
+    set("x-page", page.to_string());
+    set("x-per-page", per_page.to_string());
+    set(
+        "x-next-page",
+        next.map(|p| p.to_string()).unwrap_or_default(),
+    );
+    set(
+        "x-prev-page",
+        prev.map(|p| p.to_string()).unwrap_or_default(),
+    );
+    if show_totals {
+        set("x-total", total.to_string());
+        set("x-total-pages", total_pages.to_string());
+    }
+    set("link", links.join(", "));
+    response
+}
+
+fn time_param(params: &Params, name: &str) -> Result<Option<DateTime<Utc>>, Response> {
+    match param(params, name) {
+        None => Ok(None),
+        Some(text) => DateTime::parse_from_rfc3339(text)
+            .map(|t| Some(t.with_timezone(&Utc)))
+            .map_err(|_| bad_request(format!("{name} is invalid"))),
+    }
+}
+
+fn issue_time(issue: &Value, field: &str) -> Option<DateTime<Utc>> {
+    issue[field]
+        .as_str()
+        .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+        .map(|t| t.with_timezone(&Utc))
+}
+
+fn label_names(issue: &Value) -> Vec<&str> {
+    issue["labels"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect()
+}
+
+/// GitLab's issue list filters and ordering.
+fn filter_issues(
+    model: &Model,
+    project: Option<i64>,
+    params: &Params,
+) -> Result<Vec<Value>, Response> {
+    let state = param(params, "state").unwrap_or("all");
+    if !matches!(state, "all" | "opened" | "closed") {
+        return Err(bad_request("state does not have a valid value".into()));
+    }
+    let wanted_labels: Vec<&str> = param(params, "labels")
+        .map(|l| {
+            l.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
+    let updated_after = time_param(params, "updated_after")?;
+    let updated_before = time_param(params, "updated_before")?;
+    let created_after = time_param(params, "created_after")?;
+    let created_before = time_param(params, "created_before")?;
+    let iids: Vec<i64> = params
+        .iter()
+        .filter(|(k, _)| k == "iids[]" || k == "iids")
+        .filter_map(|(_, v)| v.parse().ok())
+        .collect();
+    let search = param(params, "search").map(str::to_lowercase);
+    let order_by = param(params, "order_by").unwrap_or("created_at");
+    if !matches!(order_by, "created_at" | "updated_at" | "title" | "due_date") {
+        return Err(bad_request("order_by does not have a valid value".into()));
+    }
+    let sort = param(params, "sort").unwrap_or("desc");
+    if !matches!(sort, "asc" | "desc") {
+        return Err(bad_request("sort does not have a valid value".into()));
+    }
+    let mut found: Vec<&Value> = model
+        .issues
+        .values()
+        .filter(|i| project.is_none_or(|p| i["project_id"].as_i64() == Some(p)))
+        .filter(|i| state == "all" || i["state"] == state)
+        .filter(|i| {
+            let names = label_names(i);
+            wanted_labels.iter().all(|w| match *w {
+                "None" => names.is_empty(),
+                "Any" => !names.is_empty(),
+                w => names.contains(&w),
+            })
+        })
+        .filter(|i| {
+            let updated = issue_time(i, "updated_at");
+            let created = issue_time(i, "created_at");
+            updated_after.is_none_or(|t| updated.is_some_and(|u| u >= t))
+                && updated_before.is_none_or(|t| updated.is_some_and(|u| u <= t))
+                && created_after.is_none_or(|t| created.is_some_and(|c| c >= t))
+                && created_before.is_none_or(|t| created.is_some_and(|c| c <= t))
+        })
+        .filter(|i| iids.is_empty() || i["iid"].as_i64().is_some_and(|n| iids.contains(&n)))
+        .filter(|i| {
+            search.as_ref().is_none_or(|s| {
+                i["title"]
+                    .as_str()
+                    .is_some_and(|t| t.to_lowercase().contains(s))
+                    || i["description"]
+                        .as_str()
+                        .is_some_and(|d| d.to_lowercase().contains(s))
+            })
+        })
+        .collect();
+    found.sort_by(|a, b| {
+        let key = |i: &Value| {
+            (
+                i[order_by].as_str().unwrap_or("").to_string(),
+                i["id"].as_i64(),
+            )
+        };
+        key(a).cmp(&key(b))
+    });
+    if sort == "desc" {
+        found.reverse();
+    }
+    let details = param(params, "with_labels_details") == Some("true");
+    Ok(found
+        .into_iter()
+        .map(|i| {
+            let mut issue = i.clone();
+            if details {
+                let detailed: Vec<Value> = label_names(i)
+                    .iter()
+                    .map(|n| model.labels.get(*n).cloned().unwrap_or(json!({"name": n})))
+                    .collect();
+                issue["labels"] = json!(detailed);
+            }
+            issue
+        })
+        .collect())
+}
+
+pub async fn group_issues(
+    State(app): State<Arc<Shared>>,
+    Path(group): Path<String>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let params = params(raw);
+    let model = app.lock();
+    if !model.is_group(&group) {
+        return not_found("Group");
+    }
+    match filter_issues(&model, None, &params) {
+        Ok(items) => paginate(
+            items,
+            &params,
+            &headers,
+            &format!("/api/v4/groups/{}/issues", encode(&group)),
+        ),
+        Err(response) => response,
+    }
+}
+
+pub async fn project_issues(
+    State(app): State<Arc<Shared>>,
+    Path(project): Path<String>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let params = params(raw);
+    let model = app.lock();
+    let Some(p) = model.project(&project).map(|p| p.id) else {
+        return not_found("Project");
+    };
+    match filter_issues(&model, Some(p), &params) {
+        Ok(items) => paginate(
+            items,
+            &params,
+            &headers,
+            &format!("/api/v4/projects/{}/issues", encode(&project)),
+        ),
+        Err(response) => response,
+    }
+}
+
+fn encode(path: &str) -> String {
+    path.replace('/', "%2F")
+}
+
+fn find_issue(model: &Model, project: &str, iid: i64) -> Result<i64, Response> {
+    let p = model.project(project).ok_or_else(|| not_found("Project"))?;
+    model.issue_id(p.id, iid).ok_or_else(|| not_found("Issue"))
+}
+
+pub async fn get_issue(
+    State(app): State<Arc<Shared>>,
+    Path((project, iid)): Path<(String, i64)>,
+) -> Response {
+    let model = app.lock();
+    match find_issue(&model, &project, iid) {
+        Ok(id) => Json(model.issues[&id].clone()).into_response(),
+        Err(response) => response,
+    }
+}
+
+/// Reads request fields from the query string and a JSON or form body, as GitLab accepts both.
+fn fields(
+    raw: Option<String>,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> Result<Vec<(String, Value)>, Response> {
+    let mut out: Vec<(String, Value)> = params(raw)
+        .into_iter()
+        .map(|(k, v)| (k, Value::String(v)))
+        .collect();
+    if body.is_empty() {
+        return Ok(out);
+    }
+    let json_body = headers
+        .get("content-type")
+        .and_then(|c| c.to_str().ok())
+        .is_some_and(|c| c.contains("json"));
+    if json_body {
+        let value: Value = serde_json::from_slice(body)
+            .map_err(|_| error(400, json!({"message": "400 Bad request - malformed JSON"})))?;
+        if let Value::Object(map) = value {
+            out.extend(map);
+        }
+    } else {
+        out.extend(
+            form_urlencoded::parse(body)
+                .into_owned()
+                .map(|(k, v)| (k, Value::String(v))),
+        );
+    }
+    Ok(out)
+}
+
+fn name_list(value: &Value) -> Vec<String> {
+    match value {
+        Value::Array(items) => items
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
+        Value::String(text) => text
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn optional_id(value: &Value) -> Option<i64> {
+    match value {
+        Value::Number(n) => n.as_i64().filter(|n| *n != 0),
+        Value::String(s) => s.parse().ok().filter(|n| *n != 0),
+        _ => None,
+    }
+}
+
+fn parse_update(fields: &[(String, Value)]) -> IssueUpdate {
+    let mut update = IssueUpdate::default();
+    for (key, value) in fields {
+        match key.as_str() {
+            "labels" => update.labels = Some(name_list(value)),
+            "add_labels" => update.add_labels.extend(name_list(value)),
+            "remove_labels" => update.remove_labels.extend(name_list(value)),
+            "state_event" => update.state_event = value.as_str().map(str::to_string),
+            "milestone_id" => update.milestone_id = Some(optional_id(value)),
+            "assignee_ids" | "assignee_ids[]" => {
+                let ids = update.assignee_ids.get_or_insert_with(Vec::new);
+                match value {
+                    Value::Array(items) => ids.extend(items.iter().filter_map(optional_id)),
+                    other => ids.extend(optional_id(other)),
+                }
+            }
+            "assignee_id" => update.assignee_ids = Some(optional_id(value).into_iter().collect()),
+            "due_date" => {
+                update.due_date =
+                    Some(value.as_str().filter(|s| !s.is_empty()).map(str::to_string));
+            }
+            "title" => update.title = value.as_str().map(str::to_string),
+            "description" => update.description = value.as_str().map(str::to_string),
+            _ => {}
+        }
+    }
+    update
+}
+
+pub async fn put_issue(
+    State(app): State<Arc<Shared>>,
+    Path((project, iid)): Path<(String, i64)>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let fields = match fields(raw, &headers, &body) {
+        Ok(fields) => fields,
+        Err(response) => return response,
+    };
+    let update = parse_update(&fields);
+    if update.is_empty() {
+        return bad_request(
+            "add_labels, assignee_ids, description, due_date, labels, milestone_id, \
+             remove_labels, state_event, title are missing, at least one parameter must be provided"
+                .into(),
+        );
+    }
+    let mut model = app.lock();
+    let id = match find_issue(&model, &project, iid) {
+        Ok(id) => id,
+        Err(response) => return response,
+    };
+    match model.update_issue(id, &update) {
+        Ok(issue) => Json(issue).into_response(),
+        Err((status, body)) => error(status, body),
+    }
+}
+
+fn note_json(note: &crate::fake_gitlab::model::Note, iid: i64, project_id: i64) -> Value {
+    json!({
+        "id": note.id, "type": null, "body": note.body, "attachment": null,
+        "author": note.author, "created_at": timestamp(note.created_at),
+        "updated_at": timestamp(note.created_at), "system": note.system,
+        "noteable_id": note.issue_id, "noteable_type": "Issue", "project_id": project_id,
+        "noteable_iid": iid, "resolvable": false, "confidential": false, "internal": false
+    })
+}
+
+pub async fn list_notes(
+    State(app): State<Arc<Shared>>,
+    Path((project, iid)): Path<(String, i64)>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let params = params(raw);
+    let model = app.lock();
+    let id = match find_issue(&model, &project, iid) {
+        Ok(id) => id,
+        Err(response) => return response,
+    };
+    let project_id = model.issues[&id]["project_id"].as_i64().unwrap_or(0);
+    let mut notes: Vec<Value> = model
+        .notes
+        .iter()
+        .filter(|n| n.issue_id == id)
+        .map(|n| note_json(n, iid, project_id))
+        .collect();
+    if param(&params, "sort") != Some("asc") {
+        notes.reverse();
+    }
+    paginate(
+        notes,
+        &params,
+        &headers,
+        &format!("/api/v4/projects/{}/issues/{iid}/notes", encode(&project)),
+    )
+}
+
+pub async fn create_note(
+    State(app): State<Arc<Shared>>,
+    Path((project, iid)): Path<(String, i64)>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let fields = match fields(raw, &headers, &body) {
+        Ok(fields) => fields,
+        Err(response) => return response,
+    };
+    let Some(text) = fields
+        .iter()
+        .find(|(k, _)| k == "body")
+        .and_then(|(_, v)| v.as_str())
+        .filter(|b| !b.trim().is_empty())
+        .map(str::to_string)
+    else {
+        return bad_request("body is missing".into());
+    };
+    let mut model = app.lock();
+    let id = match find_issue(&model, &project, iid) {
+        Ok(id) => id,
+        Err(response) => return response,
+    };
+    let project_id = model.issues[&id]["project_id"].as_i64().unwrap_or(0);
+    let note = model.add_note(id, text, false);
+    (StatusCode::CREATED, Json(note_json(&note, iid, project_id))).into_response()
+}
+
+pub async fn label_events(
+    State(app): State<Arc<Shared>>,
+    Path((project, iid)): Path<(String, i64)>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let params = params(raw);
+    let model = app.lock();
+    let id = match find_issue(&model, &project, iid) {
+        Ok(id) => id,
+        Err(response) => return response,
+    };
+    let events: Vec<Value> = model
+        .label_events
+        .iter()
+        .filter(|e| e.issue_id == id)
+        .map(|e| {
+            json!({
+                "id": e.id, "user": e.user, "created_at": timestamp(e.created_at),
+                "resource_type": "Issue", "resource_id": id,
+                "label": model.labels.get(&e.label).cloned().unwrap_or(json!({"name": e.label})),
+                "action": if e.add { "add" } else { "remove" }
+            })
+        })
+        .collect();
+    paginate(
+        events,
+        &params,
+        &headers,
+        &format!(
+            "/api/v4/projects/{}/issues/{iid}/resource_label_events",
+            encode(&project)
+        ),
+    )
+}
+
+/// `/groups/:id/...` or `/projects/:id/...` collections that do not depend on the scope here.
+pub async fn scoped_collection(
+    State(app): State<Arc<Shared>>,
+    Path((kind, scope, what)): Path<(String, String, String)>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let params = params(raw);
+    let model = app.lock();
+    let known = match kind.as_str() {
+        "groups" => model.is_group(&scope),
+        "projects" => model.project(&scope).is_some(),
+        _ => false,
+    };
+    if !known {
+        return not_found(if kind == "groups" { "Group" } else { "Project" });
+    }
+    let path = format!("/api/v4/{kind}/{}/{what}", encode(&scope));
+    let items: Vec<Value> = match what.as_str() {
+        "labels" => model.labels.values().cloned().collect(),
+        "milestones" => {
+            let state = param(&params, "state");
+            model
+                .milestones
+                .values()
+                .filter(|m| state.is_none_or(|s| m["state"] == s))
+                .cloned()
+                .collect()
+        }
+        "boards" => vec![board(&model)],
+        _ => return not_found("Resource"),
+    };
+    paginate(items, &params, &headers, &path)
+}
+
+/// The SM Request Board: one list per state label that exists, in workflow order.
+fn board(model: &Model) -> Value {
+    json!({"id": 42, "name": "SM Request Board", "hide_backlog_list": false,
+           "hide_closed_list": false, "lists": board_lists(model)})
+}
+
+fn board_lists(model: &Model) -> Vec<Value> {
+    [
+        "new_request",
+        "triage",
+        "backlog",
+        "assigned",
+        "completed",
+        "transfered",
+        "declined",
+    ]
+    .iter()
+    .enumerate()
+    .filter_map(|(i, s)| {
+        let name = format!("sm_req::{s}");
+        model.labels.get(&name).map(|l| {
+            json!({"id": 500 + i, "label": {"id": l["id"], "name": name, "color": l["color"]},
+                   "position": i, "max_issue_count": 0, "max_issue_weight": 0})
+        })
+    })
+    .collect()
+}
+
+pub async fn board_lists_route(
+    State(app): State<Arc<Shared>>,
+    Path((kind, scope, board_id)): Path<(String, String, i64)>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let params = params(raw);
+    let model = app.lock();
+    let known = match kind.as_str() {
+        "groups" => model.is_group(&scope),
+        "projects" => model.project(&scope).is_some(),
+        _ => false,
+    };
+    if !known || board_id != 42 {
+        return not_found("Board");
+    }
+    let path = format!("/api/v4/{kind}/{}/boards/{board_id}/lists", encode(&scope));
+    paginate(board_lists(&model), &params, &headers, &path)
+}
+
+pub async fn members(
+    State(app): State<Arc<Shared>>,
+    Path((kind, scope)): Path<(String, String)>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let params = params(raw);
+    let model = app.lock();
+    let known = match kind.as_str() {
+        "groups" => model.is_group(&scope),
+        "projects" => model.project(&scope).is_some(),
+        _ => false,
+    };
+    if !known {
+        return not_found(if kind == "groups" { "Group" } else { "Project" });
+    }
+    let items: Vec<Value> = model
+        .members
+        .values()
+        .map(|u| {
+            let mut member = u.clone();
+            member["access_level"] = json!(30);
+            member
+        })
+        .collect();
+    paginate(
+        items,
+        &params,
+        &headers,
+        &format!("/api/v4/{kind}/{}/members/all", encode(&scope)),
+    )
+}
+
+pub async fn get_group(State(app): State<Arc<Shared>>, Path(group): Path<String>) -> Response {
+    let model = app.lock();
+    if !model.is_group(&group) {
+        return not_found("Group");
+    }
+    let name = model
+        .group_path
+        .rsplit('/')
+        .next()
+        .unwrap_or("")
+        .to_string();
+    Json(json!({
+        "id": model.group_id, "name": name, "path": name, "full_path": model.group_path,
+        "full_name": model.group_path, "web_url": format!("https://gitlab.example.com/groups/{}", model.group_path),
+        "visibility": "private", "parent_id": null
+    }))
+    .into_response()
+}
+
+pub async fn get_project(State(app): State<Arc<Shared>>, Path(project): Path<String>) -> Response {
+    let model = app.lock();
+    let Some(p) = model.project(&project) else {
+        return not_found("Project");
+    };
+    let name = p
+        .path_with_namespace
+        .rsplit('/')
+        .next()
+        .unwrap_or("")
+        .to_string();
+    Json(json!({
+        "id": p.id, "name": name, "path": name, "path_with_namespace": p.path_with_namespace,
+        "name_with_namespace": p.path_with_namespace,
+        "namespace": {"id": model.group_id, "full_path": model.group_path, "kind": "group"},
+        "web_url": format!("https://gitlab.example.com/{}", p.path_with_namespace),
+        "default_branch": "main", "visibility": "private"
+    }))
+    .into_response()
+}
