@@ -63,7 +63,7 @@ pub struct Faults {
 
 impl Faults {
     /// The fault for the next request, if any.
-    pub fn next(&mut self) -> Option<Fault> {
+    pub fn take_next(&mut self) -> Option<Fault> {
         if self.offline {
             return Some(Fault::Drop);
         }

@@ -220,7 +220,7 @@ async fn gatekeeper(State(app): State<Arc<Shared>>, request: Request, next: Next
     lock(&app.stats).count(&kind);
     let (latency, fault) = {
         let mut faults = lock(&app.faults);
-        (faults.latency_ms, faults.next())
+        (faults.latency_ms, faults.take_next())
     };
     if latency > 0 {
         tokio::time::sleep(Duration::from_millis(latency)).await;
