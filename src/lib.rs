@@ -11,6 +11,7 @@ pub mod fake_gitlab;
 pub mod gitlab;
 pub mod session;
 pub mod store;
+pub mod sync;
 pub mod tui;
 pub mod ui;
 pub mod workflow;

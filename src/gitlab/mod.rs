@@ -1,5 +1,10 @@
-//! Everything that speaks GitLab's language: wire types and their conversion to the cache.
-//! (The REST client arrives with sync.)
+//! Everything that speaks GitLab's language: the REST client, wire types and their conversion
+//! to the cache, and errors that say what to do.
 
+pub mod client;
 pub mod convert;
+pub mod error;
 pub mod wire;
+
+pub use client::{Client, RetryPolicy};
+pub use error::ApiError;

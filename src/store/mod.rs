@@ -7,6 +7,7 @@
 mod issues;
 mod meta;
 mod outbox;
+mod remote;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -23,7 +24,12 @@ pub use meta::{
     upsert_milestones,
 };
 pub use outbox::{
-    OutboxEntry, OutboxStatus, apply_edit, list_outbox, pending_by_issue, pending_count,
+    OutboxEntry, OutboxStatus, apply_edit, list_outbox, mark_failed, note_attempt,
+    pending_by_issue, pending_count, pending_entries, resolve_conflict,
+};
+pub use remote::{
+    ISSUES_HIGH_WATER, apply_push_result, apply_remote_page, mark_conflict, refresh_from_remote,
+    remote_issue, remove_missing,
 };
 
 /// `sync_state` key holding the last successful sync (RFC 3339).
@@ -33,7 +39,10 @@ pub const LAST_SYNCED_AT: &str = "last_synced_at";
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(include_str!("migrations/0001_init.sql"))])
+    Migrations::new(vec![
+        M::up(include_str!("migrations/0001_init.sql")),
+        M::up(include_str!("migrations/0002_outbox_force.sql")),
+    ])
 }
 
 /// What can go wrong with the cache, phrased for the person who has to fix it.

@@ -45,6 +45,8 @@ pub struct OutboxEntry {
     pub status: OutboxStatus,
     pub attempts: i64,
     pub last_error: Option<String>,
+    /// "Keep mine" was chosen after a conflict: send without checking.
+    pub force: bool,
 }
 
 /// Applies `edit` to the cached issue and queues it, atomically. Returns the issue as it now is.
@@ -100,8 +102,8 @@ pub fn pending_by_issue(conn: &Connection) -> Result<HashMap<i64, u32>> {
 /// The whole outbox in order.
 pub fn list_outbox(conn: &Connection) -> Result<Vec<OutboxEntry>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT seq, issue_id, intent, base_updated_at, created_at, status, attempts, last_error \
-         FROM outbox ORDER BY seq",
+        "SELECT seq, issue_id, intent, base_updated_at, created_at, status, attempts, last_error, \
+         force FROM outbox ORDER BY seq",
     )?;
     let rows = stmt.query_map([], |row| {
         Ok((
@@ -113,11 +115,12 @@ pub fn list_outbox(conn: &Connection) -> Result<Vec<OutboxEntry>> {
             row.get::<_, String>(5)?,
             row.get::<_, i64>(6)?,
             row.get::<_, Option<String>>(7)?,
+            row.get::<_, i64>(8)? == 1,
         ))
     })?;
     let mut entries = Vec::new();
     for row in rows {
-        let (seq, issue_id, intent, base, created, status, attempts, last_error) = row?;
+        let (seq, issue_id, intent, base, created, status, attempts, last_error, force) = row?;
         entries.push(OutboxEntry {
             seq,
             issue_id,
@@ -130,7 +133,64 @@ pub fn list_outbox(conn: &Connection) -> Result<Vec<OutboxEntry>> {
             })?,
             attempts,
             last_error,
+            force,
         });
     }
     Ok(entries)
+}
+
+/// Entries waiting to be pushed, in order.
+pub fn pending_entries(conn: &Connection) -> Result<Vec<OutboxEntry>> {
+    Ok(list_outbox(conn)?
+        .into_iter()
+        .filter(|e| e.status == OutboxStatus::Pending)
+        .collect())
+}
+
+/// Records a failed attempt that will be retried (offline, server errors).
+pub fn note_attempt(conn: &Connection, seq: i64, error: &str) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE outbox SET attempts = attempts + 1, last_error = ?2 WHERE seq = ?1",
+    )?
+    .execute(params![seq, error])?;
+    Ok(())
+}
+
+/// Gives up on an entry with GitLab's reason; it stays visible until the user deals with it.
+pub fn mark_failed(conn: &Connection, seq: i64, error: &str) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ?2 WHERE seq = ?1",
+    )?
+    .execute(params![seq, error])?;
+    Ok(())
+}
+
+/// Settles a conflict: keep mine (push again, without the check) or take theirs (drop the edit
+/// and show GitLab's version again).
+pub fn resolve_conflict(
+    conn: &Connection,
+    seq: i64,
+    keep_mine: bool,
+    state_key: &str,
+) -> Result<()> {
+    let tx = conn.unchecked_transaction()?;
+    let issue_id: i64 = tx
+        .prepare_cached("SELECT issue_id FROM outbox WHERE seq = ?1 AND status = 'conflict'")?
+        .query_row([seq], |row| row.get(0))
+        .map_err(|_| StoreError::Malformed(format!("outbox entry {seq} is not in conflict")))?;
+    if keep_mine {
+        tx.prepare_cached(
+            "UPDATE outbox SET status = 'pending', force = 1, last_error = NULL WHERE seq = ?1",
+        )?
+        .execute([seq])?;
+    } else {
+        tx.prepare_cached(
+            "UPDATE outbox SET status = 'done', last_error = 'discarded: kept GitLab''s version' \
+             WHERE seq = ?1",
+        )?
+        .execute([seq])?;
+        crate::store::remote::refresh_from_remote(&tx, issue_id, state_key)?;
+    }
+    tx.commit()?;
+    Ok(())
 }

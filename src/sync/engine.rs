@@ -1,0 +1,499 @@
+//! One sync pass: push the outbox, then pull. Store calls are plain and synchronous; only the
+//! network awaits. Nothing here touches the terminal: progress goes to a callback.
+
+use chrono::{DateTime, Duration, SecondsFormat, Utc};
+use serde_json::{Value, json};
+
+use crate::config::Scope;
+use crate::gitlab::{ApiError, Client, convert, wire};
+use crate::store::{self, OutboxEntry, Store, StoreError};
+use crate::sync::conflict::{conflicts, force};
+use crate::workflow::edit::{Change, StateEvent};
+use crate::workflow::{IssueEdit, IssueFacts, Workflow};
+
+/// How far back an incremental pull looks past the high-water mark (clock skew, same-second
+/// updates; re-seen issues are upserted by id).
+const OVERLAP: Duration = Duration::seconds(5);
+/// Labels, milestones and members are refreshed at most this often on incremental syncs.
+const METADATA_EVERY: Duration = Duration::hours(1);
+const METADATA_SYNCED_AT: &str = "metadata_synced_at";
+
+/// What to sync with.
+#[derive(Debug, Clone)]
+pub struct SyncTarget {
+    pub scope: Scope,
+    /// Only issues with this label are the board's (`sm_request`).
+    pub scope_label: String,
+}
+
+impl SyncTarget {
+    fn encoded(&self) -> String {
+        self.scope.path().replace('/', "%2F")
+    }
+
+    fn collection(&self, what: &str) -> String {
+        match &self.scope {
+            Scope::Group(_) => format!("/groups/{}/{what}", self.encoded()),
+            Scope::Project(_) => format!("/projects/{}/{what}", self.encoded()),
+        }
+    }
+}
+
+/// What a pass did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SyncReport {
+    pub pushed: usize,
+    /// "#12: p:: changed on GitLab ..." per new conflict.
+    pub conflicts: Vec<String>,
+    /// "#12: GitLab answered 403 ..." per edit given up on.
+    pub failed: Vec<String>,
+    pub pulled: usize,
+    /// References of issues dropped by a full pass.
+    pub removed: Vec<String>,
+    pub full: bool,
+    /// Set when the network was down: everything not done waits for the next pass.
+    pub offline: Option<String>,
+    /// Edits still not on GitLab after this pass (pending, failed or in conflict).
+    pub unsent: i64,
+    pub requests: u64,
+}
+
+impl SyncReport {
+    /// Cache and GitLab agree and no edit waits.
+    pub fn in_step(&self) -> bool {
+        self.offline.is_none() && self.unsent == 0
+    }
+}
+
+/// Progress for a bar or the status line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    Pushing { done: usize, total: usize },
+    Pulling { pulled: usize },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+fn issue_path(record: &store::IssueRecord) -> String {
+    format!("/projects/{}/issues/{}", record.project_id, record.iid)
+}
+
+fn parse_issue(value: &Value) -> Result<wire::Issue, ApiError> {
+    serde_json::from_value(value.clone())
+        .map_err(|e| ApiError::Malformed(format!("an issue could not be read: {e}")))
+}
+
+/// The `PUT` body for an edit: label deltas, never the full label set.
+pub fn put_body(edit: &IssueEdit) -> Value {
+    let mut body = serde_json::Map::new();
+    if !edit.labels.add.is_empty() {
+        body.insert("add_labels".into(), json!(edit.labels.add.join(",")));
+    }
+    if !edit.labels.remove.is_empty() {
+        body.insert("remove_labels".into(), json!(edit.labels.remove.join(",")));
+    }
+    match edit.state_event {
+        Some(StateEvent::Close) => {
+            body.insert("state_event".into(), json!("close"));
+        }
+        Some(StateEvent::Reopen) => {
+            body.insert("state_event".into(), json!("reopen"));
+        }
+        None => {}
+    }
+    match &edit.milestone {
+        Some(Change::Set(m)) => {
+            body.insert("milestone_id".into(), json!(m.id));
+        }
+        Some(Change::Clear) => {
+            body.insert("milestone_id".into(), json!(0));
+        }
+        None => {}
+    }
+    if let Some(assignees) = &edit.assignees {
+        let ids: Vec<i64> = if assignees.is_empty() {
+            vec![0]
+        } else {
+            assignees.iter().map(|u| u.id).collect()
+        };
+        body.insert("assignee_ids".into(), json!(ids));
+    }
+    match &edit.due_date {
+        Some(Change::Set(d)) => {
+            body.insert("due_date".into(), json!(d.to_string()));
+        }
+        Some(Change::Clear) => {
+            body.insert("due_date".into(), Value::Null);
+        }
+        None => {}
+    }
+    Value::Object(body)
+}
+
+/// What GitLab did not do of what it was asked (a label silently dropped, ...).
+pub fn shortfall(edit: &IssueEdit, answer: &IssueFacts) -> Option<String> {
+    let mut missing = Vec::new();
+    for label in edit
+        .labels
+        .add
+        .iter()
+        .filter(|l| !answer.labels.contains(l))
+    {
+        missing.push(format!(
+            "did not add ~{label} (it does not exist and this token may not create labels)"
+        ));
+    }
+    for label in edit
+        .labels
+        .remove
+        .iter()
+        .filter(|l| answer.labels.contains(l))
+    {
+        missing.push(format!("did not remove ~{label}"));
+    }
+    match edit.state_event {
+        Some(StateEvent::Close) if answer.open => missing.push("did not close the issue".into()),
+        Some(StateEvent::Reopen) if !answer.open => missing.push("did not reopen the issue".into()),
+        _ => {}
+    }
+    if let Some(Change::Set(m)) = &edit.milestone
+        && answer.milestone.as_ref().map(|a| a.id) != Some(m.id)
+    {
+        missing.push(format!("did not set milestone {}", m.title));
+    }
+    (!missing.is_empty()).then(|| format!("GitLab {}", missing.join("; ")))
+}
+
+/// Pushes every pending edit in order. Stops at the first sign of being offline.
+pub async fn push(
+    client: &Client,
+    store: &Store,
+    wf: &Workflow,
+    report: &mut SyncReport,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<(), SyncError> {
+    let entries = store::pending_entries(store.conn())?;
+    let total = entries.len();
+    for (done, entry) in entries.into_iter().enumerate() {
+        progress(Progress::Pushing { done, total });
+        match push_one(client, store, wf, &entry, report).await {
+            Ok(()) => {}
+            Err(SyncError::Api(err)) if err.is_transient() => {
+                store::note_attempt(store.conn(), entry.seq, &err.to_string())?;
+                report.offline = Some(err.to_string());
+                return Ok(());
+            }
+            Err(SyncError::Api(err @ ApiError::Unauthorized { .. })) => return Err(err.into()),
+            Err(SyncError::Api(err)) => {
+                let reference = store::load_issue(store.conn(), entry.issue_id)
+                    .map(|r| r.reference)
+                    .unwrap_or_else(|_| format!("issue {}", entry.issue_id));
+                store::mark_failed(store.conn(), entry.seq, &err.to_string())?;
+                report
+                    .failed
+                    .push(format!("{reference}: {}: {err}", entry.edit.summary));
+            }
+            Err(other) => return Err(other),
+        }
+    }
+    progress(Progress::Pushing { done: total, total });
+    Ok(())
+}
+
+async fn push_one(
+    client: &Client,
+    store: &Store,
+    wf: &Workflow,
+    entry: &OutboxEntry,
+    report: &mut SyncReport,
+) -> Result<(), SyncError> {
+    let record = store::load_issue(store.conn(), entry.issue_id)?;
+    let path = issue_path(&record);
+    // Read the issue as it is now: the conflict check needs GitLab's current labels.
+    let current = client.get(&path, &[]).await?;
+    let remote = parse_issue(&current)?;
+    let remote_facts = convert::issue_record(&remote).facts;
+    let edit = if entry.force {
+        force(wf, &entry.edit, &remote_facts)
+    } else {
+        let found = conflicts(wf, &entry.edit, &remote_facts);
+        if !found.is_empty() {
+            let why = found
+                .iter()
+                .map(|c| c.describe())
+                .collect::<Vec<_>>()
+                .join("; ");
+            store::mark_conflict(
+                store.conn(),
+                entry.seq,
+                &why,
+                &remote,
+                &current.to_string(),
+                &wf.state_key,
+            )?;
+            report
+                .conflicts
+                .push(format!("{}: {why}", record.reference));
+            return Ok(());
+        }
+        entry.edit.clone()
+    };
+    let body = put_body(&edit);
+    let (answer, raw) = if body.as_object().is_some_and(|b| b.is_empty()) {
+        (remote, current.to_string())
+    } else {
+        let answer = client.put(&path, &body).await?;
+        (parse_issue(&answer)?, answer.to_string())
+    };
+    let missing = shortfall(&edit, &convert::issue_record(&answer).facts);
+    if let Some(why) = &missing {
+        report
+            .failed
+            .push(format!("{}: {}: {why}", record.reference, edit.summary));
+    } else {
+        report.pushed += 1;
+    }
+    store::apply_push_result(
+        store.conn(),
+        entry.seq,
+        &answer,
+        &raw,
+        missing.as_deref(),
+        &wf.state_key,
+    )?;
+    Ok(())
+}
+
+fn stamp(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// Pulls issues changed since the high-water mark (all of them on a full pass, which also drops
+/// issues GitLab no longer lists), and refreshes labels, milestones and members when due.
+pub async fn pull(
+    client: &Client,
+    store: &Store,
+    wf: &Workflow,
+    target: &SyncTarget,
+    full: bool,
+    report: &mut SyncReport,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<(), SyncError> {
+    let conn = store.conn();
+    let high_water = store::get_state(conn, store::ISSUES_HIGH_WATER)?
+        .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
+        .map(|t| t.with_timezone(&Utc));
+    let since = high_water.filter(|_| !full);
+    report.full = since.is_none();
+    let mut query: Vec<(&str, String)> = vec![
+        ("labels", target.scope_label.clone()),
+        ("state", "all".into()),
+        ("scope", "all".into()),
+        ("order_by", "updated_at".into()),
+        ("sort", "asc".into()),
+        ("per_page", "100".into()),
+    ];
+    if let Some(mark) = since {
+        query.push(("updated_after", stamp(mark - OVERLAP)));
+    }
+    let mut seen: Vec<i64> = Vec::new();
+    let mut pulled = 0usize;
+    let listing = client
+        .each_page(
+            &target.collection("issues"),
+            &query,
+            |page| -> Result<(), SyncError> {
+                let mut issues = Vec::with_capacity(page.len());
+                for value in &page {
+                    let issue = parse_issue(value)?;
+                    seen.push(issue.id);
+                    issues.push((issue, value.to_string()));
+                }
+                store::apply_remote_page(conn, &issues, &wf.state_key)?;
+                pulled += issues.len();
+                progress(Progress::Pulling { pulled });
+                Ok(())
+            },
+        )
+        .await;
+    report.pulled = pulled;
+    match listing {
+        Ok(()) => {}
+        Err(SyncError::Api(err)) if err.is_transient() => {
+            report.offline = Some(err.to_string());
+            return Ok(());
+        }
+        Err(err) => return Err(err),
+    }
+    if report.full {
+        report.removed = store::remove_missing(conn, &seen)?;
+    }
+    let metadata_due = report.full
+        || store::get_state(conn, METADATA_SYNCED_AT)?
+            .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
+            .is_none_or(|t| Utc::now() - t.with_timezone(&Utc) > METADATA_EVERY);
+    if metadata_due {
+        match pull_metadata(client, store, target).await {
+            Ok(()) => store::set_state(conn, METADATA_SYNCED_AT, &Utc::now().to_rfc3339())?,
+            Err(SyncError::Api(err)) if err.is_transient() => {
+                report.offline = Some(err.to_string());
+                return Ok(());
+            }
+            Err(err) => return Err(err),
+        }
+    }
+    Ok(())
+}
+
+async fn pull_metadata(
+    client: &Client,
+    store: &Store,
+    target: &SyncTarget,
+) -> Result<(), SyncError> {
+    let conn = store.conn();
+    let mut labels: Vec<wire::Label> = Vec::new();
+    client
+        .each_page(
+            &target.collection("labels"),
+            &[],
+            |page| -> Result<(), SyncError> {
+                for value in page {
+                    if let Ok(label) = serde_json::from_value(value) {
+                        labels.push(label);
+                    }
+                }
+                Ok(())
+            },
+        )
+        .await?;
+    store::upsert_labels(conn, &labels)?;
+    let mut milestones: Vec<wire::Milestone> = Vec::new();
+    client
+        .each_page(
+            &target.collection("milestones"),
+            &[],
+            |page| -> Result<(), SyncError> {
+                for value in page {
+                    if let Ok(m) = serde_json::from_value(value) {
+                        milestones.push(m);
+                    }
+                }
+                Ok(())
+            },
+        )
+        .await?;
+    store::upsert_milestones(conn, &milestones)?;
+    let mut members: Vec<wire::User> = Vec::new();
+    client
+        .each_page(
+            &target.collection("members/all"),
+            &[],
+            |page| -> Result<(), SyncError> {
+                for value in page {
+                    if let Ok(user) = serde_json::from_value(value) {
+                        members.push(user);
+                    }
+                }
+                Ok(())
+            },
+        )
+        .await?;
+    store::upsert_members(conn, &members)?;
+    Ok(())
+}
+
+/// A whole pass: push, then pull (skipped when the push found us offline).
+pub async fn sync(
+    client: &Client,
+    store: &Store,
+    wf: &Workflow,
+    target: &SyncTarget,
+    full: bool,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<SyncReport, SyncError> {
+    let before = client.requests();
+    let mut report = SyncReport::default();
+    push(client, store, wf, &mut report, progress).await?;
+    if report.offline.is_none() {
+        pull(client, store, wf, target, full, &mut report, progress).await?;
+    }
+    if report.offline.is_none() {
+        store::set_state(
+            store.conn(),
+            store::LAST_SYNCED_AT,
+            &Utc::now().to_rfc3339(),
+        )?;
+    }
+    report.unsent = store::pending_count(store.conn())?;
+    report.requests = client.requests() - before;
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workflow::edit::{set_assignees, set_due_date, set_field, set_milestone};
+    use crate::workflow::{MilestoneRef, UserRef};
+
+    fn facts(labels: &[&str]) -> IssueFacts {
+        IssueFacts {
+            labels: labels.iter().map(|s| s.to_string()).collect(),
+            open: true,
+            ..IssueFacts::default()
+        }
+    }
+
+    #[test]
+    fn a_label_edit_is_sent_as_deltas_only() {
+        let edit = set_field(
+            &facts(&["p::3", "x"]),
+            &Workflow::default().fields.priority,
+            "1",
+        );
+        assert_eq!(
+            put_body(&edit),
+            json!({"add_labels": "p::1", "remove_labels": "p::3"})
+        );
+    }
+
+    #[test]
+    fn clearing_fields_uses_gitlab_s_unset_values() {
+        assert_eq!(put_body(&set_milestone(None)), json!({"milestone_id": 0}));
+        assert_eq!(
+            put_body(&set_assignees(vec![])),
+            json!({"assignee_ids": [0]})
+        );
+        assert_eq!(put_body(&set_due_date(None)), json!({"due_date": null}));
+        let m = MilestoneRef {
+            id: 7,
+            title: "Q".into(),
+        };
+        assert_eq!(
+            put_body(&set_milestone(Some(m))),
+            json!({"milestone_id": 7})
+        );
+        let u = UserRef {
+            id: 3,
+            username: "a".into(),
+            name: String::new(),
+        };
+        assert_eq!(
+            put_body(&set_assignees(vec![u])),
+            json!({"assignee_ids": [3]})
+        );
+    }
+
+    #[test]
+    fn a_dropped_label_is_a_shortfall() {
+        let edit = set_field(&facts(&["p::3"]), &Workflow::default().fields.priority, "1");
+        assert_eq!(shortfall(&edit, &facts(&["p::1"])), None);
+        let why = shortfall(&edit, &facts(&[])).unwrap();
+        assert!(why.contains("did not add ~p::1"), "{why}");
+    }
+}

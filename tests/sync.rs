@@ -1,0 +1,523 @@
+//! Sync against the project's fake GitLab over loopback TCP: first and incremental pulls,
+//! request counts, pushes as deltas, conflicts, faults, offline and wrong tokens.
+#![allow(clippy::unwrap_used)]
+
+use std::net::SocketAddr;
+
+use chrono::Utc;
+use serde_json::Value;
+use sm_board::config::{Scope, Secret};
+use sm_board::demo::generate;
+use sm_board::fake_gitlab::faults::FaultUpdate;
+use sm_board::fake_gitlab::model::IssueUpdate;
+use sm_board::fake_gitlab::{self, DEFAULT_TOKEN, FakeConfig, RunningFake};
+use sm_board::gitlab::{ApiError, Client, RetryPolicy};
+use sm_board::store::{self, OutboxStatus, Store};
+use sm_board::sync::{SyncError, SyncReport, SyncTarget, sync};
+use sm_board::workflow::edit::set_field;
+use sm_board::workflow::{Workflow, classify, plan_move};
+
+struct World {
+    fake: RunningFake,
+    client: Client,
+    store: Store,
+    target: SyncTarget,
+    wf: Workflow,
+}
+
+fn policy() -> RetryPolicy {
+    RetryPolicy {
+        base_delay: std::time::Duration::from_millis(20),
+        ..RetryPolicy::default()
+    }
+}
+
+async fn world(issues: Vec<Value>) -> World {
+    let milestones = match generate::milestones() {
+        Value::Array(all) => all,
+        _ => vec![],
+    };
+    let fake = fake_gitlab::start(
+        FakeConfig {
+            issues,
+            milestones,
+            token: DEFAULT_TOKEN.into(),
+            latency_ms: 0,
+        },
+        "127.0.0.1:0".parse::<SocketAddr>().unwrap(),
+    )
+    .await
+    .unwrap();
+    let client = Client::new(
+        &fake.base_url(),
+        Secret::new(DEFAULT_TOKEN.into()),
+        policy(),
+    )
+    .unwrap();
+    World {
+        fake,
+        client,
+        store: Store::open_in_memory().unwrap(),
+        target: SyncTarget {
+            scope: Scope::Group("strategic-marketing".into()),
+            scope_label: "sm_request".into(),
+        },
+        wf: Workflow::default(),
+    }
+}
+
+impl World {
+    async fn sync(&self) -> SyncReport {
+        sync(
+            &self.client,
+            &self.store,
+            &self.wf,
+            &self.target,
+            false,
+            &mut |_| {},
+        )
+        .await
+        .unwrap()
+    }
+
+    async fn full_sync(&self) -> SyncReport {
+        sync(
+            &self.client,
+            &self.store,
+            &self.wf,
+            &self.target,
+            true,
+            &mut |_| {},
+        )
+        .await
+        .unwrap()
+    }
+
+    fn cached(&self) -> Vec<store::IssueRecord> {
+        store::load_issues(self.store.conn()).unwrap()
+    }
+
+    fn remote_labels(&self, id: i64) -> Vec<String> {
+        let model = self.fake.shared.lock();
+        model.issues[&id]["labels"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l.as_str().unwrap().to_string())
+            .collect()
+    }
+
+    /// Someone else edits the issue on GitLab.
+    fn remote_edit(&self, id: i64, update: IssueUpdate) {
+        self.fake.shared.lock().update_issue(id, &update).unwrap();
+    }
+
+    fn faults(&self, update: FaultUpdate) {
+        self.fake.shared.set_faults(update).unwrap();
+    }
+
+    fn issues_requests(&self) -> u64 {
+        self.fake.shared.stats().kind("GET issues")
+    }
+
+    /// Edits a cached issue the way the app does (cache + outbox, atomically).
+    fn set_priority(&self, id: i64, value: &str) {
+        let record = store::load_issue(self.store.conn(), id).unwrap();
+        let edit = set_field(&record.facts, &self.wf.fields.priority, value);
+        store::apply_edit(self.store.conn(), id, &edit, &self.wf.state_key, Utc::now()).unwrap();
+    }
+
+    fn label_events(&self, id: i64, label: &str) -> usize {
+        let model = self.fake.shared.lock();
+        model
+            .label_events
+            .iter()
+            .filter(|e| e.issue_id == id && e.label == label && e.add)
+            .count()
+    }
+}
+
+fn an_open_backlog_issue(world: &World) -> store::IssueRecord {
+    world
+        .cached()
+        .into_iter()
+        .find(|r| r.facts.labels.contains(&"sm_req::backlog".to_string()) && r.facts.open)
+        .unwrap()
+}
+
+#[tokio::test]
+async fn first_sync_of_a_group_pulls_every_project_s_requests() {
+    let w = world(generate::generate(250, 3, generate::default_anchor())).await;
+    let report = w.sync().await;
+    assert!(report.full);
+    assert_eq!(report.pulled, 250);
+    assert_eq!(w.cached().len(), 250);
+    let projects: std::collections::HashSet<i64> =
+        w.cached().iter().map(|r| r.project_id).collect();
+    assert!(
+        projects.len() >= 2,
+        "group scope spans projects: {projects:?}"
+    );
+    assert_eq!(w.issues_requests(), 3, "250 issues are three pages of 100");
+    assert!(!store::load_milestones(w.store.conn()).unwrap().is_empty());
+    assert!(!store::load_members(w.store.conn()).unwrap().is_empty());
+    assert!(report.in_step());
+    assert!(
+        store::get_state(w.store.conn(), store::LAST_SYNCED_AT)
+            .unwrap()
+            .is_some()
+    );
+}
+
+#[tokio::test]
+async fn an_idle_incremental_sync_costs_exactly_one_issues_request() {
+    let w = world(generate::generate(150, 4, generate::default_anchor())).await;
+    w.sync().await;
+    w.fake.shared.reset_stats();
+    let report = w.sync().await;
+    assert!(!report.full);
+    assert_eq!(w.issues_requests(), 1);
+    assert_eq!(
+        w.fake.shared.stats().total,
+        1,
+        "no metadata, no pushes: {:?}",
+        w.fake.shared.stats()
+    );
+    assert!(
+        report.pulled <= 5,
+        "only the overlap is seen again: {}",
+        report.pulled
+    );
+}
+
+#[tokio::test]
+async fn incremental_sync_picks_up_only_what_changed() {
+    let w = world(generate::generate(300, 5, generate::default_anchor())).await;
+    w.sync().await;
+    let ids: Vec<i64> = w.cached().iter().take(3).map(|r| r.id).collect();
+    for id in &ids {
+        w.remote_edit(
+            *id,
+            IssueUpdate {
+                add_labels: vec!["webinar".into()],
+                ..IssueUpdate::default()
+            },
+        );
+    }
+    let report = w.sync().await;
+    assert!(
+        report.pulled >= 3 && report.pulled < 10,
+        "pulled {}",
+        report.pulled
+    );
+    for id in ids {
+        let record = store::load_issue(w.store.conn(), id).unwrap();
+        assert!(record.facts.labels.contains(&"webinar".to_string()));
+    }
+}
+
+#[tokio::test]
+async fn more_than_ten_thousand_issues_sync_without_totals() {
+    let w = world(generate::generate(10_050, 6, generate::default_anchor())).await;
+    let report = w.sync().await;
+    assert_eq!(report.pulled, 10_050);
+    assert_eq!(w.cached().len(), 10_050);
+    assert_eq!(
+        w.issues_requests(),
+        101,
+        "Link rel=next followed page by page"
+    );
+}
+
+#[tokio::test]
+async fn a_move_and_someone_else_s_label_change_both_survive() {
+    let w = world(generate::generate(120, 7, generate::default_anchor())).await;
+    w.sync().await;
+    let issue = an_open_backlog_issue(&w);
+    let plan = plan_move(
+        &w.wf,
+        &issue.facts,
+        classify(&w.wf, &issue.facts).placement,
+        6, // declined
+        &store::load_milestones(w.store.conn()).unwrap(),
+        Utc::now().date_naive(),
+    )
+    .unwrap();
+    store::apply_edit(
+        w.store.conn(),
+        issue.id,
+        &plan.edit,
+        &w.wf.state_key,
+        Utc::now(),
+    )
+    .unwrap();
+    w.remote_edit(
+        issue.id,
+        IssueUpdate {
+            add_labels: vec!["campaign".into()],
+            ..IssueUpdate::default()
+        },
+    );
+    let report = w.sync().await;
+    assert_eq!(report.pushed, 1);
+    assert!(report.in_step(), "{report:?}");
+    let remote = w.remote_labels(issue.id);
+    assert!(
+        remote.contains(&"sm_req::declined".to_string()),
+        "{remote:?}"
+    );
+    assert!(remote.contains(&"campaign".to_string()), "{remote:?}");
+    assert!(!remote.contains(&"sm_req::backlog".to_string()));
+    assert_eq!(w.fake.shared.lock().issues[&issue.id]["state"], "closed");
+    let cached = store::load_issue(w.store.conn(), issue.id).unwrap();
+    assert!(cached.facts.labels.contains(&"campaign".to_string()));
+    assert!(!cached.facts.open);
+}
+
+async fn conflicted_world() -> (World, i64) {
+    let w = world(generate::generate(120, 8, generate::default_anchor())).await;
+    w.sync().await;
+    let issue = w
+        .cached()
+        .into_iter()
+        .find(|r| r.facts.labels.iter().any(|l| l == "p::2"))
+        .unwrap();
+    w.set_priority(issue.id, "1");
+    w.remote_edit(
+        issue.id,
+        IssueUpdate {
+            add_labels: vec!["p::3".into()],
+            ..IssueUpdate::default()
+        },
+    );
+    let report = w.sync().await;
+    assert_eq!(report.conflicts.len(), 1, "{report:?}");
+    assert!(
+        report.conflicts[0].contains("p:: changed on GitLab to p::3"),
+        "{report:?}"
+    );
+    assert!(!report.in_step());
+    let outbox = store::list_outbox(w.store.conn()).unwrap();
+    assert_eq!(outbox[0].status, OutboxStatus::Conflict);
+    assert!(
+        w.remote_labels(issue.id).contains(&"p::3".to_string()),
+        "nothing was overwritten"
+    );
+    (w, issue.id)
+}
+
+#[tokio::test]
+async fn a_conflict_on_the_same_key_waits_and_keep_mine_wins() {
+    let (w, id) = conflicted_world().await;
+    let seq = store::list_outbox(w.store.conn()).unwrap()[0].seq;
+    store::resolve_conflict(w.store.conn(), seq, true, &w.wf.state_key).unwrap();
+    let report = w.sync().await;
+    assert!(report.in_step(), "{report:?}");
+    let remote = w.remote_labels(id);
+    assert!(
+        remote.contains(&"p::1".to_string()) && !remote.iter().any(|l| l == "p::3" || l == "p::2"),
+        "{remote:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_conflict_resolved_by_taking_theirs_drops_the_edit() {
+    let (w, id) = conflicted_world().await;
+    let seq = store::list_outbox(w.store.conn()).unwrap()[0].seq;
+    store::resolve_conflict(w.store.conn(), seq, false, &w.wf.state_key).unwrap();
+    let cached = store::load_issue(w.store.conn(), id).unwrap();
+    assert!(
+        cached.facts.labels.contains(&"p::3".to_string()),
+        "{:?}",
+        cached.facts.labels
+    );
+    let report = w.sync().await;
+    assert!(report.in_step(), "{report:?}");
+    assert!(w.remote_labels(id).contains(&"p::3".to_string()));
+    assert_eq!(store::pending_count(w.store.conn()).unwrap(), 0);
+}
+
+#[tokio::test]
+async fn rate_limits_and_a_burst_of_server_errors_converge_with_nothing_lost() {
+    let w = world(generate::generate(220, 9, generate::default_anchor())).await;
+    w.sync().await;
+    let ids: Vec<i64> = w
+        .cached()
+        .iter()
+        .filter(|r| r.facts.open)
+        .take(3)
+        .map(|r| r.id)
+        .collect();
+    for id in &ids {
+        w.set_priority(*id, "1");
+    }
+    w.faults(FaultUpdate {
+        schedule: Some(vec![
+            "429:1".into(),
+            "503".into(),
+            "502".into(),
+            "500".into(),
+            "429:1".into(),
+        ]),
+        ..FaultUpdate::default()
+    });
+    let started = std::time::Instant::now();
+    let report = w.sync().await;
+    assert!(report.in_step(), "{report:?}");
+    assert!(
+        started.elapsed() >= std::time::Duration::from_secs(2),
+        "Retry-After was honoured"
+    );
+    for id in ids {
+        assert!(w.remote_labels(id).contains(&"p::1".to_string()));
+        assert!(w.label_events(id, "p::1") <= 1, "applied once");
+    }
+}
+
+#[tokio::test]
+async fn offline_edits_wait_in_the_outbox_and_land_once_when_back() {
+    let w = world(generate::generate(120, 10, generate::default_anchor())).await;
+    w.sync().await;
+    w.faults(FaultUpdate {
+        offline: Some(true),
+        ..FaultUpdate::default()
+    });
+    let ids: Vec<i64> = w
+        .cached()
+        .iter()
+        .filter(|r| r.facts.open)
+        .take(4)
+        .map(|r| r.id)
+        .collect();
+    for id in &ids {
+        w.set_priority(*id, "1");
+    }
+    let report = w.sync().await;
+    assert!(report.offline.is_some(), "{report:?}");
+    assert_eq!(report.unsent, 4);
+    assert_eq!(store::pending_count(w.store.conn()).unwrap(), 4);
+    w.faults(FaultUpdate {
+        offline: Some(false),
+        ..FaultUpdate::default()
+    });
+    let report = w.sync().await;
+    assert!(report.in_step(), "{report:?}");
+    assert_eq!(report.pushed, 4);
+    for id in ids {
+        assert_eq!(w.label_events(id, "p::1"), 1, "exactly once");
+    }
+    let again = w.sync().await;
+    assert_eq!(again.pushed, 0);
+}
+
+#[tokio::test]
+async fn a_rejected_token_is_an_error_that_says_what_to_do() {
+    let w = world(generate::generate(10, 11, generate::default_anchor())).await;
+    let bad = Client::new(&w.fake.base_url(), Secret::new("wrong".into()), policy()).unwrap();
+    let err = sync(&bad, &w.store, &w.wf, &w.target, false, &mut |_| {})
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, SyncError::Api(ApiError::Unauthorized { .. })),
+        "{err}"
+    );
+    let text = err.to_string();
+    assert!(
+        text.contains("GITLAB_TOKEN") && !text.contains("wrong"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn a_read_only_token_keeps_the_edit_and_says_why() {
+    let w = world(generate::generate(30, 12, generate::default_anchor())).await;
+    w.sync().await;
+    w.fake.shared.add_token("reader", false);
+    let reader = Client::new(&w.fake.base_url(), Secret::new("reader".into()), policy()).unwrap();
+    let id = w.cached().iter().find(|r| r.facts.open).unwrap().id;
+    w.set_priority(id, "1");
+    let report = sync(&reader, &w.store, &w.wf, &w.target, false, &mut |_| {})
+        .await
+        .unwrap();
+    assert_eq!(report.failed.len(), 1, "{report:?}");
+    assert!(report.failed[0].contains("403") && report.failed[0].contains("scope `api`"));
+    let outbox = store::list_outbox(w.store.conn()).unwrap();
+    assert_eq!(outbox[0].status, OutboxStatus::Failed);
+    assert_eq!(report.unsent, 1, "kept, not dropped");
+}
+
+#[tokio::test]
+async fn a_label_gitlab_silently_drops_is_flagged() {
+    let w = world(generate::generate(30, 13, generate::default_anchor())).await;
+    w.sync().await;
+    w.faults(FaultUpdate {
+        create_unknown_labels: Some(false),
+        ..FaultUpdate::default()
+    });
+    let record = w.cached().into_iter().find(|r| r.facts.open).unwrap();
+    let edit = sm_board::workflow::edit::change_labels(&record.facts, &["brand-new-label".into()]);
+    store::apply_edit(
+        w.store.conn(),
+        record.id,
+        &edit,
+        &w.wf.state_key,
+        Utc::now(),
+    )
+    .unwrap();
+    let report = w.sync().await;
+    assert_eq!(report.failed.len(), 1, "{report:?}");
+    assert!(report.failed[0].contains("did not add ~brand-new-label"));
+}
+
+#[tokio::test]
+async fn a_full_pass_drops_issues_gitlab_no_longer_lists_and_says_so() {
+    let w = world(generate::generate(50, 14, generate::default_anchor())).await;
+    w.sync().await;
+    let gone = w.cached()[0].clone();
+    w.fake.shared.lock().issues.remove(&gone.id);
+    let incremental = w.sync().await;
+    assert!(
+        incremental.removed.is_empty(),
+        "updated_after cannot see deletions"
+    );
+    let report = w.full_sync().await;
+    assert_eq!(report.removed, vec![gone.reference.clone()]);
+    assert_eq!(w.cached().len(), 49);
+}
+
+#[tokio::test]
+async fn a_pull_never_hides_an_unsent_edit() {
+    let w = world(generate::generate(40, 15, generate::default_anchor())).await;
+    w.sync().await;
+    w.faults(FaultUpdate {
+        schedule: Some(vec!["drop".into(); 3]),
+        ..FaultUpdate::default()
+    });
+    let id = w.cached().iter().find(|r| r.facts.open).unwrap().id;
+    w.set_priority(id, "1");
+    let report = w.sync().await;
+    assert!(report.offline.is_some(), "{report:?}");
+    w.faults(FaultUpdate {
+        schedule: Some(vec![]),
+        ..FaultUpdate::default()
+    });
+    // Pull only: the local edit stays shown on top of GitLab's version.
+    let mut report = SyncReport::default();
+    sm_board::sync::engine::pull(
+        &w.client,
+        &w.store,
+        &w.wf,
+        &w.target,
+        true,
+        &mut report,
+        &mut |_| {},
+    )
+    .await
+    .unwrap();
+    let cached = store::load_issue(w.store.conn(), id).unwrap();
+    assert!(
+        cached.facts.labels.contains(&"p::1".to_string()),
+        "{:?}",
+        cached.facts.labels
+    );
+}
