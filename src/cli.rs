@@ -57,6 +57,22 @@ pub enum Command {
         #[arg(long, value_name = "S", default_value_t = 1)]
         seed: u64,
     },
+    /// Push queued edits, then pull changes; exit 0 only when everything is in step
+    Sync {
+        /// Fetch every issue and drop those GitLab no longer lists
+        #[arg(long)]
+        full: bool,
+    },
+    /// Settle a conflict on a request: keep your edit or take GitLab's version
+    Resolve {
+        reference: String,
+        /// Keep your edit (it is pushed, replacing GitLab's value)
+        #[arg(long, conflicts_with = "theirs", required_unless_present = "theirs")]
+        mine: bool,
+        /// Take GitLab's version (your edit is dropped)
+        #[arg(long)]
+        theirs: bool,
+    },
     /// Standup summary from the cache (offline, never touches the network)
     Status {
         #[arg(long, value_enum, default_value_t = StatusFormat::Table)]

@@ -1,6 +1,7 @@
 //! Wiring only: parse the command line, install error reporting and logging, dispatch.
 
 use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
 
 use chrono::{Local, Utc};
 use clap::Parser;
@@ -8,17 +9,17 @@ use color_eyre::eyre::{Result, WrapErr, eyre};
 
 use sm_board::app::{AppState, Keymap, Source};
 use sm_board::cli::{Cli, Command, GlobalArgs};
-use sm_board::commands::{board, edit, status};
+use sm_board::commands::{board, edit, run, status};
 use sm_board::config::{self, Config, Overrides};
 use sm_board::session;
 
-fn main() -> Result<()> {
+fn main() -> Result<ExitCode> {
     let started = std::time::Instant::now();
     install_error_reporting()?;
     let cli = Cli::parse();
     let config = load_config(&cli.global)?;
     let _log_guard = init_logging();
-    match cli.command {
+    let done: Result<()> = match cli.command {
         None if config.gitlab.is_none() => run_demo(&config, None, 1, started),
         None => run_board(&config, started),
         Some(Command::Demo { issues, seed }) => run_demo(&config, issues, seed, started),
@@ -49,29 +50,18 @@ fn main() -> Result<()> {
             assignee,
             milestone,
         }) => {
-            let (store, _) = session::open_cache(&config)?;
             let answers = edit::MoveAnswers {
-                yes: yes
-                    || (std::io::stdin().is_terminal()
-                        && ask_unusual(&store, &config, &reference, &state)?),
+                yes,
                 team,
                 assignee,
                 milestone,
             };
-            let (issue, queued, notes) = edit::queue_move(
-                &store,
-                &config.workflow,
-                &reference,
-                &state,
-                &answers,
-                Utc::now(),
-            )?;
-            println!("queued: {} {}", issue.reference, queued.summary);
-            for note in notes {
-                eprintln!("note: {note}");
-            }
-            Ok(())
+            return run::move_request(&config, &reference, &state, answers);
         }
+        Some(Command::Sync { full }) => return run::sync(&config, full),
+        Some(Command::Resolve {
+            reference, mine, ..
+        }) => return run::resolve(&config, &reference, mine),
         Some(Command::FakeGitlab {
             listen,
             issues,
@@ -89,17 +79,11 @@ fn main() -> Result<()> {
             if labels.is_empty() {
                 return Err(eyre!("name at least one label to add, or --remove NAME"));
             }
-            let (store, _) = session::open_cache(&config)?;
-            match edit::queue_labels(&store, &config.workflow, &reference, &labels, Utc::now())? {
-                (issue, Some(queued)) => println!("queued: {} {}", issue.reference, queued.summary),
-                (issue, None) => println!(
-                    "{}: labels already as asked, nothing queued",
-                    issue.reference
-                ),
-            }
-            Ok(())
+            return run::label_request(&config, &reference, &labels);
         }
-    }
+    };
+    done?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Errors read as messages for people: no source location, no colour when piped. Panics still
@@ -284,39 +268,4 @@ fn run_tui(
         .wrap_err("cannot start the async runtime")?;
     runtime.block_on(sm_board::tui::run(store, state, started))?;
     Ok(())
-}
-
-/// For an interactive `move` that the workflow calls unusual, ask on the terminal (default no).
-fn ask_unusual(
-    store: &sm_board::store::Store,
-    config: &Config,
-    reference: &str,
-    state: &str,
-) -> Result<bool> {
-    let Ok(issue) = edit::resolve(store, reference) else {
-        return Ok(false);
-    };
-    let wf = &config.workflow;
-    let Some(to) = wf.parse_state(state) else {
-        return Ok(false);
-    };
-    let placement = sm_board::workflow::classify(wf, &issue.facts).placement;
-    let Ok(plan) = sm_board::workflow::plan_move(
-        wf,
-        &issue.facts,
-        placement,
-        to,
-        &[],
-        Utc::now().date_naive(),
-    ) else {
-        return Ok(false);
-    };
-    let Some(sm_board::workflow::Need::Confirm(question)) = plan.needs.front() else {
-        return Ok(false);
-    };
-    eprint!("{question} [y/N] ");
-    std::io::stderr().flush()?;
-    let mut answer = String::new();
-    std::io::stdin().read_line(&mut answer)?;
-    Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
 }

@@ -165,3 +165,18 @@ pub fn queue_labels(
     let after = store::apply_edit(store.conn(), issue.id, &edit, &wf.state_key, now)?;
     Ok((after, Some(edit)))
 }
+
+/// Finds the conflicted outbox entry of a request.
+pub fn conflict_of(
+    store: &Store,
+    reference: &str,
+) -> Result<(IssueRecord, i64, String), EditError> {
+    let issue = resolve(store, reference)?;
+    store::list_outbox(store.conn())?
+        .into_iter()
+        .find(|e| e.issue_id == issue.id && e.status == store::OutboxStatus::Conflict)
+        .map(|e| (issue.clone(), e.seq, e.last_error.unwrap_or_default()))
+        .ok_or_else(|| {
+            EditError::Refused(format!("{} has no conflict to resolve", issue.reference))
+        })
+}

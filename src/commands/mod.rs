@@ -2,4 +2,6 @@
 
 pub mod board;
 pub mod edit;
+pub mod run;
 pub mod status;
+pub mod sync;

@@ -3,6 +3,7 @@
 
 mod paths;
 mod raw;
+pub mod token;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -222,8 +222,11 @@ async fn gatekeeper(State(app): State<Arc<Shared>>, request: Request, next: Next
         let mut faults = lock(&app.faults);
         (faults.latency_ms, faults.take_next())
     };
+    // Half the latency before handling and half after, like a network: a client that dies
+    // while waiting may have had its request applied already.
+    let half = Duration::from_millis(latency / 2);
     if latency > 0 {
-        tokio::time::sleep(Duration::from_millis(latency)).await;
+        tokio::time::sleep(half).await;
     }
     match fault {
         Some(Fault::Status(code)) => {
@@ -286,6 +289,9 @@ async fn gatekeeper(State(app): State<Arc<Shared>>, request: Request, next: Next
         );
     }
     let mut response = next.run(request).await;
+    if latency > 0 {
+        tokio::time::sleep(Duration::from_millis(latency) - half).await;
+    }
     let now = chrono::Utc::now().timestamp();
     let minute = now / 60;
     let used = {

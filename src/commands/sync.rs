@@ -1,0 +1,142 @@
+//! `sm-board sync`, and the push that `move`/`label`/`resolve` try after queueing: connecting
+//! to the configured GitLab, progress on stderr, and a summary with an exit code.
+
+use std::io::{IsTerminal, Write};
+
+use crate::config::{Config, token};
+use crate::gitlab::{ApiError, Client, RetryPolicy};
+use crate::store::Store;
+use crate::sync::{self, Progress, SyncReport, SyncTarget};
+
+/// Why there is no GitLab to talk to.
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    #[error(
+        "no GitLab is configured: set [gitlab] url and group (or project) in the config file, \
+         or pass --gitlab-url and --group/--project"
+    )]
+    NotConfigured,
+    #[error(transparent)]
+    NoToken(#[from] token::NoToken),
+    #[error(transparent)]
+    Api(#[from] ApiError),
+}
+
+/// A client and target for the configured GitLab.
+pub fn connect(config: &Config, policy: RetryPolicy) -> Result<(Client, SyncTarget), ConnectError> {
+    let gitlab = config.gitlab.as_ref().ok_or(ConnectError::NotConfigured)?;
+    let secret = token::resolve(gitlab)?;
+    let client = Client::new(&gitlab.url, secret, policy)?;
+    Ok((
+        client,
+        SyncTarget {
+            scope: gitlab.scope.clone(),
+            scope_label: config.workflow.scope_label.clone(),
+        },
+    ))
+}
+
+/// A one-line progress display on stderr when it is a terminal.
+pub fn progress_line() -> impl FnMut(Progress) {
+    let tty = std::io::stderr().is_terminal();
+    move |progress| {
+        if !tty {
+            return;
+        }
+        let text = match progress {
+            Progress::Pushing { done, total } if total > 0 => {
+                format!("pushing edits {done}/{total}")
+            }
+            Progress::Pushing { .. } => return,
+            Progress::Pulling { pulled } => format!("pulling issues: {pulled}"),
+        };
+        let mut err = std::io::stderr();
+        let _ = write!(err, "\r\x1b[2K{text}");
+        let _ = err.flush();
+    }
+}
+
+/// The summary, for people.
+pub fn summary(report: &SyncReport) -> Vec<String> {
+    let mut lines = vec![format!(
+        "pushed {} edit(s), pulled {} issue(s){}, {} request(s)",
+        report.pushed,
+        report.pulled,
+        if report.full { " (full pass)" } else { "" },
+        report.requests
+    )];
+    if !report.removed.is_empty() {
+        lines.push(format!(
+            "removed {} issue(s) GitLab no longer lists (deleted, moved or not visible): {}",
+            report.removed.len(),
+            report.removed.join(", ")
+        ));
+    }
+    for conflict in &report.conflicts {
+        lines.push(format!(
+            "conflict: {conflict}; keep yours or take GitLab's with `sm-board resolve`"
+        ));
+    }
+    for failed in &report.failed {
+        lines.push(format!("failed: {failed}"));
+    }
+    if let Some(offline) = &report.offline {
+        lines.push(format!("offline: {offline}"));
+    }
+    if report.unsent > 0 {
+        lines.push(format!("{} edit(s) not on GitLab yet", report.unsent));
+    } else if report.offline.is_none() {
+        lines.push("in step with GitLab".to_string());
+    }
+    lines
+}
+
+/// Runs one pass in a fresh runtime (the CLI is synchronous).
+pub fn run_pass(
+    store: &Store,
+    config: &Config,
+    full: bool,
+    policy: RetryPolicy,
+) -> color_eyre::Result<SyncReport> {
+    let (client, target) = connect(config, policy)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let mut progress = progress_line();
+    let report = runtime.block_on(sync::sync(
+        &client,
+        store,
+        &config.workflow,
+        &target,
+        full,
+        &mut progress,
+    ));
+    if std::io::stderr().is_terminal() {
+        eprint!("\r\x1b[2K");
+    }
+    Ok(report?)
+}
+
+/// Pushes only (after `move`/`label`/`resolve`), quickly: a few attempts, then "queued".
+pub fn push_now(store: &Store, config: &Config) -> color_eyre::Result<SyncReport> {
+    let (client, _) = connect(
+        config,
+        RetryPolicy {
+            attempts: 2,
+            ..RetryPolicy::default()
+        },
+    )?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let mut report = SyncReport::default();
+    runtime.block_on(sync::engine::push(
+        &client,
+        store,
+        &config.workflow,
+        &mut report,
+        &mut |_| {},
+    ))?;
+    report.unsent = crate::store::pending_count(store.conn())?;
+    Ok(report)
+}
