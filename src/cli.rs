@@ -56,6 +56,9 @@ pub enum Command {
         /// Seed for --issues
         #[arg(long, value_name = "S", default_value_t = 1)]
         seed: u64,
+        /// Start with the demo's GitLab unreachable: edits queue, as on a train
+        #[arg(long)]
+        offline: bool,
     },
     /// Push queued edits, then pull changes; exit 0 only when everything is in step
     Sync {

@@ -20,9 +20,13 @@ fn main() -> Result<ExitCode> {
     let config = load_config(&cli.global)?;
     let _log_guard = init_logging();
     let done: Result<()> = match cli.command {
-        None if config.gitlab.is_none() => run_demo(&config, None, 1, started),
+        None if config.gitlab.is_none() => run_demo(&config, None, 1, false, started),
         None => run_board(&config, started),
-        Some(Command::Demo { issues, seed }) => run_demo(&config, issues, seed, started),
+        Some(Command::Demo {
+            issues,
+            seed,
+            offline,
+        }) => run_demo(&config, issues, seed, offline, started),
         Some(Command::Status { format }) => {
             let (store, _) = session::open_cache(&config)?;
             let data = session::load_board(&store)?;
@@ -223,49 +227,124 @@ fn run_demo(
     config: &Config,
     issues: Option<usize>,
     seed: u64,
+    offline: bool,
     started: std::time::Instant,
 ) -> Result<()> {
     tracing::debug!(ms = ms(started), "config and logging ready");
-    let (store, _throwaway) = session::open_demo(config.db_override.clone(), issues, seed)?;
+    let data = session::demo_data(issues, seed)?;
+    let (store, _throwaway) = session::open_demo(config.db_override.clone(), &data)?;
     tracing::debug!(ms = ms(started), "cache open");
     let mut state = new_state(config, &store, Source::Demo)?;
     tracing::debug!(ms = ms(started), "board built");
-    if config.db_override.is_none() {
-        state.message = Some(sm_board::app::state::Message {
-            text: "demo: edits live in a throwaway cache (use --db FILE to keep them)".into(),
-            tone: sm_board::app::state::Tone::Info,
-        });
-    }
-    run_tui(&store, &mut state, started)
+    let note = match (offline, config.db_override.is_none()) {
+        (true, _) => "demo, offline: edits queue until you restart without --offline",
+        (false, true) => {
+            "demo: a local fake GitLab; edits live in a throwaway cache (--db FILE keeps them)"
+        }
+        (false, false) => "demo: a local fake GitLab serves this board",
+    };
+    state.message = Some(sm_board::app::state::Message {
+        text: note.into(),
+        tone: sm_board::app::state::Tone::Info,
+    });
+    let milestones = match (issues, sm_board::demo::generate::milestones()) {
+        (Some(_), serde_json::Value::Array(all)) => all,
+        _ => Vec::new(),
+    };
+    let db = store.path().map(std::path::Path::to_path_buf);
+    let workflow = config.workflow.clone();
+    with_runtime(async move {
+        // The demo's GitLab: the fake, in this process, on loopback.
+        let fake = sm_board::fake_gitlab::start(
+            sm_board::fake_gitlab::FakeConfig {
+                issues: data,
+                milestones,
+                token: sm_board::fake_gitlab::DEFAULT_TOKEN.into(),
+                latency_ms: 0,
+            },
+            std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+        )
+        .await?;
+        if offline {
+            let _ = fake
+                .shared
+                .set_faults(sm_board::fake_gitlab::faults::FaultUpdate {
+                    offline: Some(true),
+                    ..Default::default()
+                });
+        }
+        let group = fake.shared.lock().group_path.clone();
+        let worker = match db {
+            Some(db) => Some(sm_board::sync::worker::spawn(
+                sm_board::sync::worker::WorkerConfig {
+                    db,
+                    url: fake.base_url(),
+                    token: config::Secret::new(sm_board::fake_gitlab::DEFAULT_TOKEN.into()),
+                    target: sm_board::sync::SyncTarget {
+                        scope: config::Scope::Group(group),
+                        scope_label: workflow.scope_label.clone(),
+                    },
+                    workflow,
+                    interval: std::time::Duration::from_secs(30),
+                },
+            )?),
+            None => None,
+        };
+        run_tui(&store, &mut state, started, worker).await
+    })
 }
 
 fn run_board(config: &Config, started: std::time::Instant) -> Result<()> {
     let (store, source) = session::open_cache(config)?;
     let mut state = new_state(config, &store, source)?;
-    if state.cards.is_empty() {
-        state.message = Some(sm_board::app::state::Message {
-            text: "the cache is empty: sync with GitLab is not available in this version yet"
-                .into(),
-            tone: sm_board::app::state::Tone::Warn,
-        });
-    }
-    run_tui(&store, &mut state, started)
+    let worker = match (&config.gitlab, store.path()) {
+        (Some(gitlab), Some(db)) => match config::token::resolve(gitlab) {
+            Ok(token) => Some(sm_board::sync::worker::spawn(
+                sm_board::sync::worker::WorkerConfig {
+                    db: db.to_path_buf(),
+                    url: gitlab.url.clone(),
+                    token,
+                    target: sm_board::sync::SyncTarget {
+                        scope: gitlab.scope.clone(),
+                        scope_label: config.workflow.scope_label.clone(),
+                    },
+                    workflow: config.workflow.clone(),
+                    interval: gitlab.sync_interval,
+                },
+            )?),
+            Err(err) => {
+                state.message = Some(sm_board::app::state::Message {
+                    text: format!("offline: {err}"),
+                    tone: sm_board::app::state::Tone::Error,
+                });
+                None
+            }
+        },
+        _ => None,
+    };
+    with_runtime(async move { run_tui(&store, &mut state, started, worker).await })
 }
 
-fn run_tui(
-    store: &sm_board::store::Store,
-    state: &mut AppState,
-    started: std::time::Instant,
-) -> Result<()> {
+/// Runs the TUI's async part on a current-thread runtime (the sync has its own thread).
+fn with_runtime(task: impl std::future::Future<Output = Result<()>>) -> Result<()> {
     if !std::io::stdout().is_terminal() {
         return Err(eyre!(
             "sm-board needs a terminal; for text output use `sm-board board` or `sm-board status`"
         ));
     }
-    let runtime = tokio::runtime::Builder::new_current_thread()
+    tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .wrap_err("cannot start the async runtime")?;
-    runtime.block_on(sm_board::tui::run(store, state, started))?;
+        .wrap_err("cannot start the async runtime")?
+        .block_on(task)
+}
+
+async fn run_tui(
+    store: &sm_board::store::Store,
+    state: &mut AppState,
+    started: std::time::Instant,
+    worker: Option<sm_board::sync::worker::WorkerHandle>,
+) -> Result<()> {
+    sm_board::tui::run(store, state, started, worker).await?;
     Ok(())
 }

@@ -47,12 +47,28 @@ pub fn open_cache(config: &Config) -> Result<(Store, Source), SessionError> {
     Ok((Store::open(&path)?, source))
 }
 
+/// The demo's requests: `issues` generated ones, or the bundled board with its dates moved so
+/// that the day it was written for is today (in whole weeks, keeping weekdays).
+pub fn demo_data(issues: Option<usize>, seed: u64) -> Result<Vec<serde_json::Value>, SessionError> {
+    Ok(match issues {
+        Some(n) => demo::generate::generate(n, seed, demo::generate::default_anchor()),
+        None => {
+            let mut bundled = demo::bundled_issues()?;
+            let (y, m, d) = demo::BUNDLED_ANCHOR;
+            if let Some(anchor) = chrono::NaiveDate::from_ymd_opt(y, m, d) {
+                let days = (chrono::Local::now().date_naive() - anchor).num_days();
+                demo::shift_dates(&mut bundled, days - days.rem_euclid(7));
+            }
+            bundled
+        }
+    })
+}
+
 /// A demo cache: `db` if given (seeded only when empty, so edits survive restarts), else a
 /// throwaway file that lives as long as the returned guard.
 pub fn open_demo(
     db: Option<PathBuf>,
-    issues: Option<usize>,
-    seed: u64,
+    data: &[serde_json::Value],
 ) -> Result<(Store, Option<tempfile::TempDir>), SessionError> {
     let (store, guard) = match db {
         Some(path) => (Store::open(&path)?, None),
@@ -68,32 +84,32 @@ pub fn open_demo(
         }
     };
     if store::issue_count(store.conn())? == 0 {
-        let data = match issues {
-            Some(n) => demo::generate::generate(n, seed, demo::generate::default_anchor()),
-            None => {
-                let mut bundled = demo::bundled_issues()?;
-                let (y, m, d) = demo::BUNDLED_ANCHOR;
-                if let Some(anchor) = chrono::NaiveDate::from_ymd_opt(y, m, d) {
-                    let days = (chrono::Local::now().date_naive() - anchor).num_days();
-                    // Whole weeks, so weekdays in the data stay weekdays.
-                    demo::shift_dates(&mut bundled, days - days.rem_euclid(7));
-                }
-                bundled
-            }
-        };
-        demo::seed_store(&store, &data)?;
+        demo::seed_store(&store, data)?;
     }
     Ok((store, guard))
 }
 
-/// Everything the board shows, in five queries whatever the number of issues.
+/// Everything the board shows, in six queries whatever the number of issues.
 pub fn load_board(store: &Store) -> Result<BoardData, SessionError> {
     let conn = store.conn();
     let last_synced_at = store::get_state(conn, store::LAST_SYNCED_AT)?
         .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
         .map(|t| t.with_timezone(&Utc));
     let pending_by_issue = store::pending_by_issue(conn)?;
+    let mut conflicts = std::collections::HashMap::new();
+    let mut failed_edits = 0;
+    for entry in store::unsettled(conn)? {
+        match entry.status {
+            store::OutboxStatus::Conflict => {
+                conflicts.insert(entry.issue_id, entry.last_error.unwrap_or_default());
+            }
+            store::OutboxStatus::Failed => failed_edits += 1,
+            _ => {}
+        }
+    }
     Ok(BoardData {
+        conflicts,
+        failed_edits,
         issues: store::load_issues(conn)?,
         pending_edits: pending_by_issue.values().map(|&n| i64::from(n)).sum(),
         pending_by_issue,

@@ -14,7 +14,9 @@ use futures_util::StreamExt;
 use ratatui::DefaultTerminal;
 
 use crate::app::{AppState, Effect, Msg, update};
+use crate::session;
 use crate::store::{self, Store};
+use crate::sync::worker::{SyncEvent, Trigger, WorkerHandle};
 use crate::ui;
 
 /// Runs the board until the user quits. The terminal is restored before this returns.
@@ -24,9 +26,11 @@ pub async fn run(
     store: &Store,
     state: &mut AppState,
     started: std::time::Instant,
+    worker: Option<WorkerHandle>,
 ) -> std::io::Result<()> {
+    state.sync.enabled = worker.is_some();
     let mut terminal = ratatui::init();
-    let result = event_loop(&mut terminal, store, state, started).await;
+    let result = event_loop(&mut terminal, store, state, started, worker).await;
     ratatui::restore();
     result
 }
@@ -36,6 +40,7 @@ async fn event_loop(
     store: &Store,
     state: &mut AppState,
     started: std::time::Instant,
+    mut worker: Option<WorkerHandle>,
 ) -> std::io::Result<()> {
     let size = terminal.size()?;
     update(state, Msg::Resize(size.width, size.height));
@@ -70,6 +75,22 @@ async fn event_loop(
                 tracing::info!("SIGHUP: quitting");
                 break;
             }
+            event = next_sync_event(&mut worker) => match event {
+                Some(SyncEvent::Started) => Some(Msg::SyncStarted),
+                Some(SyncEvent::Finished(report)) => match session::load_board(store) {
+                    Ok(data) => Some(Msg::SyncFinished {
+                        report: Box::new(report),
+                        data: Box::new(data),
+                    }),
+                    Err(err) => Some(Msg::SyncFailed(format!("reloading the cache: {err}"))),
+                },
+                Some(SyncEvent::Failed(message)) => Some(Msg::SyncFailed(message)),
+                None => {
+                    worker = None;
+                    state.sync.enabled = false;
+                    Some(Msg::SyncFailed("the sync worker stopped; restart sm-board".into()))
+                }
+            },
             _ = tick.tick() => {
                 let now = Utc::now();
                 // The screen shows minutes at most: redraw only when one has passed.
@@ -84,6 +105,12 @@ async fn event_loop(
             dirty |= !matches!(msg, Msg::Tick(..));
             let mut effects = update(state, msg);
             while let Some(effect) = effects.pop() {
+                if let Effect::SyncNow { full } = effect {
+                    if let Some(worker) = &worker {
+                        let _ = worker.triggers.send(Trigger::Now { full });
+                    }
+                    continue;
+                }
                 if let Some(result) = perform(store, state, effect) {
                     effects.extend(update(state, result));
                 }
@@ -102,6 +129,14 @@ async fn event_loop(
     Ok(())
 }
 
+/// The worker's next event; never resolves without a worker.
+async fn next_sync_event(worker: &mut Option<WorkerHandle>) -> Option<SyncEvent> {
+    match worker {
+        Some(handle) => handle.events.recv().await,
+        None => std::future::pending().await,
+    }
+}
+
 fn signal_stream(
     kind: tokio::signal::unix::SignalKind,
 ) -> std::io::Result<tokio::signal::unix::Signal> {
@@ -111,7 +146,39 @@ fn signal_stream(
 /// Performs one effect; its result comes back as a message.
 fn perform(store: &Store, state: &AppState, effect: Effect) -> Option<Msg> {
     match effect {
-        Effect::Quit => None,
+        Effect::Quit | Effect::SyncNow { .. } => None,
+        Effect::ResolveConflict {
+            issue_id,
+            keep_mine,
+        } => {
+            let resolved = store::unsettled(store.conn())
+                .map(|entries| {
+                    entries.into_iter().find(|e| {
+                        e.issue_id == issue_id && e.status == store::OutboxStatus::Conflict
+                    })
+                })
+                .and_then(|entry| match entry {
+                    Some(entry) => store::resolve_conflict(
+                        store.conn(),
+                        entry.seq,
+                        keep_mine,
+                        &state.workflow.state_key,
+                    ),
+                    None => Ok(()),
+                });
+            Some(
+                match resolved
+                    .map_err(|e| e.to_string())
+                    .and_then(|()| session::load_board(store).map_err(|e| e.to_string()))
+                {
+                    Ok(data) => Msg::ConflictResolved {
+                        keep_mine,
+                        data: Box::new(data),
+                    },
+                    Err(err) => Msg::SyncFailed(format!("settling the conflict: {err}")),
+                },
+            )
+        }
         Effect::SaveEdit { issue_id, edit } => {
             let saved = store::apply_edit(
                 store.conn(),

@@ -101,7 +101,10 @@ fn move_queues_the_edit_and_status_sees_it() {
         stdout.lines().next(),
         Some("queued: strategic-marketing/sm-requests#41 move new_request -> triage")
     );
-    assert!(stdout.contains("no GitLab configured: the edit stays in this cache"), "{stdout}");
+    assert!(
+        stdout.contains("no GitLab configured: the edit stays in this cache"),
+        "{stdout}"
+    );
     let status = status_json(&sandbox, &db);
     assert_eq!(count(&status, "new_request"), 7);
     assert_eq!(count(&status, "triage"), 9);

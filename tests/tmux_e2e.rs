@@ -136,7 +136,13 @@ fn move_a_card_set_a_priority_quit_and_find_both_edits_in_the_cache() {
     }
     let sandbox = Sandbox::new();
     let db = sandbox.path("e2e.sqlite3");
-    let tmux = Tmux::start(&sandbox, &format!("demo --db {}", db.display()), 160, 48);
+    // Offline: the demo's GitLab is unreachable, so both edits stay queued in the cache.
+    let tmux = Tmux::start(
+        &sandbox,
+        &format!("demo --offline --db {}", db.display()),
+        160,
+        48,
+    );
     let screen = tmux.wait_for("new request 8");
     assert!(screen.contains("DEMO"));
     assert!(
@@ -150,6 +156,7 @@ fn move_a_card_set_a_priority_quit_and_find_both_edits_in_the_cache() {
     assert!(screen.contains("new request 7"), "{screen}");
     assert!(screen.contains("triage 9"), "{screen}");
     assert!(screen.contains("↑1 pending"), "{screen}");
+    tmux.wait_for("offline ·");
 
     // The selection stays in new_request: give the next request priority 1.
     tmux.keys(&["p"]);
@@ -232,4 +239,39 @@ fn sigterm_quits_cleanly_and_restores_the_terminal() {
         "{}",
         tmux.screen()
     );
+}
+
+#[test]
+fn online_demo_pushes_edits_to_its_gitlab_in_the_background() {
+    if !tmux_available() {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let db = sandbox.path("online.sqlite3");
+    let tmux = Tmux::start(&sandbox, &format!("demo --db {}", db.display()), 160, 48);
+    tmux.wait_for("synced just now");
+    tmux.keys(&["L"]);
+    tmux.wait_for("#41: move new_request -> triage (queued)");
+    // The worker pushes the edit: the pending mark goes away without any key press.
+    let start = Instant::now();
+    loop {
+        let screen = tmux.screen();
+        let status_line = screen.lines().last().unwrap_or_default().to_string();
+        if !status_line.contains("pending") && !status_line.contains("syncing") {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "edit not pushed:\n{screen}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    tmux.keys(&["r"]);
+    tmux.wait_for("synced just now");
+    tmux.keys(&["q"]);
+    tmux.wait_exit();
+    let status = status_json(&sandbox, &db);
+    assert_eq!(status["pending_edits"], 0);
+    assert_eq!(count(&status, "triage"), 9);
+    assert!(status["last_synced_at"].is_string());
 }

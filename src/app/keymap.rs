@@ -41,6 +41,8 @@ pub enum Action {
     No,
     SwitchChoice,
     DeleteChar,
+    SyncNow,
+    ResolveConflict,
 }
 
 impl Action {
@@ -79,6 +81,8 @@ impl Action {
             Action::No => "no",
             Action::SwitchChoice => "switch between yes and no",
             Action::DeleteChar => "delete a character",
+            Action::SyncNow => "sync with GitLab now",
+            Action::ResolveConflict => "settle the selected request's conflict",
         }
     }
 }
@@ -258,6 +262,8 @@ impl Default for Keymap {
         let mut board: Vec<(Key, Action)> = NAVIGATION.to_vec();
         board.extend(CARD_EDITS);
         board.extend([
+            (Key::char('r'), Action::SyncNow),
+            (Key::char('C'), Action::ResolveConflict),
             (Key::plain(KeyCode::Tab), Action::ToggleGrooming),
             (Key::char('c'), Action::ToggleClosed),
             (Key::char('?'), Action::Help),
@@ -277,6 +283,8 @@ impl Default for Keymap {
         grooming.extend([
             (Key::plain(KeyCode::Enter), Action::EditField),
             (Key::char('o'), Action::OpenDetail),
+            (Key::char('r'), Action::SyncNow),
+            (Key::char('C'), Action::ResolveConflict),
             (Key::plain(KeyCode::Tab), Action::ToggleGrooming),
             (Key::char('c'), Action::ToggleClosed),
             (Key::char('?'), Action::Help),

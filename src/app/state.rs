@@ -18,6 +18,8 @@ pub struct Card {
     pub class: Classification,
     /// Local edits GitLab has not confirmed yet.
     pub pending: u32,
+    /// Why an edit of this request waits in conflict with GitLab, if one does.
+    pub conflict: Option<String>,
 }
 
 impl Card {
@@ -27,6 +29,7 @@ impl Card {
             record,
             class,
             pending,
+            conflict: None,
         }
     }
 
@@ -127,11 +130,31 @@ impl Picker {
     }
 }
 
+/// What a yes/no question decides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConfirmPurpose {
+    /// A question of a move in progress; "no" cancels the move.
+    Move,
+    /// A conflict: "yes" keeps the user's edit, "no" takes GitLab's; Esc decides later.
+    Conflict { issue_id: i64 },
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Confirm {
     pub question: String,
     /// The highlighted answer; starts at "no".
     pub yes_selected: bool,
+    pub purpose: ConfirmPurpose,
+}
+
+/// Where the background sync stands, for the status bar.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SyncState {
+    /// A GitLab is configured and the worker runs.
+    pub enabled: bool,
+    pub running: bool,
+    pub offline: Option<String>,
+    pub error: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -228,6 +251,11 @@ pub struct AppState {
     pub source: Source,
     pub last_synced_at: Option<DateTime<Utc>>,
     pub pending_edits: i64,
+    /// Edits in conflict with GitLab, waiting for the user's choice.
+    pub conflicts: usize,
+    /// Edits GitLab refused (kept, shown, never retried on their own).
+    pub failed_edits: usize,
+    pub sync: SyncState,
     pub message: Option<Message>,
     pub now: DateTime<Utc>,
     pub today: NaiveDate,
@@ -245,6 +273,9 @@ pub struct BoardData {
     pub milestones: Vec<MilestoneInfo>,
     pub members: Vec<Member>,
     pub last_synced_at: Option<DateTime<Utc>>,
+    /// Issues with an edit in conflict, and why.
+    pub conflicts: HashMap<i64, String>,
+    pub failed_edits: usize,
 }
 
 impl AppState {
@@ -256,14 +287,12 @@ impl AppState {
         now: DateTime<Utc>,
         today: NaiveDate,
     ) -> Self {
-        let cards = data
-            .issues
-            .into_iter()
-            .map(|record| {
-                let pending = data.pending_by_issue.get(&record.id).copied().unwrap_or(0);
-                Card::new(&workflow, record, pending)
-            })
-            .collect();
+        let cards = cards_from(
+            &workflow,
+            &data.issues,
+            &data.pending_by_issue,
+            &data.conflicts,
+        );
         let mut state = AppState {
             workflow,
             keymap,
@@ -280,6 +309,9 @@ impl AppState {
             source,
             last_synced_at: data.last_synced_at,
             pending_edits: data.pending_edits,
+            conflicts: data.conflicts.len(),
+            failed_edits: data.failed_edits,
+            sync: SyncState::default(),
             message: None,
             now,
             today,
@@ -335,10 +367,27 @@ impl AppState {
         (body / crate::ui::CARD_HEIGHT as usize).max(1)
     }
 
-    /// Re-sorts every card into its column, keeping each column's selected card selected.
-    pub fn rebuild_columns(&mut self) {
-        let selected_ids: Vec<(Placement, Option<i64>, usize)> = self
-            .columns
+    /// Replaces the board's data (after a sync), keeping the selection on the same requests.
+    pub fn replace_data(&mut self, data: BoardData) {
+        let selected = self.selection();
+        self.cards = cards_from(
+            &self.workflow,
+            &data.issues,
+            &data.pending_by_issue,
+            &data.conflicts,
+        );
+        self.milestones = data.milestones;
+        self.members = data.members;
+        self.last_synced_at = data.last_synced_at;
+        self.pending_edits = data.pending_edits;
+        self.conflicts = data.conflicts.len();
+        self.failed_edits = data.failed_edits;
+        self.rebuild_columns_keeping(selected);
+    }
+
+    /// Each column's selected request (by id) and position.
+    fn selection(&self) -> Vec<(Placement, Option<i64>, usize)> {
+        self.columns
             .iter()
             .map(|c| {
                 // Indices may be stale if cards were removed; a stale one only loses the
@@ -350,7 +399,16 @@ impl AppState {
                     .map(|card| card.record.id);
                 (c.placement, id, c.selected)
             })
-            .collect();
+            .collect()
+    }
+
+    /// Re-sorts every card into its column, keeping each column's selected card selected.
+    pub fn rebuild_columns(&mut self) {
+        let selected = self.selection();
+        self.rebuild_columns_keeping(selected);
+    }
+
+    fn rebuild_columns_keeping(&mut self, selected_ids: Vec<(Placement, Option<i64>, usize)>) {
         let focused = self.columns.get(self.focused_column).map(|c| c.placement);
         let mut columns: Vec<Column> = (0..self.workflow.states.len())
             .map(|i| Column {
@@ -418,6 +476,26 @@ impl AppState {
             .position(|c| matches!(c.placement, Placement::State(_)) && !c.cards.is_empty())
             .unwrap_or(0)
     }
+}
+
+fn cards_from(
+    workflow: &Workflow,
+    issues: &[IssueRecord],
+    pending: &HashMap<i64, u32>,
+    conflicts: &HashMap<i64, String>,
+) -> Vec<Card> {
+    issues
+        .iter()
+        .map(|record| {
+            let mut card = Card::new(
+                workflow,
+                record.clone(),
+                pending.get(&record.id).copied().unwrap_or(0),
+            );
+            card.conflict = conflicts.get(&record.id).cloned();
+            card
+        })
+        .collect()
 }
 
 /// Cards sort by priority (1 first, unknown and none last), then due date, then reference.

@@ -556,3 +556,118 @@ fn a_failed_save_is_shown_as_an_error() {
     assert_eq!(message.tone, crate::app::state::Tone::Error);
     assert!(message.text.contains("disk full"));
 }
+
+#[test]
+fn r_syncs_only_when_a_gitlab_is_configured() {
+    let mut state = board();
+    assert!(keys(&mut state, "r").is_empty());
+    assert!(state.message.as_ref().unwrap().text.contains("no GitLab"));
+    state.sync.enabled = true;
+    assert_eq!(keys(&mut state, "r"), [Effect::SyncNow { full: false }]);
+    state.sync.running = true;
+    assert!(keys(&mut state, "r").is_empty(), "one pass at a time");
+}
+
+#[test]
+fn a_saved_edit_wakes_the_sync_when_there_is_one() {
+    let mut state = board();
+    state.sync.enabled = true;
+    select(&mut state, 5);
+    let effects = keys(&mut state, "L");
+    let Effect::SaveEdit { issue_id, edit } = &effects[0] else {
+        panic!("{effects:?}");
+    };
+    let mut record = state.card_by_id(*issue_id).unwrap().record.clone();
+    record.facts = edit.apply(&record.facts);
+    let after = update(
+        &mut state,
+        Msg::EditSaved {
+            record: Box::new(record),
+            pending_for_issue: 1,
+            pending_edits: 1,
+            summary: edit.summary.clone(),
+        },
+    );
+    assert_eq!(after, [Effect::SyncNow { full: false }]);
+}
+
+fn conflicted_board() -> AppState {
+    let mut state = board();
+    let card = state.cards.iter_mut().find(|c| c.record.id == 4).unwrap();
+    card.conflict = Some("p:: changed on GitLab to p::3".into());
+    select(&mut state, 4);
+    state
+}
+
+#[test]
+fn c_offers_to_keep_mine_or_take_theirs_and_esc_decides_later() {
+    let mut state = conflicted_board();
+    keys(&mut state, "C");
+    let Some(Overlay::Confirm(confirm)) = &state.overlay else {
+        panic!("expected the conflict question");
+    };
+    assert!(confirm.question.contains("p:: changed on GitLab"));
+    assert!(press(&mut state, KeyCode::Esc).is_empty());
+    assert!(state.overlay.is_none());
+    keys(&mut state, "C");
+    assert_eq!(
+        keys(&mut state, "y"),
+        [Effect::ResolveConflict {
+            issue_id: 4,
+            keep_mine: true
+        }]
+    );
+    keys(&mut state, "C");
+    assert_eq!(
+        keys(&mut state, "n"),
+        [Effect::ResolveConflict {
+            issue_id: 4,
+            keep_mine: false
+        }]
+    );
+}
+
+#[test]
+fn a_finished_sync_reloads_the_board_and_keeps_the_selection() {
+    let mut state = board();
+    state.sync.enabled = true;
+    select(&mut state, 4);
+    let mut data = BoardData {
+        issues: state.cards.iter().map(|c| c.record.clone()).collect(),
+        milestones: state.milestones.clone(),
+        members: state.members.clone(),
+        ..BoardData::default()
+    };
+    data.issues
+        .push(record(50, &["sm_req::backlog", "p::1"], true));
+    data.conflicts
+        .insert(3, "sm_req:: changed on GitLab".into());
+    let report = crate::sync::SyncReport {
+        conflicts: vec!["g/p#3: sm_req:: changed on GitLab".into()],
+        ..crate::sync::SyncReport::default()
+    };
+    update(
+        &mut state,
+        Msg::SyncFinished {
+            report: Box::new(report),
+            data: Box::new(data),
+        },
+    );
+    assert_eq!(
+        state.selected_card().unwrap().record.id,
+        4,
+        "selection kept"
+    );
+    assert!(state.card_by_id(50).is_some());
+    assert_eq!(state.conflicts, 1);
+    assert!(state.card_by_id(3).unwrap().conflict.is_some());
+    assert!(
+        state
+            .message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("C settles it")
+    );
+    assert!(!state.sync.running);
+}

@@ -14,7 +14,9 @@ use crate::app::state::{
     AppState, Card, Confirm, DateInput, Detail, Focus, GROOM_ROWS, GroomRow, Message, Overlay,
     PendingMove, PickPurpose, PickValue, Tone, keep_visible,
 };
+use crate::app::state::{BoardData, ConfirmPurpose};
 use crate::store::IssueRecord;
+use crate::sync::SyncReport;
 use crate::workflow::edit::{
     IssueEdit, clear_field, set_assignees, set_due_date, set_field, set_milestone, set_team,
     toggle_field,
@@ -42,13 +44,38 @@ pub enum Msg {
         issue_id: i64,
         description: Option<String>,
     },
+    SyncStarted,
+    /// A pass ended; `data` is the board reloaded from the cache.
+    SyncFinished {
+        report: Box<SyncReport>,
+        data: Box<BoardData>,
+    },
+    SyncFailed(String),
+    /// A conflict was settled in the cache; `data` is the reloaded board.
+    ConflictResolved {
+        keep_mine: bool,
+        data: Box<BoardData>,
+    },
 }
 
 /// Something the loop must do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
-    SaveEdit { issue_id: i64, edit: IssueEdit },
-    LoadDetail { issue_id: i64 },
+    SaveEdit {
+        issue_id: i64,
+        edit: IssueEdit,
+    },
+    LoadDetail {
+        issue_id: i64,
+    },
+    /// Wake the sync worker.
+    SyncNow {
+        full: bool,
+    },
+    ResolveConflict {
+        issue_id: i64,
+        keep_mine: bool,
+    },
     Quit,
 }
 
@@ -76,13 +103,17 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             summary,
         } => {
             let reference = format!("#{}", record.iid);
-            let card = Card::new(&state.workflow, *record, pending_for_issue);
+            let mut card = Card::new(&state.workflow, *record, pending_for_issue);
             match state
                 .cards
                 .iter_mut()
                 .find(|c| c.record.id == card.record.id)
             {
-                Some(slot) => *slot = card,
+                Some(slot) => {
+                    // A local edit does not settle a conflict: keep showing it.
+                    card.conflict = slot.conflict.take();
+                    *slot = card;
+                }
                 None => state.cards.push(card),
             }
             state.pending_edits = pending_edits;
@@ -94,10 +125,71 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
                     format!("{reference}: {summary} (queued)"),
                 );
             }
-            Vec::new()
+            // Push soon: the worker coalesces a burst of edits into one pass.
+            if state.sync.enabled {
+                vec![Effect::SyncNow { full: false }]
+            } else {
+                Vec::new()
+            }
         }
         Msg::EditFailed { summary, error } => {
             say(state, Tone::Error, format!("not saved: {summary}: {error}"));
+            Vec::new()
+        }
+        Msg::SyncStarted => {
+            state.sync.running = true;
+            Vec::new()
+        }
+        Msg::SyncFinished { report, data } => {
+            state.sync.running = false;
+            state.sync.error = None;
+            state.sync.offline = report.offline.clone();
+            state.replace_data(*data);
+            if let Some(first) = report.conflicts.first() {
+                say(
+                    state,
+                    Tone::Warn,
+                    format!("conflict: {first} (C settles it)"),
+                );
+            } else if let Some(first) = report.failed.first() {
+                say(state, Tone::Error, format!("not applied: {first}"));
+            } else if !report.removed.is_empty() {
+                say(
+                    state,
+                    Tone::Info,
+                    format!(
+                        "{} request(s) no longer on GitLab were removed: {}",
+                        report.removed.len(),
+                        report.removed.join(", ")
+                    ),
+                );
+            }
+            Vec::new()
+        }
+        Msg::SyncFailed(error) => {
+            state.sync.running = false;
+            say(state, Tone::Error, format!("sync: {error}"));
+            state.sync.error = Some(error);
+            Vec::new()
+        }
+        Msg::ConflictResolved { keep_mine, data } => {
+            state.replace_data(*data);
+            if keep_mine {
+                say(
+                    state,
+                    Tone::Info,
+                    "keeping your edit: it goes to GitLab now".into(),
+                );
+                if state.sync.enabled {
+                    return vec![Effect::SyncNow { full: false }];
+                }
+            } else {
+                say(
+                    state,
+                    Tone::Info,
+                    "took GitLab's version; your edit was dropped".into(),
+                );
+            }
             Vec::new()
         }
         Msg::DetailLoaded {
@@ -211,6 +303,44 @@ fn on_board_action(state: &mut AppState, mode: Mode, action: Action) -> Vec<Effe
             }
         }
         Action::ToggleClosed => toggle_closed(state),
+        Action::SyncNow => {
+            if !state.sync.enabled {
+                say(
+                    state,
+                    Tone::Warn,
+                    "no GitLab configured: nothing to sync with".into(),
+                );
+                return Vec::new();
+            }
+            if state.sync.running {
+                say(state, Tone::Info, "already syncing".into());
+                return Vec::new();
+            }
+            say(state, Tone::Info, "syncing…".into());
+            return vec![Effect::SyncNow { full: false }];
+        }
+        Action::ResolveConflict => {
+            let Some(card) = state.selected_card() else {
+                return Vec::new();
+            };
+            let Some(why) = card.conflict.clone() else {
+                say(
+                    state,
+                    Tone::Info,
+                    format!("{} has no conflict", card.short_ref()),
+                );
+                return Vec::new();
+            };
+            let issue_id = card.record.id;
+            state.overlay = Some(Overlay::Confirm(Confirm {
+                question: format!(
+                    "{}: {why}. Keep your edit (y) or take GitLab's (n)? Esc decides later.",
+                    card.short_ref()
+                ),
+                yes_selected: false,
+                purpose: ConfirmPurpose::Conflict { issue_id },
+            }));
+        }
         Action::EditField => {
             let row = GROOM_ROWS
                 .get(state.groom_row)
@@ -511,6 +641,7 @@ fn advance_move(state: &mut AppState) -> Vec<Effect> {
             state.overlay = Some(Overlay::Confirm(Confirm {
                 question,
                 yes_selected: false,
+                purpose: ConfirmPurpose::Move,
             }));
             Vec::new()
         }
@@ -588,9 +719,14 @@ fn on_confirm_action(state: &mut AppState, action: Action) -> Vec<Effect> {
     let Some(Overlay::Confirm(confirm)) = &mut state.overlay else {
         return Vec::new();
     };
+    let purpose = confirm.purpose;
     let yes = match action {
         Action::SwitchChoice => {
             confirm.yes_selected = !confirm.yes_selected;
+            return Vec::new();
+        }
+        Action::Dismiss if matches!(purpose, ConfirmPurpose::Conflict { .. }) => {
+            state.overlay = None;
             return Vec::new();
         }
         Action::Yes => true,
@@ -599,6 +735,12 @@ fn on_confirm_action(state: &mut AppState, action: Action) -> Vec<Effect> {
         _ => return Vec::new(),
     };
     state.overlay = None;
+    if let ConfirmPurpose::Conflict { issue_id } = purpose {
+        return vec![Effect::ResolveConflict {
+            issue_id,
+            keep_mine: yes,
+        }];
+    }
     if yes {
         advance_move(state)
     } else {

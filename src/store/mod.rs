@@ -25,7 +25,7 @@ pub use meta::{
 };
 pub use outbox::{
     OutboxEntry, OutboxStatus, apply_edit, list_outbox, mark_failed, note_attempt,
-    pending_by_issue, pending_count, pending_entries, resolve_conflict,
+    pending_by_issue, pending_count, pending_entries, prune_done, resolve_conflict, unsettled,
 };
 pub use remote::{
     ISSUES_HIGH_WATER, apply_push_result, apply_remote_page, mark_conflict, refresh_from_remote,

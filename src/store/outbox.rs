@@ -101,10 +101,32 @@ pub fn pending_by_issue(conn: &Connection) -> Result<HashMap<i64, u32>> {
 
 /// The whole outbox in order.
 pub fn list_outbox(conn: &Connection) -> Result<Vec<OutboxEntry>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT seq, issue_id, intent, base_updated_at, created_at, status, attempts, last_error, \
-         force FROM outbox ORDER BY seq",
-    )?;
+    entries(
+        conn,
+        "SELECT seq, issue_id, intent, base_updated_at, created_at, status, attempts, \
+         last_error, force FROM outbox ORDER BY seq",
+    )
+}
+
+/// Entries not yet settled (pending, failed or in conflict), in order.
+pub fn unsettled(conn: &Connection) -> Result<Vec<OutboxEntry>> {
+    entries(
+        conn,
+        "SELECT seq, issue_id, intent, base_updated_at, created_at, status, attempts, \
+         last_error, force FROM outbox WHERE status != 'done' ORDER BY seq",
+    )
+}
+
+/// Forgets entries GitLab confirmed more than `days` ago (the outbox is not a history).
+pub fn prune_done(conn: &Connection, days: i64) -> Result<usize> {
+    let cutoff = (chrono::Utc::now() - chrono::Duration::days(days)).to_rfc3339();
+    Ok(conn
+        .prepare_cached("DELETE FROM outbox WHERE status = 'done' AND created_at < ?1")?
+        .execute([cutoff])?)
+}
+
+fn entries(conn: &Connection, sql: &str) -> Result<Vec<OutboxEntry>> {
+    let mut stmt = conn.prepare_cached(sql)?;
     let rows = stmt.query_map([], |row| {
         Ok((
             row.get::<_, i64>(0)?,
@@ -141,7 +163,7 @@ pub fn list_outbox(conn: &Connection) -> Result<Vec<OutboxEntry>> {
 
 /// Entries waiting to be pushed, in order.
 pub fn pending_entries(conn: &Connection) -> Result<Vec<OutboxEntry>> {
-    Ok(list_outbox(conn)?
+    Ok(unsettled(conn)?
         .into_iter()
         .filter(|e| e.status == OutboxStatus::Pending)
         .collect())

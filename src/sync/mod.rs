@@ -3,5 +3,6 @@
 
 pub mod conflict;
 pub mod engine;
+pub mod worker;
 
 pub use engine::{Progress, SyncError, SyncReport, SyncTarget, sync};

@@ -164,6 +164,9 @@ fn card_lines(
             theme::PENDING,
         ));
     }
+    if card.conflict.is_some() {
+        right.push(Span::styled(theme::CONFLICT, theme::ERROR));
+    }
     if !card.class.anomalies.is_empty() {
         right.push(Span::styled(theme::ANOMALY, theme::ERROR));
     }

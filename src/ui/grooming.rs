@@ -66,6 +66,16 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState) {
             theme::ERROR,
         ));
     }
+    if let Some(conflict) = &card.conflict {
+        lines.push(Line::styled(
+            format!(
+                " {} {} (C settles it)",
+                theme::CONFLICT,
+                text::clean_line(conflict)
+            ),
+            theme::ERROR,
+        ));
+    }
     if card.pending > 0 {
         lines.push(Line::styled(
             format!(

@@ -57,10 +57,11 @@ pub fn help(frame: &mut Frame, state: &AppState, mode: Mode, scroll: u16) {
         lines.push(Line::raw(""));
         lines.push(Line::styled(
             format!(
-                " Card marks: {} groomed  {} needs grooming  {} anomaly",
+                " Card marks: {} groomed  {} needs grooming  {} anomaly  {} conflict",
                 theme::GROOMED,
                 theme::NEEDS_GROOMING,
                 theme::ANOMALY,
+                theme::CONFLICT,
             ),
             theme::DIM,
         ));

@@ -28,6 +28,25 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState) {
         )],
     };
     let mut right = Vec::new();
+    if state.conflicts > 0 {
+        right.push(Span::styled(
+            format!("{} {} conflict(s) (C) · ", theme::CONFLICT, state.conflicts),
+            theme::ERROR,
+        ));
+    }
+    if state.failed_edits > 0 {
+        right.push(Span::styled(
+            format!("✗ {} refused · ", state.failed_edits),
+            theme::ERROR,
+        ));
+    }
+    if state.sync.running {
+        right.push(Span::styled("⟳ syncing · ", theme::PENDING));
+    } else if state.sync.offline.is_some() {
+        right.push(Span::styled("offline · ", theme::WARN));
+    } else if state.sync.error.is_some() {
+        right.push(Span::styled("sync failed · ", theme::ERROR));
+    }
     if state.pending_edits > 0 {
         right.push(Span::styled(
             format!("{}{} pending · ", theme::PENDING_MARK, state.pending_edits),

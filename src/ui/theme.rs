@@ -21,6 +21,7 @@ pub const GROOMED: &str = "✓";
 pub const NEEDS_GROOMING: &str = "◌";
 pub const ANOMALY: &str = "⚠";
 pub const PENDING_MARK: &str = "↑";
+pub const CONFLICT: &str = "⚡";
 
 /// Style of a priority value (`1` loudest).
 pub fn priority(value: &str) -> Style {
