@@ -49,6 +49,17 @@ fn bad_request(message: String) -> Response {
 
 /// Offset pagination with GitLab's headers and `Link`.
 fn paginate(items: Vec<Value>, params: &Params, headers: &HeaderMap, path: &str) -> Response {
+    paginate_with(&items, params, headers, path, Value::clone)
+}
+
+/// Pagination that renders only the items of the page asked for (lists can be large).
+fn paginate_with<T>(
+    items: &[T],
+    params: &Params,
+    headers: &HeaderMap,
+    path: &str,
+    render: impl Fn(&T) -> Value,
+) -> Response {
     let per_page = param(params, "per_page")
         .and_then(|p| p.parse::<usize>().ok())
         .unwrap_or(20)
@@ -60,7 +71,12 @@ fn paginate(items: Vec<Value>, params: &Params, headers: &HeaderMap, path: &str)
     let total = items.len();
     let total_pages = total.div_ceil(per_page).max(1);
     let start = (page - 1).saturating_mul(per_page).min(total);
-    let body: Vec<Value> = items.into_iter().skip(start).take(per_page).collect();
+    let body: Vec<Value> = items
+        .iter()
+        .skip(start)
+        .take(per_page)
+        .map(render)
+        .collect();
     let next = (page < total_pages).then_some(page + 1);
     let prev = (page > 1).then(|| (page - 1).min(total_pages));
     let host = headers
@@ -138,11 +154,11 @@ fn label_names(issue: &Value) -> Vec<&str> {
 }
 
 /// GitLab's issue list filters and ordering.
-fn filter_issues(
-    model: &Model,
+fn filter_issues<'m>(
+    model: &'m Model,
     project: Option<i64>,
     params: &Params,
-) -> Result<Vec<Value>, Response> {
+) -> Result<Vec<&'m Value>, Response> {
     let state = param(params, "state").unwrap_or("all");
     if !matches!(state, "all" | "opened" | "closed") {
         return Err(bad_request("state does not have a valid value".into()));
@@ -179,11 +195,11 @@ fn filter_issues(
         .filter(|i| project.is_none_or(|p| i["project_id"].as_i64() == Some(p)))
         .filter(|i| state == "all" || i["state"] == state)
         .filter(|i| {
-            let names = label_names(i);
+            let names = i["labels"].as_array().map(Vec::as_slice).unwrap_or(&[]);
             wanted_labels.iter().all(|w| match *w {
                 "None" => names.is_empty(),
                 "Any" => !names.is_empty(),
-                w => names.contains(&w),
+                w => names.iter().any(|n| n.as_str() == Some(w)),
             })
         })
         .filter(|i| {
@@ -206,33 +222,46 @@ fn filter_issues(
             })
         })
         .collect();
-    found.sort_by(|a, b| {
-        let key = |i: &Value| {
-            (
-                i[order_by].as_str().unwrap_or("").to_string(),
-                i["id"].as_i64(),
-            )
-        };
-        key(a).cmp(&key(b))
+    // Keys are computed once per issue and borrow from it: no allocation.
+    found.sort_by_cached_key(|i| {
+        let issue: &'m Value = i;
+        (issue[order_by].as_str().unwrap_or(""), issue["id"].as_i64())
     });
     if sort == "desc" {
         found.reverse();
     }
-    let details = param(params, "with_labels_details") == Some("true");
-    Ok(found
-        .into_iter()
-        .map(|i| {
-            let mut issue = i.clone();
-            if details {
-                let detailed: Vec<Value> = label_names(i)
-                    .iter()
-                    .map(|n| model.labels.get(*n).cloned().unwrap_or(json!({"name": n})))
-                    .collect();
-                issue["labels"] = json!(detailed);
-            }
-            issue
-        })
-        .collect())
+    Ok(found)
+}
+
+/// An issue as listed: with label objects when `with_labels_details=true`.
+fn render_issue(model: &Model, issue: &Value, details: bool) -> Value {
+    let mut out = issue.clone();
+    if details {
+        let detailed: Vec<Value> = label_names(issue)
+            .iter()
+            .map(|n| model.labels.get(*n).cloned().unwrap_or(json!({"name": n})))
+            .collect();
+        out["labels"] = json!(detailed);
+    }
+    out
+}
+
+fn list_issues(
+    model: &Model,
+    project: Option<i64>,
+    params: &Params,
+    headers: &HeaderMap,
+    path: &str,
+) -> Response {
+    match filter_issues(model, project, params) {
+        Ok(found) => {
+            let details = param(params, "with_labels_details") == Some("true");
+            paginate_with(&found, params, headers, path, |i| {
+                render_issue(model, i, details)
+            })
+        }
+        Err(response) => response,
+    }
 }
 
 pub async fn group_issues(
@@ -246,15 +275,8 @@ pub async fn group_issues(
     if !model.is_group(&group) {
         return not_found("Group");
     }
-    match filter_issues(&model, None, &params) {
-        Ok(items) => paginate(
-            items,
-            &params,
-            &headers,
-            &format!("/api/v4/groups/{}/issues", encode(&group)),
-        ),
-        Err(response) => response,
-    }
+    let path = format!("/api/v4/groups/{}/issues", encode(&group));
+    list_issues(&model, None, &params, &headers, &path)
 }
 
 pub async fn project_issues(
@@ -268,15 +290,8 @@ pub async fn project_issues(
     let Some(p) = model.project(&project).map(|p| p.id) else {
         return not_found("Project");
     };
-    match filter_issues(&model, Some(p), &params) {
-        Ok(items) => paginate(
-            items,
-            &params,
-            &headers,
-            &format!("/api/v4/projects/{}/issues", encode(&project)),
-        ),
-        Err(response) => response,
-    }
+    let path = format!("/api/v4/projects/{}/issues", encode(&project));
+    list_issues(&model, Some(p), &params, &headers, &path)
 }
 
 fn encode(path: &str) -> String {
