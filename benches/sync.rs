@@ -49,6 +49,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let target = SyncTarget {
             scope: Scope::Group("strategic-marketing".into()),
             scope_label: "sm_request".into(),
+            board: None,
         };
         let wf = Workflow::default();
         println!("issues: {issues}, latency per request: {latency_ms} ms");

@@ -283,6 +283,7 @@ fn run_demo(
                     target: sm_board::sync::SyncTarget {
                         scope: config::Scope::Group(group),
                         scope_label: workflow.scope_label.clone(),
+                        board: Some("SM Request Board".into()),
                     },
                     workflow,
                     interval: std::time::Duration::from_secs(30),
@@ -307,6 +308,7 @@ fn run_board(config: &Config, started: std::time::Instant) -> Result<()> {
                     target: sm_board::sync::SyncTarget {
                         scope: gitlab.scope.clone(),
                         scope_label: config.workflow.scope_label.clone(),
+                        board: gitlab.board.clone(),
                     },
                     workflow: config.workflow.clone(),
                     interval: gitlab.sync_interval,

@@ -61,6 +61,7 @@ async fn world(issues: Vec<Value>) -> World {
         target: SyncTarget {
             scope: Scope::Group("strategic-marketing".into()),
             scope_label: "sm_request".into(),
+            board: Some("SM Request Board".into()),
         },
         wf: Workflow::default(),
     }
@@ -520,4 +521,19 @@ async fn a_pull_never_hides_an_unsent_edit() {
         "{:?}",
         cached.facts.labels
     );
+}
+
+#[tokio::test]
+async fn the_named_board_s_list_order_is_read_for_the_columns() {
+    let w = world(generate::generate(60, 16, generate::default_anchor())).await;
+    w.sync().await;
+    let lists = store::get_state(w.store.conn(), sm_board::sync::engine::BOARD_LISTS)
+        .unwrap()
+        .unwrap();
+    let lists: Vec<String> = serde_json::from_str(&lists).unwrap();
+    assert_eq!(
+        lists.first().map(String::as_str),
+        Some("sm_req::new_request")
+    );
+    assert_eq!(w.wf.ordered_like(&lists).state_names(), w.wf.state_names());
 }

@@ -32,6 +32,7 @@ pub fn connect(config: &Config, policy: RetryPolicy) -> Result<(Client, SyncTarg
         SyncTarget {
             scope: gitlab.scope.clone(),
             scope_label: config.workflow.scope_label.clone(),
+            board: gitlab.board.clone(),
         },
     ))
 }

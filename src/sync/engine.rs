@@ -17,6 +17,8 @@ const OVERLAP: Duration = Duration::seconds(5);
 /// Labels, milestones and members are refreshed at most this often on incremental syncs.
 const METADATA_EVERY: Duration = Duration::hours(1);
 const METADATA_SYNCED_AT: &str = "metadata_synced_at";
+/// `sync_state` key: the configured board's list labels in position order (JSON array).
+pub const BOARD_LISTS: &str = "board_lists";
 
 /// What to sync with.
 #[derive(Debug, Clone)]
@@ -24,6 +26,8 @@ pub struct SyncTarget {
     pub scope: Scope,
     /// Only issues with this label are the board's (`sm_request`).
     pub scope_label: String,
+    /// The GitLab issue board whose list order the columns follow, if one is named.
+    pub board: Option<String>,
 }
 
 impl SyncTarget {
@@ -405,6 +409,44 @@ async fn pull_metadata(
         )
         .await?;
     store::upsert_members(conn, &members)?;
+    if let Some(name) = &target.board {
+        let mut order: Option<Vec<String>> = None;
+        client
+            .each_page(
+                &target.collection("boards"),
+                &[],
+                |page| -> Result<(), SyncError> {
+                    for board in page
+                        .iter()
+                        .filter(|b| b["name"].as_str() == Some(name.as_str()))
+                    {
+                        let mut lists: Vec<(i64, String)> = board["lists"]
+                            .as_array()
+                            .into_iter()
+                            .flatten()
+                            .filter_map(|l| {
+                                Some((
+                                    l["position"].as_i64()?,
+                                    l["label"]["name"].as_str()?.to_string(),
+                                ))
+                            })
+                            .collect();
+                        lists.sort();
+                        order = Some(lists.into_iter().map(|(_, label)| label).collect());
+                    }
+                    Ok(())
+                },
+            )
+            .await?;
+        match order {
+            Some(labels) => store::set_state(
+                conn,
+                BOARD_LISTS,
+                &serde_json::to_string(&labels).unwrap_or_default(),
+            )?,
+            None => tracing::warn!(board = %name, "the configured board was not found"),
+        }
+    }
     Ok(())
 }
 

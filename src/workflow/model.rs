@@ -254,6 +254,20 @@ impl Workflow {
             .find(|m| m.from == from && m.to == to)
     }
 
+    /// The workflow with its states in the order of a GitLab board's lists (`sm_req::...`
+    /// labels); states the board has no list for keep their place after those it has.
+    pub fn ordered_like(&self, list_labels: &[String]) -> Workflow {
+        let mut ordered = self.clone();
+        let position = |state: &StateDef| {
+            list_labels
+                .iter()
+                .position(|l| *l == scoped(&self.state_key, &state.name))
+                .unwrap_or(usize::MAX)
+        };
+        ordered.states.sort_by_key(position);
+        ordered
+    }
+
     /// Is `label` one of the team labels?
     pub fn is_team(&self, label: &str) -> bool {
         self.teams.iter().any(|t| t == label)
@@ -280,6 +294,20 @@ mod tests {
         assert_eq!(closed, ["completed", "transfered", "declined"]);
         assert_eq!(wf.state_label(2).as_deref(), Some("sm_req::backlog"));
         assert_eq!(wf.teams.len(), 5);
+    }
+
+    #[test]
+    fn columns_follow_a_board_s_list_order() {
+        let wf = Workflow::default();
+        let lists: Vec<String> = ["sm_req::triage", "sm_req::new_request", "sm_req::backlog"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(
+            wf.ordered_like(&lists).state_names(),
+            "triage, new_request, backlog, assigned, completed, transfered, declined"
+        );
+        assert_eq!(wf.ordered_like(&[]), wf);
     }
 
     #[test]
