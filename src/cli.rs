@@ -125,6 +125,12 @@ pub enum Command {
         /// The token clients must send (PRIVATE-TOKEN or Bearer)
         #[arg(long, value_name = "T", default_value = crate::fake_gitlab::DEFAULT_TOKEN)]
         token: String,
+        /// Failures for the first API requests, in order: 500, 502, 503, 429, 429:SECS, drop
+        #[arg(long, value_name = "LIST", value_delimiter = ',')]
+        faults: Vec<String>,
+        /// Fraction (0..1) of API requests that fail with a random 500/502/503
+        #[arg(long, value_name = "R")]
+        error_rate: Option<f64>,
     },
     /// Queue label changes: `p::1` replaces any other p:: label; remove with --remove NAME
     /// (or `-NAME` after `--`)

@@ -73,7 +73,21 @@ fn main() -> Result<ExitCode> {
             data,
             latency_ms,
             token,
-        }) => run_fake_gitlab(listen, issues, seed, data, latency_ms, token),
+            faults,
+            error_rate,
+        }) => run_fake_gitlab(
+            listen,
+            issues,
+            seed,
+            data,
+            latency_ms,
+            token,
+            sm_board::fake_gitlab::faults::FaultUpdate {
+                schedule: (!faults.is_empty()).then_some(faults),
+                error_rate,
+                ..Default::default()
+            },
+        ),
         Some(Command::Label {
             reference,
             mut labels,
@@ -109,6 +123,7 @@ fn run_fake_gitlab(
     data: Option<std::path::PathBuf>,
     latency_ms: u64,
     token: String,
+    faults: sm_board::fake_gitlab::faults::FaultUpdate,
 ) -> Result<()> {
     let generated = issues.is_some();
     let issues = match (data, issues) {
@@ -146,6 +161,9 @@ fn run_fake_gitlab(
         )
         .await
         .wrap_err_with(|| format!("cannot listen on {listen}"))?;
+        fake.shared
+            .set_faults(faults)
+            .map_err(|e| eyre!("{e}: faults are 500, 502, 503, 429, 429:SECS or drop"))?;
         println!("{}", fake.base_url());
         std::io::stdout().flush()?;
         eprintln!(
