@@ -536,6 +536,24 @@ pub async fn label_events(
     )
 }
 
+/// `Ok` when `kind`/`scope` names the fake's group or one of its projects.
+fn known_scope(model: &Model, kind: &str, scope: &str) -> Result<(), Response> {
+    let known = match kind {
+        "groups" => model.is_group(scope),
+        "projects" => model.project(scope).is_some(),
+        _ => false,
+    };
+    if known {
+        Ok(())
+    } else {
+        Err(not_found(if kind == "groups" {
+            "Group"
+        } else {
+            "Project"
+        }))
+    }
+}
+
 /// `/groups/:id/...` or `/projects/:id/...` collections that do not depend on the scope here.
 pub async fn scoped_collection(
     State(app): State<Arc<Shared>>,
@@ -545,13 +563,8 @@ pub async fn scoped_collection(
 ) -> Response {
     let params = params(raw);
     let model = app.lock();
-    let known = match kind.as_str() {
-        "groups" => model.is_group(&scope),
-        "projects" => model.project(&scope).is_some(),
-        _ => false,
-    };
-    if !known {
-        return not_found(if kind == "groups" { "Group" } else { "Project" });
+    if let Err(response) = known_scope(&model, &kind, &scope) {
+        return response;
     }
     let path = format!("/api/v4/{kind}/{}/{what}", encode(&scope));
     let items: Vec<Value> = match what.as_str() {
@@ -607,12 +620,7 @@ pub async fn board_lists_route(
 ) -> Response {
     let params = params(raw);
     let model = app.lock();
-    let known = match kind.as_str() {
-        "groups" => model.is_group(&scope),
-        "projects" => model.project(&scope).is_some(),
-        _ => false,
-    };
-    if !known || board_id != 42 {
+    if known_scope(&model, &kind, &scope).is_err() || board_id != 42 {
         return not_found("Board");
     }
     let path = format!("/api/v4/{kind}/{}/boards/{board_id}/lists", encode(&scope));
@@ -627,13 +635,8 @@ pub async fn members(
 ) -> Response {
     let params = params(raw);
     let model = app.lock();
-    let known = match kind.as_str() {
-        "groups" => model.is_group(&scope),
-        "projects" => model.project(&scope).is_some(),
-        _ => false,
-    };
-    if !known {
-        return not_found(if kind == "groups" { "Group" } else { "Project" });
+    if let Err(response) = known_scope(&model, &kind, &scope) {
+        return response;
     }
     let items: Vec<Value> = model
         .members

@@ -76,6 +76,25 @@ fn write_remote(
     Ok(())
 }
 
+/// Stores GitLab's version of one issue and shows it with its still-queued edits on top.
+fn show_with_pending(
+    conn: &Connection,
+    issue: &wire::Issue,
+    raw: &str,
+    state_key: &str,
+) -> Result<()> {
+    let edits = open_edits(conn, &[issue.id])?;
+    let pending = edits.get(&issue.id).map(Vec::as_slice).unwrap_or(&[]);
+    write_remote(
+        conn,
+        convert::issue_record(issue),
+        issue.description.as_deref(),
+        raw,
+        pending,
+        state_key,
+    )
+}
+
 /// One page of pulled issues, with the high-water mark, in one transaction: either the page and
 /// its mark are stored, or neither.
 pub fn apply_remote_page(
@@ -128,16 +147,7 @@ pub fn apply_push_result(
             .prepare_cached("UPDATE outbox SET status = 'failed', last_error = ?2 WHERE seq = ?1")?
             .execute(params![seq, why])?,
     };
-    let edits = open_edits(&tx, &[issue.id])?;
-    let pending = edits.get(&issue.id).map(Vec::as_slice).unwrap_or(&[]);
-    write_remote(
-        &tx,
-        convert::issue_record(issue),
-        issue.description.as_deref(),
-        raw,
-        pending,
-        state_key,
-    )?;
+    show_with_pending(&tx, issue, raw, state_key)?;
     tx.commit()?;
     Ok(())
 }
@@ -155,16 +165,7 @@ pub fn mark_conflict(
     let tx = conn.unchecked_transaction()?;
     tx.prepare_cached("UPDATE outbox SET status = 'conflict', last_error = ?2 WHERE seq = ?1")?
         .execute(params![seq, why])?;
-    let edits = open_edits(&tx, &[issue.id])?;
-    let pending = edits.get(&issue.id).map(Vec::as_slice).unwrap_or(&[]);
-    write_remote(
-        &tx,
-        convert::issue_record(issue),
-        issue.description.as_deref(),
-        raw,
-        pending,
-        state_key,
-    )?;
+    show_with_pending(&tx, issue, raw, state_key)?;
     tx.commit()?;
     Ok(())
 }
@@ -188,16 +189,7 @@ pub fn refresh_from_remote(conn: &Connection, issue_id: i64, state_key: &str) ->
     let Some((issue, raw)) = remote_issue(conn, issue_id)? else {
         return Ok(());
     };
-    let edits = open_edits(conn, &[issue_id])?;
-    let pending = edits.get(&issue_id).map(Vec::as_slice).unwrap_or(&[]);
-    write_remote(
-        conn,
-        convert::issue_record(&issue),
-        issue.description.as_deref(),
-        &raw,
-        pending,
-        state_key,
-    )
+    show_with_pending(conn, &issue, &raw, state_key)
 }
 
 /// After a complete listing: drops cached issues GitLab no longer lists (deleted, moved away,

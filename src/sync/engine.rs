@@ -355,59 +355,37 @@ pub async fn pull(
     Ok(())
 }
 
+/// Every item of a list that parses as `T` (items GitLab adds fields to still parse; others are
+/// skipped).
+async fn collect<T: serde::de::DeserializeOwned>(
+    client: &Client,
+    path: &str,
+) -> Result<Vec<T>, SyncError> {
+    let mut items = Vec::new();
+    client
+        .each_page(path, &[], |page| -> Result<(), SyncError> {
+            items.extend(
+                page.into_iter()
+                    .filter_map(|v| serde_json::from_value(v).ok()),
+            );
+            Ok(())
+        })
+        .await?;
+    Ok(items)
+}
+
 async fn pull_metadata(
     client: &Client,
     store: &Store,
     target: &SyncTarget,
 ) -> Result<(), SyncError> {
     let conn = store.conn();
-    let mut labels: Vec<wire::Label> = Vec::new();
-    client
-        .each_page(
-            &target.collection("labels"),
-            &[],
-            |page| -> Result<(), SyncError> {
-                for value in page {
-                    if let Ok(label) = serde_json::from_value(value) {
-                        labels.push(label);
-                    }
-                }
-                Ok(())
-            },
-        )
-        .await?;
+    let labels: Vec<wire::Label> = collect(client, &target.collection("labels")).await?;
     store::upsert_labels(conn, &labels)?;
-    let mut milestones: Vec<wire::Milestone> = Vec::new();
-    client
-        .each_page(
-            &target.collection("milestones"),
-            &[],
-            |page| -> Result<(), SyncError> {
-                for value in page {
-                    if let Ok(m) = serde_json::from_value(value) {
-                        milestones.push(m);
-                    }
-                }
-                Ok(())
-            },
-        )
-        .await?;
+    let milestones: Vec<wire::Milestone> =
+        collect(client, &target.collection("milestones")).await?;
     store::upsert_milestones(conn, &milestones)?;
-    let mut members: Vec<wire::User> = Vec::new();
-    client
-        .each_page(
-            &target.collection("members/all"),
-            &[],
-            |page| -> Result<(), SyncError> {
-                for value in page {
-                    if let Ok(user) = serde_json::from_value(value) {
-                        members.push(user);
-                    }
-                }
-                Ok(())
-            },
-        )
-        .await?;
+    let members: Vec<wire::User> = collect(client, &target.collection("members/all")).await?;
     store::upsert_members(conn, &members)?;
     if let Some(name) = &target.board {
         let mut order: Option<Vec<String>> = None;
