@@ -66,7 +66,7 @@ pub enum Command {
         #[arg(long)]
         full: bool,
     },
-    /// Settle a conflict on a request: keep your edit or take GitLab's version
+    /// Settle a conflict or a refused edit: keep yours (push it again) or take GitLab's version
     Resolve {
         reference: String,
         /// Keep your edit (it is pushed, replacing GitLab's value)

@@ -271,46 +271,52 @@ fn run_demo(
     };
     let db = store.path().map(std::path::Path::to_path_buf);
     let workflow = config.workflow.clone();
-    with_runtime(async move {
-        // The demo's GitLab: the fake, in this process, on loopback.
-        let fake = sm_board::fake_gitlab::start(
-            sm_board::fake_gitlab::FakeConfig {
-                issues: data,
-                milestones,
-                token: sm_board::fake_gitlab::DEFAULT_TOKEN.into(),
-                latency_ms: 0,
-            },
-            std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
-        )
-        .await?;
-        if offline {
-            let _ = fake
-                .shared
-                .set_faults(sm_board::fake_gitlab::faults::FaultUpdate {
-                    offline: Some(true),
-                    ..Default::default()
-                });
-        }
-        let group = fake.shared.lock().group_path.clone();
-        let worker = match db {
-            Some(db) => Some(sm_board::sync::worker::spawn(
-                sm_board::sync::worker::WorkerConfig {
-                    db,
-                    url: fake.base_url(),
-                    token: config::Secret::new(sm_board::fake_gitlab::DEFAULT_TOKEN.into()),
-                    target: sm_board::sync::SyncTarget {
-                        scope: config::Scope::Group(group),
-                        scope_label: workflow.scope_label.clone(),
-                        board: Some("SM Request Board".into()),
-                    },
-                    workflow,
-                    interval: std::time::Duration::from_secs(30),
+    // The demo's GitLab: the fake, in this process, on loopback, on a runtime of its own so
+    // serving the sync never takes time from the UI thread.
+    let fake_runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .thread_name("sm-board-fake-gitlab")
+        .enable_all()
+        .build()
+        .wrap_err("cannot start the demo's GitLab")?;
+    let fake = fake_runtime.block_on(sm_board::fake_gitlab::start(
+        sm_board::fake_gitlab::FakeConfig {
+            issues: data,
+            milestones,
+            token: sm_board::fake_gitlab::DEFAULT_TOKEN.into(),
+            latency_ms: 0,
+        },
+        std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+    ))?;
+    if offline {
+        let _ = fake
+            .shared
+            .set_faults(sm_board::fake_gitlab::faults::FaultUpdate {
+                offline: Some(true),
+                ..Default::default()
+            });
+    }
+    let group = fake.shared.lock().group_path.clone();
+    let worker = match db {
+        Some(db) => Some(sm_board::sync::worker::spawn(
+            sm_board::sync::worker::WorkerConfig {
+                db,
+                url: fake.base_url(),
+                token: config::Secret::new(sm_board::fake_gitlab::DEFAULT_TOKEN.into()),
+                target: sm_board::sync::SyncTarget {
+                    scope: config::Scope::Group(group),
+                    scope_label: workflow.scope_label.clone(),
+                    board: Some("SM Request Board".into()),
                 },
-            )?),
-            None => None,
-        };
-        run_tui(&store, &mut state, started, worker).await
-    })
+                workflow,
+                interval: std::time::Duration::from_secs(30),
+            },
+        )?),
+        None => None,
+    };
+    let result = with_runtime(async move { run_tui(&store, &mut state, started, worker).await });
+    fake_runtime.block_on(fake.stop());
+    result
 }
 
 fn run_board(config: &Config, started: std::time::Instant) -> Result<()> {

@@ -97,19 +97,21 @@ pub fn load_board(store: &Store) -> Result<BoardData, SessionError> {
         .map(|t| t.with_timezone(&Utc));
     let pending_by_issue = store::pending_by_issue(conn)?;
     let mut conflicts = std::collections::HashMap::new();
-    let mut failed_edits = 0;
     for entry in store::unsettled(conn)? {
         match entry.status {
             store::OutboxStatus::Conflict => {
                 conflicts.insert(entry.issue_id, entry.last_error.unwrap_or_default());
             }
-            store::OutboxStatus::Failed => failed_edits += 1,
+            store::OutboxStatus::Failed => {
+                conflicts.entry(entry.issue_id).or_insert_with(|| {
+                    format!("refused: {}", entry.last_error.unwrap_or_default())
+                });
+            }
             _ => {}
         }
     }
     Ok(BoardData {
         conflicts,
-        failed_edits,
         issues: store::load_issues(conn)?,
         pending_edits: pending_by_issue.values().map(|&n| i64::from(n)).sum(),
         pending_by_issue,

@@ -445,6 +445,11 @@ async fn a_read_only_token_keeps_the_edit_and_says_why() {
     let outbox = store::list_outbox(w.store.conn()).unwrap();
     assert_eq!(outbox[0].status, OutboxStatus::Failed);
     assert_eq!(report.unsent, 1, "kept, not dropped");
+    // With a token that may write, "keep mine" tries again and lands it.
+    store::resolve_conflict(w.store.conn(), outbox[0].seq, true, &w.wf.state_key).unwrap();
+    let report = w.sync().await;
+    assert!(report.in_step(), "{report:?}");
+    assert!(w.remote_labels(id).contains(&"p::1".to_string()));
 }
 
 #[tokio::test]
@@ -468,6 +473,12 @@ async fn a_label_gitlab_silently_drops_is_flagged() {
     let report = w.sync().await;
     assert_eq!(report.failed.len(), 1, "{report:?}");
     assert!(report.failed[0].contains("did not add ~brand-new-label"));
+    // Taking GitLab's version drops the refused edit: in step again.
+    let seq = store::list_outbox(w.store.conn()).unwrap()[0].seq;
+    store::resolve_conflict(w.store.conn(), seq, false, &w.wf.state_key).unwrap();
+    assert!(w.sync().await.in_step());
+    let cached = store::load_issue(w.store.conn(), record.id).unwrap();
+    assert!(!cached.facts.labels.contains(&"brand-new-label".to_string()));
 }
 
 #[tokio::test]

@@ -251,10 +251,8 @@ pub struct AppState {
     pub source: Source,
     pub last_synced_at: Option<DateTime<Utc>>,
     pub pending_edits: i64,
-    /// Edits in conflict with GitLab, waiting for the user's choice.
+    /// Requests with an edit waiting for the user's choice (conflict or refusal).
     pub conflicts: usize,
-    /// Edits GitLab refused (kept, shown, never retried on their own).
-    pub failed_edits: usize,
     pub sync: SyncState,
     pub message: Option<Message>,
     pub now: DateTime<Utc>,
@@ -273,9 +271,8 @@ pub struct BoardData {
     pub milestones: Vec<MilestoneInfo>,
     pub members: Vec<Member>,
     pub last_synced_at: Option<DateTime<Utc>>,
-    /// Issues with an edit in conflict, and why.
+    /// Issues with an edit that waits for the user (a conflict or a refusal), and why.
     pub conflicts: HashMap<i64, String>,
-    pub failed_edits: usize,
 }
 
 impl AppState {
@@ -310,7 +307,6 @@ impl AppState {
             last_synced_at: data.last_synced_at,
             pending_edits: data.pending_edits,
             conflicts: data.conflicts.len(),
-            failed_edits: data.failed_edits,
             sync: SyncState::default(),
             message: None,
             now,
@@ -381,7 +377,6 @@ impl AppState {
         self.last_synced_at = data.last_synced_at;
         self.pending_edits = data.pending_edits;
         self.conflicts = data.conflicts.len();
-        self.failed_edits = data.failed_edits;
         self.rebuild_columns_keeping(selected);
     }
 

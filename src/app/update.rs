@@ -334,7 +334,8 @@ fn on_board_action(state: &mut AppState, mode: Mode, action: Action) -> Vec<Effe
             let issue_id = card.record.id;
             state.overlay = Some(Overlay::Confirm(Confirm {
                 question: format!(
-                    "{}: {why}. Keep your edit (y) or take GitLab's (n)? Esc decides later.",
+                    "{}: {why}. Keep your edit and send it again (y), or take GitLab's (n)? \
+                     Esc decides later.",
                     card.short_ref()
                 ),
                 yes_selected: false,

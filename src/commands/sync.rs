@@ -79,7 +79,9 @@ pub fn summary(report: &SyncReport) -> Vec<String> {
         ));
     }
     for failed in &report.failed {
-        lines.push(format!("failed: {failed}"));
+        lines.push(format!(
+            "failed: {failed}; retry or drop it with `sm-board resolve REF --mine|--theirs`"
+        ));
     }
     if let Some(offline) = &report.offline {
         lines.push(format!("offline: {offline}"));

@@ -187,8 +187,8 @@ pub fn mark_failed(conn: &Connection, seq: i64, error: &str) -> Result<()> {
     Ok(())
 }
 
-/// Settles a conflict: keep mine (push again, without the check) or take theirs (drop the edit
-/// and show GitLab's version again).
+/// Settles a conflict or a refused edit: keep mine (push again; a conflict without the check) or
+/// take theirs (drop the edit and show GitLab's version again).
 pub fn resolve_conflict(
     conn: &Connection,
     seq: i64,
@@ -197,12 +197,16 @@ pub fn resolve_conflict(
 ) -> Result<()> {
     let tx = conn.unchecked_transaction()?;
     let issue_id: i64 = tx
-        .prepare_cached("SELECT issue_id FROM outbox WHERE seq = ?1 AND status = 'conflict'")?
+        .prepare_cached(
+            "SELECT issue_id FROM outbox WHERE seq = ?1 AND status IN ('conflict', 'failed')",
+        )?
         .query_row([seq], |row| row.get(0))
-        .map_err(|_| StoreError::Malformed(format!("outbox entry {seq} is not in conflict")))?;
+        .map_err(|_| StoreError::Malformed(format!("outbox entry {seq} has nothing to settle")))?;
     if keep_mine {
+        // A conflict is forced through; a refused edit is simply tried again.
         tx.prepare_cached(
-            "UPDATE outbox SET status = 'pending', force = 1, last_error = NULL WHERE seq = ?1",
+            "UPDATE outbox SET force = (status = 'conflict'), status = 'pending', \
+             last_error = NULL WHERE seq = ?1",
         )?
         .execute([seq])?;
     } else {

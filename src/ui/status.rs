@@ -30,13 +30,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState) {
     let mut right = Vec::new();
     if state.conflicts > 0 {
         right.push(Span::styled(
-            format!("{} {} conflict(s) (C) · ", theme::CONFLICT, state.conflicts),
-            theme::ERROR,
-        ));
-    }
-    if state.failed_edits > 0 {
-        right.push(Span::styled(
-            format!("✗ {} refused · ", state.failed_edits),
+            format!("{} {} to settle (C) · ", theme::CONFLICT, state.conflicts),
             theme::ERROR,
         ));
     }
