@@ -12,6 +12,7 @@ use sm_board::cli::{Cli, Command, GlobalArgs};
 use sm_board::commands::{board, edit, run, status};
 use sm_board::config::{self, Config, Overrides};
 use sm_board::session;
+use sm_board::tui::WorkerStart;
 
 fn main() -> Result<ExitCode> {
     let started = std::time::Instant::now();
@@ -249,8 +250,9 @@ fn run_demo(
     started: std::time::Instant,
 ) -> Result<()> {
     tracing::debug!(ms = ms(started), "config and logging ready");
-    let data = session::demo_data(issues, seed)?;
-    let (store, _throwaway) = session::open_demo(config.db_override.clone(), &data)?;
+    let (store, _throwaway) = session::open_demo(config.db_override.clone(), || {
+        session::demo_data(issues, seed)
+    })?;
     tracing::debug!(ms = ms(started), "cache open");
     let mut state = new_state(config, &store, Source::Demo)?;
     tracing::debug!(ms = ms(started), "board built");
@@ -269,54 +271,22 @@ fn run_demo(
         (Some(_), serde_json::Value::Array(all)) => all,
         _ => Vec::new(),
     };
-    let db = store.path().map(std::path::Path::to_path_buf);
-    let workflow = config.workflow.clone();
-    // The demo's GitLab: the fake, in this process, on loopback, on a runtime of its own so
-    // serving the sync never takes time from the UI thread.
-    let fake_runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .thread_name("sm-board-fake-gitlab")
-        .enable_all()
-        .build()
-        .wrap_err("cannot start the demo's GitLab")?;
-    let fake = fake_runtime.block_on(sm_board::fake_gitlab::start(
-        sm_board::fake_gitlab::FakeConfig {
-            issues: data,
-            milestones,
-            token: sm_board::fake_gitlab::DEFAULT_TOKEN.into(),
-            latency_ms: 0,
-        },
-        std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
-    ))?;
-    if offline {
-        let _ = fake
-            .shared
-            .set_faults(sm_board::fake_gitlab::faults::FaultUpdate {
-                offline: Some(true),
-                ..Default::default()
-            });
-    }
-    let group = fake.shared.lock().group_path.clone();
-    let worker = match db {
-        Some(db) => Some(sm_board::sync::worker::spawn(
-            sm_board::sync::worker::WorkerConfig {
-                db,
-                url: fake.base_url(),
-                token: config::Secret::new(sm_board::fake_gitlab::DEFAULT_TOKEN.into()),
-                target: sm_board::sync::SyncTarget {
-                    scope: config::Scope::Group(group),
-                    scope_label: workflow.scope_label.clone(),
-                    board: Some("SM Request Board".into()),
-                },
-                workflow,
-                interval: std::time::Duration::from_secs(30),
-            },
-        )?),
-        None => None,
+    let (worker, _backend) = match store.path() {
+        Some(db) => {
+            let (go, go_rx) = tokio::sync::oneshot::channel();
+            let (ready, backend) = sm_board::demo::backend::start(
+                go_rx,
+                move || session::demo_data(issues, seed).map_err(|e| e.to_string()),
+                milestones,
+                offline,
+                db.to_path_buf(),
+                config.workflow.clone(),
+            );
+            (WorkerStart::Later { go, ready }, Some(backend))
+        }
+        None => (WorkerStart::None, None),
     };
-    let result = with_runtime(async move { run_tui(&store, &mut state, started, worker).await });
-    fake_runtime.block_on(fake.stop());
-    result
+    with_runtime(async move { run_tui(&store, &mut state, started, worker).await })
 }
 
 fn run_board(config: &Config, started: std::time::Instant) -> Result<()> {
@@ -324,7 +294,7 @@ fn run_board(config: &Config, started: std::time::Instant) -> Result<()> {
     let mut state = new_state(config, &store, source)?;
     let worker = match (&config.gitlab, store.path()) {
         (Some(gitlab), Some(db)) => match config::token::resolve(gitlab) {
-            Ok(token) => Some(sm_board::sync::worker::spawn(
+            Ok(token) => WorkerStart::Ready(sm_board::sync::worker::spawn(
                 sm_board::sync::worker::WorkerConfig {
                     db: db.to_path_buf(),
                     url: gitlab.url.clone(),
@@ -343,10 +313,10 @@ fn run_board(config: &Config, started: std::time::Instant) -> Result<()> {
                     text: format!("offline: {err}"),
                     tone: sm_board::app::state::Tone::Error,
                 });
-                None
+                WorkerStart::None
             }
         },
-        _ => None,
+        _ => WorkerStart::None,
     };
     with_runtime(async move { run_tui(&store, &mut state, started, worker).await })
 }
@@ -369,7 +339,7 @@ async fn run_tui(
     store: &sm_board::store::Store,
     state: &mut AppState,
     started: std::time::Instant,
-    worker: Option<sm_board::sync::worker::WorkerHandle>,
+    worker: WorkerStart,
 ) -> Result<()> {
     sm_board::tui::run(store, state, started, worker).await?;
     Ok(())

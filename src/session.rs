@@ -68,7 +68,7 @@ pub fn demo_data(issues: Option<usize>, seed: u64) -> Result<Vec<serde_json::Val
 /// throwaway file that lives as long as the returned guard.
 pub fn open_demo(
     db: Option<PathBuf>,
-    data: &[serde_json::Value],
+    data: impl FnOnce() -> Result<Vec<serde_json::Value>, SessionError>,
 ) -> Result<(Store, Option<tempfile::TempDir>), SessionError> {
     let (store, guard) = match db {
         Some(path) => (Store::open(&path)?, None),
@@ -83,8 +83,9 @@ pub fn open_demo(
             (Store::open(&dir.path().join("demo.sqlite3"))?, Some(dir))
         }
     };
+    // Only an empty cache needs the data now; a kept one opens at once.
     if store::issue_count(store.conn())? == 0 {
-        demo::seed_store(&store, data)?;
+        demo::seed_store(&store, &data()?)?;
     }
     Ok((store, guard))
 }

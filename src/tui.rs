@@ -19,6 +19,19 @@ use crate::store::{self, Store};
 use crate::sync::worker::{SyncEvent, Trigger, WorkerHandle};
 use crate::ui;
 
+/// How the board gets its sync worker.
+pub enum WorkerStart {
+    /// No GitLab: the board works on the cache alone.
+    None,
+    Ready(WorkerHandle),
+    /// Started in the background once the first frame is drawn (`go`), arriving on `ready`
+    /// (the demo's GitLab).
+    Later {
+        go: tokio::sync::oneshot::Sender<()>,
+        ready: tokio::sync::oneshot::Receiver<Result<WorkerHandle, String>>,
+    },
+}
+
 /// Runs the board until the user quits. The terminal is restored before this returns.
 ///
 /// `started` is when the process started, for the first-frame timing in the log.
@@ -26,9 +39,8 @@ pub async fn run(
     store: &Store,
     state: &mut AppState,
     started: std::time::Instant,
-    worker: Option<WorkerHandle>,
+    worker: WorkerStart,
 ) -> std::io::Result<()> {
-    state.sync.enabled = worker.is_some();
     let mut terminal = ratatui::init();
     let result = event_loop(&mut terminal, store, state, started, worker).await;
     ratatui::restore();
@@ -40,8 +52,14 @@ async fn event_loop(
     store: &Store,
     state: &mut AppState,
     started: std::time::Instant,
-    mut worker: Option<WorkerHandle>,
+    start: WorkerStart,
 ) -> std::io::Result<()> {
+    let (mut worker, mut pending_worker, go) = match start {
+        WorkerStart::None => (None, None, None),
+        WorkerStart::Ready(handle) => (Some(handle), None, None),
+        WorkerStart::Later { go, ready } => (None, Some(ready), Some(go)),
+    };
+    state.sync.enabled = worker.is_some() || pending_worker.is_some();
     let size = terminal.size()?;
     update(state, Msg::Resize(size.width, size.height));
     terminal.draw(|frame| ui::render(frame, state))?;
@@ -50,6 +68,9 @@ async fn event_loop(
         issues = state.cards.len(),
         "first frame drawn"
     );
+    if let Some(go) = go {
+        let _ = go.send(());
+    }
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
@@ -74,6 +95,23 @@ async fn event_loop(
             _ = hangup.recv() => {
                 tracing::info!("SIGHUP: quitting");
                 break;
+            }
+            ready = next_worker(&mut pending_worker) => {
+                pending_worker = None;
+                match ready {
+                    Ok(Ok(handle)) => {
+                        worker = Some(handle);
+                        None
+                    }
+                    Ok(Err(message)) => {
+                        state.sync.enabled = false;
+                        Some(Msg::SyncFailed(message))
+                    }
+                    Err(_) => {
+                        state.sync.enabled = false;
+                        Some(Msg::SyncFailed("the demo's GitLab did not start".into()))
+                    }
+                }
             }
             event = next_sync_event(&mut worker) => match event {
                 Some(SyncEvent::Started) => Some(Msg::SyncStarted),
@@ -127,6 +165,16 @@ async fn event_loop(
         }
     }
     Ok(())
+}
+
+/// The worker started in the background, once; never resolves when there is none.
+async fn next_worker(
+    pending: &mut Option<tokio::sync::oneshot::Receiver<Result<WorkerHandle, String>>>,
+) -> Result<Result<WorkerHandle, String>, tokio::sync::oneshot::error::RecvError> {
+    match pending {
+        Some(rx) => rx.await,
+        None => std::future::pending().await,
+    }
 }
 
 /// The worker's next event; never resolves without a worker.

@@ -286,7 +286,7 @@ impl AppState {
     ) -> Self {
         let cards = cards_from(
             &workflow,
-            &data.issues,
+            data.issues,
             &data.pending_by_issue,
             &data.conflicts,
         );
@@ -368,7 +368,7 @@ impl AppState {
         let selected = self.selection();
         self.cards = cards_from(
             &self.workflow,
-            &data.issues,
+            data.issues,
             &data.pending_by_issue,
             &data.conflicts,
         );
@@ -475,19 +475,16 @@ impl AppState {
 
 fn cards_from(
     workflow: &Workflow,
-    issues: &[IssueRecord],
+    issues: Vec<IssueRecord>,
     pending: &HashMap<i64, u32>,
     conflicts: &HashMap<i64, String>,
 ) -> Vec<Card> {
     issues
-        .iter()
+        .into_iter()
         .map(|record| {
-            let mut card = Card::new(
-                workflow,
-                record.clone(),
-                pending.get(&record.id).copied().unwrap_or(0),
-            );
-            card.conflict = conflicts.get(&record.id).cloned();
+            let id = record.id;
+            let mut card = Card::new(workflow, record, pending.get(&id).copied().unwrap_or(0));
+            card.conflict = conflicts.get(&id).cloned();
             card
         })
         .collect()

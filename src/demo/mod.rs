@@ -4,6 +4,7 @@
 //! Until sync lands, the demo seeds the cache directly through the same wire -> record
 //! conversion that sync uses.
 
+pub mod backend;
 pub mod generate;
 
 use std::collections::BTreeMap;

@@ -38,7 +38,9 @@ pub struct LabelEvent {
     pub issue_id: i64,
     pub label: String,
     pub add: bool,
-    pub user: Value,
+    /// The member who made the change (1: the API user); looked up when served, so tens of
+    /// thousands of events do not each carry a copy of a user.
+    pub user_id: i64,
     pub created_at: DateTime<Utc>,
 }
 
@@ -80,6 +82,11 @@ pub fn api_user() -> Value {
 }
 
 impl Model {
+    /// A user by id as GitLab embeds it (the API user when unknown).
+    pub fn user(&self, id: i64) -> Value {
+        self.members.get(&id).cloned().unwrap_or_else(api_user)
+    }
+
     /// Builds the model from issues in GitLab's JSON shape and extra milestones.
     pub fn new(issues: Vec<Value>, extra_milestones: Vec<Value>) -> Self {
         let mut model = Model {
@@ -169,7 +176,7 @@ impl Model {
                 issue_id: id,
                 label: name.clone(),
                 add: true,
-                user: issue["author"].clone(),
+                user_id: issue["author"]["id"].as_i64().unwrap_or(1),
                 created_at: created,
             });
         }
@@ -336,7 +343,7 @@ impl Model {
                 issue_id,
                 label: added.clone(),
                 add: true,
-                user: api_user(),
+                user_id: 1,
                 created_at: now,
             });
         }
@@ -347,7 +354,7 @@ impl Model {
                 issue_id,
                 label: removed.clone(),
                 add: false,
-                user: api_user(),
+                user_id: 1,
                 created_at: now,
             });
         }

@@ -518,7 +518,7 @@ pub async fn label_events(
         .filter(|e| e.issue_id == id)
         .map(|e| {
             json!({
-                "id": e.id, "user": e.user, "created_at": timestamp(e.created_at),
+                "id": e.id, "user": model.user(e.user_id), "created_at": timestamp(e.created_at),
                 "resource_type": "Issue", "resource_id": id,
                 "label": model.labels.get(&e.label).cloned().unwrap_or(json!({"name": e.label})),
                 "action": if e.add { "add" } else { "remove" }
