@@ -115,10 +115,15 @@ async fn event_loop(
             }
             event = next_sync_event(&mut worker) => match event {
                 Some(SyncEvent::Started) => Some(Msg::SyncStarted),
+                // Reload the board only when the pass changed something it shows.
+                Some(SyncEvent::Finished(report)) if !report.changed_board() => Some(Msg::SyncFinished {
+                    report: Box::new(report),
+                    data: None,
+                }),
                 Some(SyncEvent::Finished(report)) => match session::load_board(store) {
                     Ok(data) => Some(Msg::SyncFinished {
                         report: Box::new(report),
-                        data: Box::new(data),
+                        data: Some(Box::new(data)),
                     }),
                     Err(err) => Some(Msg::SyncFailed(format!("reloading the cache: {err}"))),
                 },

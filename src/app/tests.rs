@@ -650,7 +650,7 @@ fn a_finished_sync_reloads_the_board_and_keeps_the_selection() {
         &mut state,
         Msg::SyncFinished {
             report: Box::new(report),
-            data: Box::new(data),
+            data: Some(Box::new(data)),
         },
     );
     assert_eq!(

@@ -45,10 +45,10 @@ pub enum Msg {
         description: Option<String>,
     },
     SyncStarted,
-    /// A pass ended; `data` is the board reloaded from the cache.
+    /// A pass ended; `data` is the board reloaded from the cache when the pass changed it.
     SyncFinished {
         report: Box<SyncReport>,
-        data: Box<BoardData>,
+        data: Option<Box<BoardData>>,
     },
     SyncFailed(String),
     /// A conflict was settled in the cache; `data` is the reloaded board.
@@ -144,7 +144,12 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             state.sync.running = false;
             state.sync.error = None;
             state.sync.offline = report.offline.clone();
-            state.replace_data(*data);
+            if let Some(data) = data {
+                state.replace_data(*data);
+            }
+            if report.offline.is_none() {
+                state.last_synced_at = Some(state.now);
+            }
             if let Some(first) = report.conflicts.first() {
                 say(
                     state,

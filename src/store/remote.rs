@@ -16,11 +16,13 @@ use crate::workflow::labels::values_of;
 /// `sync_state` key: the largest `updated_at` pulled (RFC 3339).
 pub const ISSUES_HIGH_WATER: &str = "issues_high_water";
 
-/// Unsent edits (pending or in conflict) per issue, in order.
+/// Edits GitLab does not have yet (pending, in conflict, or refused and not yet settled) per
+/// issue, in order: the board keeps showing them on top of GitLab's version.
 fn open_edits(conn: &Connection, issue_ids: &[i64]) -> Result<HashMap<i64, Vec<IssueEdit>>> {
     let mut out: HashMap<i64, Vec<IssueEdit>> = HashMap::new();
     let mut stmt = conn.prepare_cached(
-        "SELECT issue_id, intent FROM outbox WHERE status IN ('pending', 'conflict') ORDER BY seq",
+        "SELECT issue_id, intent FROM outbox WHERE status IN ('pending', 'conflict', 'failed') \
+         ORDER BY seq",
     )?;
     let rows = stmt.query_map([], |row| {
         Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?))
@@ -37,7 +39,11 @@ fn open_edits(conn: &Connection, issue_ids: &[i64]) -> Result<HashMap<i64, Vec<I
     Ok(out)
 }
 
-/// Stores one issue from GitLab and shows it with `edits` applied on top.
+/// Stores one issue from GitLab and shows it with `edits` applied on top. Returns whether
+/// GitLab's version differs from the one cached (an issue seen again in the overlap does not).
+///
+/// `pulled`: this is a pull, where an issue GitLab did not change needs no rewrite (otherwise,
+/// after a push or "take theirs", the shown version must be rebuilt even from the same JSON).
 fn write_remote(
     conn: &Connection,
     mut record: IssueRecord,
@@ -45,7 +51,15 @@ fn write_remote(
     raw: &str,
     edits: &[IssueEdit],
     state_key: &str,
-) -> Result<()> {
+    pulled: bool,
+) -> Result<bool> {
+    let cached_raw: Option<String> = conn
+        .prepare_cached("SELECT raw_json FROM issue_bodies WHERE id = ?1")?
+        .query_row([record.id], |row| row.get(0))
+        .optional()?;
+    if pulled && cached_raw.as_deref() == Some(raw) {
+        return Ok(false);
+    }
     let previous: Option<(String, Option<i64>)> = conn
         .prepare_cached("SELECT labels, state_since FROM issues WHERE id = ?1")?
         .query_row([record.id], |row| Ok((row.get(0)?, row.get(1)?)))
@@ -73,7 +87,7 @@ fn write_remote(
          raw_json = excluded.raw_json",
     )?
     .execute(params![record.id, description, raw])?;
-    Ok(())
+    Ok(cached_raw.as_deref() != Some(raw))
 }
 
 /// Stores GitLab's version of one issue and shows it with its still-queued edits on top.
@@ -92,16 +106,19 @@ fn show_with_pending(
         raw,
         pending,
         state_key,
-    )
+        false,
+    )?;
+    Ok(())
 }
 
 /// One page of pulled issues, with the high-water mark, in one transaction: either the page and
-/// its mark are stored, or neither.
+/// its mark are stored, or neither. Returns how many issues GitLab had changed.
 pub fn apply_remote_page(
     conn: &Connection,
     issues: &[(wire::Issue, String)],
     state_key: &str,
-) -> Result<()> {
+) -> Result<usize> {
+    let mut changed = 0;
     let tx = conn.unchecked_transaction()?;
     let ids: Vec<i64> = issues.iter().map(|(i, _)| i.id).collect();
     let edits = open_edits(&tx, &ids)?;
@@ -112,20 +129,23 @@ pub fn apply_remote_page(
         let record = convert::issue_record(issue);
         high_water = high_water.max(Some(record.updated_at));
         let pending = edits.get(&issue.id).map(Vec::as_slice).unwrap_or(&[]);
-        write_remote(
+        if write_remote(
             &tx,
             record,
             issue.description.as_deref(),
             raw,
             pending,
             state_key,
-        )?;
+            true,
+        )? {
+            changed += 1;
+        }
     }
     if let Some(mark) = high_water {
         set_state(&tx, ISSUES_HIGH_WATER, &mark.to_rfc3339())?;
     }
     tx.commit()?;
-    Ok(())
+    Ok(changed)
 }
 
 /// After a successful push: the entry is done (or failed, when GitLab did not do everything it

@@ -52,6 +52,8 @@ pub struct SyncReport {
     /// "#12: GitLab answered 403 ..." per edit given up on.
     pub failed: Vec<String>,
     pub pulled: usize,
+    /// Pulled issues that differed from the cache (the overlap re-sees unchanged ones).
+    pub changed: usize,
     /// References of issues dropped by a full pass.
     pub removed: Vec<String>,
     pub full: bool,
@@ -63,6 +65,15 @@ pub struct SyncReport {
 }
 
 impl SyncReport {
+    /// Did this pass change anything the board shows?
+    pub fn changed_board(&self) -> bool {
+        self.changed > 0
+            || self.pushed > 0
+            || !self.conflicts.is_empty()
+            || !self.failed.is_empty()
+            || !self.removed.is_empty()
+    }
+
     /// Cache and GitLab agree and no edit waits.
     pub fn in_step(&self) -> bool {
         self.offline.is_none() && self.unsent == 0
@@ -308,6 +319,7 @@ pub async fn pull(
     }
     let mut seen: Vec<i64> = Vec::new();
     let mut pulled = 0usize;
+    let mut changed = 0usize;
     let listing = client
         .each_page(
             &target.collection("issues"),
@@ -319,7 +331,7 @@ pub async fn pull(
                     seen.push(issue.id);
                     issues.push((issue, value.to_string()));
                 }
-                store::apply_remote_page(conn, &issues, &wf.state_key)?;
+                changed += store::apply_remote_page(conn, &issues, &wf.state_key)?;
                 pulled += issues.len();
                 progress(Progress::Pulling { pulled });
                 Ok(())
@@ -327,6 +339,7 @@ pub async fn pull(
         )
         .await;
     report.pulled = pulled;
+    report.changed = changed;
     match listing {
         Ok(()) => {}
         Err(SyncError::Api(err)) if err.is_transient() => {
