@@ -132,6 +132,7 @@ async fn run(
                 tracing::info!(
                     pushed = report.pushed,
                     pulled = report.pulled,
+                    changed = report.changed,
                     requests = report.requests,
                     offline = report.offline.is_some(),
                     "sync pass"
