@@ -221,3 +221,18 @@ fn wide_characters_never_break_the_columns() {
         }
     }
 }
+
+#[test]
+fn filter_line_while_typing() {
+    let mut state = demo_state(120, 30);
+    press(&mut state, &[KeyCode::Char('/')]);
+    for c in "team:pmm is:open".chars() {
+        press(&mut state, &[KeyCode::Char(c)]);
+    }
+    let text = screen(&state);
+    assert!(
+        text.lines().last().unwrap().contains("match · Enter keeps"),
+        "{text}"
+    );
+    insta::assert_snapshot!(text);
+}

@@ -43,6 +43,7 @@ pub enum Action {
     DeleteChar,
     SyncNow,
     ResolveConflict,
+    Filter,
 }
 
 impl Action {
@@ -83,6 +84,7 @@ impl Action {
             Action::DeleteChar => "delete a character",
             Action::SyncNow => "sync with GitLab now",
             Action::ResolveConflict => "settle the selected request's conflict",
+            Action::Filter => "filter: team:pmm p:1 @user state:backlog -dod:Y due:<7d words…",
         }
     }
 }
@@ -97,6 +99,7 @@ pub enum Mode {
     Confirm,
     Help,
     Input,
+    Filter,
 }
 
 impl Mode {
@@ -109,12 +112,13 @@ impl Mode {
             Mode::Confirm => "confirmation",
             Mode::Help => "help",
             Mode::Input => "text input",
+            Mode::Filter => "filter",
         }
     }
 
     /// Modes where printable keys are text, not commands.
     pub fn takes_text(self) -> bool {
-        matches!(self, Mode::Picker | Mode::Input)
+        matches!(self, Mode::Picker | Mode::Input | Mode::Filter)
     }
 }
 
@@ -262,6 +266,7 @@ impl Default for Keymap {
         let mut board: Vec<(Key, Action)> = NAVIGATION.to_vec();
         board.extend(CARD_EDITS);
         board.extend([
+            (Key::char('/'), Action::Filter),
             (Key::char('r'), Action::SyncNow),
             (Key::char('C'), Action::ResolveConflict),
             (Key::plain(KeyCode::Tab), Action::ToggleGrooming),
@@ -283,6 +288,7 @@ impl Default for Keymap {
         grooming.extend([
             (Key::plain(KeyCode::Enter), Action::EditField),
             (Key::char('o'), Action::OpenDetail),
+            (Key::char('/'), Action::Filter),
             (Key::char('r'), Action::SyncNow),
             (Key::char('C'), Action::ResolveConflict),
             (Key::plain(KeyCode::Tab), Action::ToggleGrooming),
@@ -357,6 +363,14 @@ impl Default for Keymap {
                 (Key::plain(KeyCode::Esc), Action::Dismiss),
             ],
         );
+        modes.insert(
+            Mode::Filter,
+            vec![
+                (Key::plain(KeyCode::Enter), Action::Confirm),
+                (Key::plain(KeyCode::Backspace), Action::DeleteChar),
+                (Key::plain(KeyCode::Esc), Action::Dismiss),
+            ],
+        );
         Keymap { modes }
     }
 }
@@ -376,6 +390,7 @@ mod tests {
             Mode::Confirm,
             Mode::Help,
             Mode::Input,
+            Mode::Filter,
         ] {
             let keys: Vec<Key> = keymap.modes[&mode].iter().map(|(k, _)| *k).collect();
             let mut unique = keys.clone();

@@ -4,6 +4,7 @@
 pub mod dates;
 pub mod keymap;
 pub mod pickers;
+pub mod query;
 pub mod state;
 pub mod update;
 

@@ -20,16 +20,29 @@ pub struct Card {
     pub pending: u32,
     /// Why an edit of this request waits in conflict with GitLab, if one does.
     pub conflict: Option<String>,
+    /// Lower-case `#iid title labels @assignees`, for free-word filtering without allocating
+    /// per key press.
+    pub search_text: String,
 }
 
 impl Card {
     pub fn new(wf: &Workflow, record: IssueRecord, pending: u32) -> Self {
         let class = classify(wf, &record.facts);
+        let mut search_text = format!("#{} {}", record.iid, record.title);
+        for label in &record.facts.labels {
+            search_text.push(' ');
+            search_text.push_str(label);
+        }
+        for user in &record.facts.assignees {
+            search_text.push_str(" @");
+            search_text.push_str(&user.username);
+        }
         Card {
             record,
             class,
             pending,
             conflict: None,
+            search_text: search_text.to_lowercase(),
         }
     }
 
@@ -172,9 +185,26 @@ pub struct Detail {
     pub scroll: u16,
 }
 
+/// The filter being typed (`/`): applied on every key press while it parses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FilterInput {
+    pub text: String,
+    pub error: Option<String>,
+}
+
+/// The filter in force.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActiveFilter {
+    pub text: String,
+    pub query: crate::app::query::Query,
+    /// Cards that pass it.
+    pub matching: usize,
+}
+
 /// What is open on top of the board.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Overlay {
+    Filter(FilterInput),
     Help { mode: Mode, scroll: u16 },
     Detail(Detail),
     Picker(Picker),
@@ -254,6 +284,8 @@ pub struct AppState {
     /// Requests with an edit waiting for the user's choice (conflict or refusal).
     pub conflicts: usize,
     pub sync: SyncState,
+    /// Only cards passing this are placed in columns.
+    pub filter: Option<ActiveFilter>,
     pub message: Option<Message>,
     pub now: DateTime<Utc>,
     pub today: NaiveDate,
@@ -308,6 +340,7 @@ impl AppState {
             pending_edits: data.pending_edits,
             conflicts: data.conflicts.len(),
             sync: SyncState::default(),
+            filter: None,
             message: None,
             now,
             today,
@@ -326,6 +359,7 @@ impl AppState {
             Some(Overlay::Picker(_)) => Mode::Picker,
             Some(Overlay::Confirm(_)) => Mode::Confirm,
             Some(Overlay::DateInput(_)) => Mode::Input,
+            Some(Overlay::Filter(_)) => Mode::Filter,
             None => match self.focus {
                 Focus::Board => Mode::Board,
                 Focus::Grooming => Mode::Grooming,
@@ -414,11 +448,21 @@ impl AppState {
             })
             .collect();
         let mut unlabelled = Vec::new();
+        let mut matching = 0;
         for (index, card) in self.cards.iter().enumerate() {
+            if let Some(filter) = &self.filter
+                && !filter.query.matches(card, &self.workflow, self.today)
+            {
+                continue;
+            }
+            matching += 1;
             match card.class.placement {
                 Placement::State(i) => columns[i].cards.push(index),
                 Placement::Unlabelled => unlabelled.push(index),
             }
+        }
+        if let Some(filter) = &mut self.filter {
+            filter.matching = matching;
         }
         if !unlabelled.is_empty() {
             columns.insert(

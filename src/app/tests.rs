@@ -671,3 +671,93 @@ fn a_finished_sync_reloads_the_board_and_keeps_the_selection() {
     );
     assert!(!state.sync.running);
 }
+
+fn visible_ids(state: &AppState) -> Vec<i64> {
+    let mut ids: Vec<i64> = state
+        .columns
+        .iter()
+        .flat_map(|c| c.cards.iter().map(|&i| state.cards[i].record.id))
+        .collect();
+    ids.sort();
+    ids
+}
+
+#[test]
+fn slash_filters_live_as_you_type() {
+    let mut state = board();
+    keys(&mut state, "/");
+    assert_eq!(state.mode(), crate::app::Mode::Filter);
+    keys(&mut state, "team:pmm");
+    assert_eq!(visible_ids(&state), [2, 3, 4]);
+    assert_eq!(state.filter.as_ref().unwrap().matching, 3);
+    keys(&mut state, " p:2");
+    assert_eq!(visible_ids(&state), [4]);
+    press(&mut state, KeyCode::Enter);
+    assert!(state.overlay.is_none());
+    assert_eq!(visible_ids(&state), [4], "Enter keeps the filter");
+    assert!(
+        keys(&mut state, "q").len() == 1,
+        "back on the board, q quits again"
+    );
+}
+
+#[test]
+fn a_term_that_does_not_parse_is_explained_and_finishing_it_applies_it() {
+    let mut state = board();
+    keys(&mut state, "/team:mrci state:doi");
+    let Some(Overlay::Filter(input)) = &state.overlay else {
+        panic!("the filter line stays open");
+    };
+    assert!(
+        input
+            .error
+            .as_ref()
+            .unwrap()
+            .contains("unknown state `doi`")
+    );
+    for _ in 0.."doi".len() {
+        press(&mut state, KeyCode::Backspace);
+    }
+    keys(&mut state, "assigned");
+    match &state.overlay {
+        Some(Overlay::Filter(input)) => assert_eq!(input.error, None),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(visible_ids(&state), [5]);
+}
+
+#[test]
+fn esc_clears_the_filter_and_slash_reopens_it_with_its_text() {
+    let mut state = board();
+    keys(&mut state, "/@alice");
+    press(&mut state, KeyCode::Enter);
+    keys(&mut state, "/");
+    let Some(Overlay::Filter(input)) = &state.overlay else {
+        panic!();
+    };
+    assert_eq!(input.text, "@alice ");
+    press(&mut state, KeyCode::Esc);
+    assert!(state.filter.is_none());
+    assert_eq!(visible_ids(&state).len(), 7);
+    // Esc on the board also clears an active filter, before anything else.
+    keys(&mut state, "/is:open");
+    press(&mut state, KeyCode::Enter);
+    assert_eq!(visible_ids(&state).len(), 6);
+    press(&mut state, KeyCode::Esc);
+    assert!(state.filter.is_none());
+    assert!(!state.should_quit);
+}
+
+#[test]
+fn edits_under_a_filter_move_cards_out_of_it() {
+    let mut state = board();
+    keys(&mut state, "/state:assigned");
+    press(&mut state, KeyCode::Enter);
+    select(&mut state, 5);
+    let effects = keys(&mut state, "L");
+    land(&mut state, &effects);
+    assert!(
+        visible_ids(&state).is_empty(),
+        "completed no longer matches state:assigned"
+    );
+}

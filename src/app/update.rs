@@ -254,7 +254,69 @@ fn type_char(state: &mut AppState, c: char) {
             input.text.push(c);
             input.error = None;
         }
+        Some(Overlay::Filter(input)) => {
+            input.text.push(c);
+            apply_filter_text(state);
+        }
         _ => {}
+    }
+}
+
+/// Re-parses the filter being typed and applies it when it parses; a half-typed term that does
+/// not parse yet keeps the last good filter and says why.
+fn apply_filter_text(state: &mut AppState) {
+    let Some(Overlay::Filter(input)) = &state.overlay else {
+        return;
+    };
+    let text = input.text.clone();
+    match crate::app::query::parse(&text, &state.workflow, state.today) {
+        Ok(query) => {
+            if let Some(Overlay::Filter(input)) = &mut state.overlay {
+                input.error = None;
+            }
+            state.filter = (!query.is_empty()).then(|| crate::app::state::ActiveFilter {
+                text: text.trim().to_string(),
+                query,
+                matching: 0,
+            });
+            for column in &mut state.columns {
+                column.selected = 0;
+                column.offset = 0;
+            }
+            state.rebuild_columns();
+        }
+        Err(error) => {
+            if let Some(Overlay::Filter(input)) = &mut state.overlay {
+                input.error = Some(error);
+            }
+        }
+    }
+}
+
+fn on_filter_action(state: &mut AppState, action: Action) {
+    match action {
+        Action::DeleteChar => {
+            if let Some(Overlay::Filter(input)) = &mut state.overlay {
+                input.text.pop();
+            }
+            apply_filter_text(state);
+        }
+        Action::Confirm => {
+            // Keep the last filter that parsed; a broken tail is dropped with the input.
+            state.overlay = None;
+        }
+        Action::Dismiss => {
+            state.overlay = None;
+            clear_filter(state);
+        }
+        _ => {}
+    }
+}
+
+fn clear_filter(state: &mut AppState) {
+    if state.filter.take().is_some() {
+        state.rebuild_columns();
+        say(state, Tone::Info, "filter cleared".into());
     }
 }
 
@@ -275,6 +337,10 @@ fn on_action(state: &mut AppState, mode: Mode, action: Action) -> Vec<Effect> {
         Mode::Picker => on_picker_action(state, action),
         Mode::Confirm => on_confirm_action(state, action),
         Mode::Input => on_input_action(state, action),
+        Mode::Filter => {
+            on_filter_action(state, action);
+            Vec::new()
+        }
     }
 }
 
@@ -303,9 +369,27 @@ fn on_board_action(state: &mut AppState, mode: Mode, action: Action) -> Vec<Effe
         Action::Dismiss => {
             if state.focus == Focus::Grooming {
                 state.focus = Focus::Board;
+            } else if state.filter.is_some() {
+                clear_filter(state);
             } else {
                 state.message = None;
             }
+        }
+        Action::Filter => {
+            let text = state
+                .filter
+                .as_ref()
+                .map(|f| f.text.clone())
+                .unwrap_or_default();
+            let text = if text.is_empty() {
+                text
+            } else {
+                format!("{text} ")
+            };
+            state.overlay = Some(Overlay::Filter(crate::app::state::FilterInput {
+                text,
+                error: None,
+            }));
         }
         Action::ToggleClosed => toggle_closed(state),
         Action::SyncNow => {

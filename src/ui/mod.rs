@@ -49,9 +49,12 @@ pub fn render(frame: &mut Frame, state: &AppState) {
     };
     render_header(frame, header, board_area.width, state);
     board::render(frame, board_area, state);
-    status::render(frame, footer, state);
     match &state.overlay {
-        None => {}
+        Some(Overlay::Filter(input)) => status::filter_line(frame, footer, state, input),
+        _ => status::render(frame, footer, state),
+    }
+    match &state.overlay {
+        None | Some(Overlay::Filter(_)) => {}
         Some(Overlay::Help { mode, scroll }) => overlay::help(frame, state, *mode, *scroll),
         Some(Overlay::Detail(detail)) => overlay::detail(frame, state, detail),
         Some(Overlay::Picker(picker)) => overlay::picker(frame, picker),
@@ -67,7 +70,24 @@ fn render_header(frame: &mut Frame, area: Rect, board_width: u16, state: &AppSta
         spans.push(Span::styled(" DEMO ", theme::DEMO_BADGE));
     }
     let total: usize = state.cards.len();
-    spans.push(Span::styled(format!("  {total} requests"), theme::DIM));
+    match &state.filter {
+        Some(filter) => {
+            spans.push(Span::styled(
+                format!("  {} of {total} requests", filter.matching),
+                theme::DIM,
+            ));
+            let room = (area.width as usize).saturating_sub(60).max(10);
+            spans.push(Span::styled(
+                format!(
+                    "  /{}",
+                    text::truncate(&text::clean_line(&filter.text), room)
+                ),
+                theme::FOCUSED_BORDER,
+            ));
+            spans.push(Span::styled(" (Esc clears)", theme::DIM));
+        }
+        None => spans.push(Span::styled(format!("  {total} requests"), theme::DIM)),
+    }
     if !state.show_closed {
         spans.push(Span::styled("  closed hidden (c)", theme::DIM));
     }

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use crate::app::keymap::{Action, Mode};
-use crate::app::state::{AppState, Source, Tone};
+use crate::app::state::{AppState, FilterInput, Source, Tone};
 use crate::ui::{text, theme};
 
 /// "3 min ago", "2 h ago", "5 d ago".
@@ -85,4 +85,35 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState) {
     left.push(Span::raw(" "));
     left.extend(right);
     frame.render_widget(Paragraph::new(Line::from(left)), area);
+}
+
+/// The filter being typed, in the status bar's place: `/` and the text, then how many match or
+/// why the text does not parse yet.
+pub fn filter_line(frame: &mut Frame, area: Rect, state: &AppState, input: &FilterInput) {
+    let mut spans = vec![
+        Span::styled("/", theme::FOCUSED_BORDER),
+        Span::raw(text::clean_line(&input.text).into_owned()),
+        Span::styled("▏", theme::FOCUSED_BORDER),
+        Span::raw("  "),
+    ];
+    match &input.error {
+        Some(error) => spans.push(Span::styled(
+            text::clean_line(error).into_owned(),
+            theme::ERROR,
+        )),
+        None => {
+            let matching = state
+                .filter
+                .as_ref()
+                .map_or(state.cards.len(), |f| f.matching);
+            spans.push(Span::styled(
+                format!(
+                    "{matching} of {} match · Enter keeps · Esc clears",
+                    state.cards.len()
+                ),
+                theme::DIM,
+            ));
+        }
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
