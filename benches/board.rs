@@ -117,6 +117,32 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     });
     println!("key (j/k) handled + redrawn: {key_and_redraw:?}");
 
+    // Filtering: every key press re-filters and re-sorts all columns, then redraws.
+    let typed = "team:pmm p:1 deck";
+    let mut per_key = Vec::new();
+    for _ in 0..30 {
+        update(&mut state, key('/'));
+        for c in typed.chars() {
+            let start = Instant::now();
+            update(&mut state, key(c));
+            let _ = terminal.draw(|f| ui::render(f, &state));
+            per_key.push(start.elapsed());
+        }
+        update(
+            &mut state,
+            Msg::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)),
+        );
+    }
+    let worst = per_key.iter().max().copied().unwrap_or_default();
+    let mut sorted = per_key.clone();
+    sorted.sort();
+    let p90 = sorted[sorted.len() * 9 / 10];
+    println!(
+        "filter keystroke handled + redrawn ({} keys typing {typed:?}): median {:?}, p90 {p90:?}, max {worst:?}",
+        per_key.len(),
+        median(per_key),
+    );
+
     let mut record = state.selected_card().ok_or("no card")?.record.clone();
     let edit_landed = time(50, || {
         record.facts.labels.push("bench".into());

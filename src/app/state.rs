@@ -28,21 +28,13 @@ pub struct Card {
 impl Card {
     pub fn new(wf: &Workflow, record: IssueRecord, pending: u32) -> Self {
         let class = classify(wf, &record.facts);
-        let mut search_text = format!("#{} {}", record.iid, record.title);
-        for label in &record.facts.labels {
-            search_text.push(' ');
-            search_text.push_str(label);
-        }
-        for user in &record.facts.assignees {
-            search_text.push_str(" @");
-            search_text.push_str(&user.username);
-        }
+        let search_text = search_text(&record);
         Card {
             record,
             class,
             pending,
             conflict: None,
-            search_text: search_text.to_lowercase(),
+            search_text,
         }
     }
 
@@ -50,6 +42,40 @@ impl Card {
     pub fn short_ref(&self) -> String {
         format!("#{}", self.record.iid)
     }
+}
+
+/// `#iid title labels @assignees`, lower-cased in one pass into one allocation.
+fn search_text(record: &IssueRecord) -> String {
+    let facts = &record.facts;
+    let size = 24
+        + record.title.len()
+        + facts.labels.iter().map(|l| l.len() + 1).sum::<usize>()
+        + facts
+            .assignees
+            .iter()
+            .map(|u| u.username.len() + 2)
+            .sum::<usize>();
+    let mut out = String::with_capacity(size);
+    let mut push = |text: &str| {
+        if text.is_ascii() {
+            out.extend(text.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        } else {
+            out.push_str(&text.to_lowercase());
+        }
+    };
+    push("#");
+    push(&record.iid.to_string());
+    push(" ");
+    push(&record.title);
+    for label in &facts.labels {
+        push(" ");
+        push(label);
+    }
+    for user in &facts.assignees {
+        push(" @");
+        push(&user.username);
+    }
+    out
 }
 
 /// One board column and its own scroll position.
