@@ -152,7 +152,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 record: Box::new(record.clone()),
                 pending_for_issue: 1,
                 pending_edits: 1,
-                summary: "bench".into(),
+                edit: Box::new(sm_board::workflow::IssueEdit::default()),
+                origin: sm_board::app::EditOrigin::User,
             },
         );
         terminal.draw(|f| ui::render(f, &state)).map(|_| ())

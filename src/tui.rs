@@ -232,7 +232,11 @@ fn perform(store: &Store, state: &AppState, effect: Effect) -> Option<Msg> {
                 },
             )
         }
-        Effect::SaveEdit { issue_id, edit } => {
+        Effect::SaveEdit {
+            issue_id,
+            edit,
+            origin,
+        } => {
             let saved = store::apply_edit(
                 store.conn(),
                 issue_id,
@@ -251,7 +255,8 @@ fn perform(store: &Store, state: &AppState, effect: Effect) -> Option<Msg> {
                         pending_for_issue: pending.get(&record.id).copied().unwrap_or(0),
                         pending_edits: pending.values().map(|&n| i64::from(n)).sum(),
                         record: Box::new(record),
-                        summary: edit.summary,
+                        edit: Box::new(edit),
+                        origin,
                     }
                 }
                 Err(err) => {

@@ -44,6 +44,8 @@ pub enum Action {
     SyncNow,
     ResolveConflict,
     Filter,
+    Undo,
+    Redo,
 }
 
 impl Action {
@@ -84,6 +86,8 @@ impl Action {
             Action::DeleteChar => "delete a character",
             Action::SyncNow => "sync with GitLab now",
             Action::ResolveConflict => "settle the selected request's conflict",
+            Action::Undo => "undo the last edit (also once it is on GitLab)",
+            Action::Redo => "redo what was undone",
             Action::Filter => "filter: team:pmm p:1 @user state:backlog -dod:Y due:<7d words…",
         }
     }
@@ -266,6 +270,8 @@ impl Default for Keymap {
         let mut board: Vec<(Key, Action)> = NAVIGATION.to_vec();
         board.extend(CARD_EDITS);
         board.extend([
+            (Key::char('z'), Action::Undo),
+            (Key::char('Z'), Action::Redo),
             (Key::char('/'), Action::Filter),
             (Key::char('r'), Action::SyncNow),
             (Key::char('C'), Action::ResolveConflict),
@@ -288,6 +294,8 @@ impl Default for Keymap {
         grooming.extend([
             (Key::plain(KeyCode::Enter), Action::EditField),
             (Key::char('o'), Action::OpenDetail),
+            (Key::char('z'), Action::Undo),
+            (Key::char('Z'), Action::Redo),
             (Key::char('/'), Action::Filter),
             (Key::char('r'), Action::SyncNow),
             (Key::char('C'), Action::ResolveConflict),

@@ -10,6 +10,6 @@ pub mod update;
 
 pub use keymap::{Action, Keymap, Mode};
 pub use state::{AppState, BoardData, Source};
-pub use update::{Effect, Msg, update};
+pub use update::{EditOrigin, Effect, Msg, update};
 #[cfg(test)]
 mod tests;

@@ -238,6 +238,14 @@ pub enum Overlay {
     DateInput(DateInput),
 }
 
+/// One edit as the undo history keeps it: what was done, and the request before it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UndoStep {
+    pub issue_id: i64,
+    pub edit: crate::workflow::IssueEdit,
+    pub before: crate::workflow::IssueFacts,
+}
+
 /// A move waiting for the user's answers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PendingMove {
@@ -312,6 +320,9 @@ pub struct AppState {
     pub sync: SyncState,
     /// Only cards passing this are placed in columns.
     pub filter: Option<ActiveFilter>,
+    /// Undo history: each entry is one action (a batch of edits), newest last.
+    pub undo: Vec<Vec<UndoStep>>,
+    pub redo: Vec<Vec<UndoStep>>,
     pub message: Option<Message>,
     pub now: DateTime<Utc>,
     pub today: NaiveDate,
@@ -367,6 +378,8 @@ impl AppState {
             conflicts: data.conflicts.len(),
             sync: SyncState::default(),
             filter: None,
+            undo: Vec::new(),
+            redo: Vec::new(),
             message: None,
             now,
             today,

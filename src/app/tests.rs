@@ -15,6 +15,9 @@ fn today() -> NaiveDate {
 
 fn record(id: i64, labels: &[&str], open: bool) -> IssueRecord {
     let at = Utc.with_ymd_and_hms(2026, 11, 1, 9, 0, 0).unwrap();
+    // Sorted, as GitLab returns labels.
+    let mut labels = labels.to_vec();
+    labels.sort();
     IssueRecord {
         id,
         iid: id,
@@ -128,7 +131,12 @@ fn saved(effects: &[Effect]) -> &crate::workflow::IssueEdit {
 /// Plays back what the loop would do with a saved edit.
 fn land(state: &mut AppState, effects: &[Effect]) {
     for effect in effects {
-        if let Effect::SaveEdit { issue_id, edit } = effect {
+        if let Effect::SaveEdit {
+            issue_id,
+            edit,
+            origin,
+        } = effect
+        {
             let mut record = state.card_by_id(*issue_id).unwrap().record.clone();
             record.facts = edit.apply(&record.facts);
             update(
@@ -137,7 +145,8 @@ fn land(state: &mut AppState, effects: &[Effect]) {
                     record: Box::new(record),
                     pending_for_issue: 1,
                     pending_edits: 1,
-                    summary: edit.summary.clone(),
+                    edit: Box::new(edit.clone()),
+                    origin: *origin,
                 },
             );
         }
@@ -574,7 +583,7 @@ fn a_saved_edit_wakes_the_sync_when_there_is_one() {
     state.sync.enabled = true;
     select(&mut state, 5);
     let effects = keys(&mut state, "L");
-    let Effect::SaveEdit { issue_id, edit } = &effects[0] else {
+    let Effect::SaveEdit { issue_id, edit, .. } = &effects[0] else {
         panic!("{effects:?}");
     };
     let mut record = state.card_by_id(*issue_id).unwrap().record.clone();
@@ -585,7 +594,8 @@ fn a_saved_edit_wakes_the_sync_when_there_is_one() {
             record: Box::new(record),
             pending_for_issue: 1,
             pending_edits: 1,
-            summary: edit.summary.clone(),
+            edit: Box::new(edit.clone()),
+            origin: crate::app::EditOrigin::User,
         },
     );
     assert_eq!(after, [Effect::SyncNow { full: false }]);
@@ -759,5 +769,81 @@ fn edits_under_a_filter_move_cards_out_of_it() {
     assert!(
         visible_ids(&state).is_empty(),
         "completed no longer matches state:assigned"
+    );
+}
+
+fn labels_of(state: &AppState, id: i64) -> Vec<String> {
+    state.card_by_id(id).unwrap().record.facts.labels.clone()
+}
+
+#[test]
+fn z_undoes_and_shift_z_redoes_as_new_edits() {
+    let mut state = board();
+    select(&mut state, 4);
+    let original = labels_of(&state, 4);
+    let effects = keys(&mut state, "d");
+    land(&mut state, &effects);
+    assert!(labels_of(&state, 4).contains(&"dod::Y".to_string()));
+    let undo = keys(&mut state, "z");
+    assert!(matches!(
+        &undo[..],
+        [Effect::SaveEdit {
+            origin: crate::app::EditOrigin::Undo,
+            ..
+        }]
+    ));
+    assert!(
+        state
+            .message
+            .as_ref()
+            .unwrap()
+            .text
+            .starts_with("undid: dod::")
+    );
+    land(&mut state, &undo);
+    assert_eq!(labels_of(&state, 4), original);
+    assert!(state.message.as_ref().unwrap().text.contains("undo dod::"));
+    let redo = keys(&mut state, "Z");
+    land(&mut state, &redo);
+    assert!(labels_of(&state, 4).contains(&"dod::Y".to_string()));
+    // And undo again after the redo.
+    let again = keys(&mut state, "z");
+    land(&mut state, &again);
+    assert_eq!(labels_of(&state, 4), original);
+}
+
+#[test]
+fn undo_takes_a_move_back_with_its_side_effects() {
+    let mut state = board();
+    select(&mut state, 5);
+    let effects = keys(&mut state, "L");
+    land(&mut state, &effects);
+    assert!(!state.card_by_id(5).unwrap().record.facts.open);
+    let undo = keys(&mut state, "z");
+    let Effect::SaveEdit { edit, .. } = &undo[0] else {
+        panic!("{undo:?}");
+    };
+    assert_eq!(edit.state_event, Some(StateEvent::Reopen));
+    land(&mut state, &undo);
+    let card = state.card_by_id(5).unwrap();
+    assert!(card.record.facts.open);
+    assert_eq!(card.class.placement, Placement::State(3));
+}
+
+#[test]
+fn a_new_edit_forgets_what_could_be_redone() {
+    let mut state = board();
+    select(&mut state, 4);
+    let effects = keys(&mut state, "d");
+    land(&mut state, &effects);
+    let undo = keys(&mut state, "z");
+    land(&mut state, &undo);
+    let effects = keys(&mut state, "e");
+    land(&mut state, &effects);
+    assert!(keys(&mut state, "Z").is_empty());
+    assert_eq!(state.message.as_ref().unwrap().text, "nothing to redo");
+    assert!(
+        keys(&mut state, "zzz").len() <= 2,
+        "one step left to undo, then nothing"
     );
 }

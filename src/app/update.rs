@@ -34,7 +34,8 @@ pub enum Msg {
         record: Box<IssueRecord>,
         pending_for_issue: u32,
         pending_edits: i64,
-        summary: String,
+        edit: Box<IssueEdit>,
+        origin: EditOrigin,
     },
     EditFailed {
         summary: String,
@@ -58,12 +59,22 @@ pub enum Msg {
     },
 }
 
+/// Who asked for an edit: the undo history records user edits and moves steps between the
+/// undo and redo stacks for the others.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EditOrigin {
+    User,
+    Undo,
+    Redo,
+}
+
 /// Something the loop must do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     SaveEdit {
         issue_id: i64,
         edit: IssueEdit,
+        origin: EditOrigin,
     },
     LoadDetail {
         issue_id: i64,
@@ -100,9 +111,15 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             record,
             pending_for_issue,
             pending_edits,
-            summary,
+            edit,
+            origin,
         } => {
             let reference = format!("#{}", record.iid);
+            let summary = edit.summary.clone();
+            let before = state.card_by_id(record.id).map(|c| c.record.facts.clone());
+            if let Some(before) = before {
+                record_history(state, record.id, *edit, before, origin);
+            }
             let mut card = Card::new(&state.workflow, *record, pending_for_issue);
             match state
                 .cards
@@ -209,6 +226,82 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
     }
+}
+
+/// Files a saved edit in the undo history: a user's edit starts a new undo step (and forgets
+/// what could be redone), an undo's original goes to the redo stack, a redo's back to undo.
+fn record_history(
+    state: &mut AppState,
+    issue_id: i64,
+    edit: IssueEdit,
+    before: crate::workflow::IssueFacts,
+    origin: EditOrigin,
+) {
+    use crate::app::state::UndoStep;
+    match origin {
+        EditOrigin::User => {
+            state.redo.clear();
+            state.undo.push(vec![UndoStep {
+                issue_id,
+                edit,
+                before,
+            }]);
+        }
+        EditOrigin::Redo => state.undo.push(vec![UndoStep {
+            issue_id,
+            edit,
+            before,
+        }]),
+        // The step itself moved to the redo stack when the undo was asked for.
+        EditOrigin::Undo => {}
+    }
+    const LIMIT: usize = 200;
+    if state.undo.len() > LIMIT {
+        state.undo.remove(0);
+    }
+}
+
+fn undo(state: &mut AppState) -> Vec<Effect> {
+    let Some(steps) = state.undo.pop() else {
+        say(state, Tone::Info, "nothing to undo".into());
+        return Vec::new();
+    };
+    let effects = steps
+        .iter()
+        .rev()
+        .map(|step| Effect::SaveEdit {
+            issue_id: step.issue_id,
+            edit: step.edit.inverse(&step.before),
+            origin: EditOrigin::Undo,
+        })
+        .collect();
+    let summary = steps
+        .first()
+        .map(|s| s.edit.summary.clone())
+        .unwrap_or_default();
+    say(state, Tone::Info, format!("undid: {summary} (Z redoes)"));
+    state.redo.push(steps);
+    effects
+}
+
+fn redo(state: &mut AppState) -> Vec<Effect> {
+    let Some(steps) = state.redo.pop() else {
+        say(state, Tone::Info, "nothing to redo".into());
+        return Vec::new();
+    };
+    let summary = steps
+        .first()
+        .map(|s| s.edit.summary.clone())
+        .unwrap_or_default();
+    say(state, Tone::Info, format!("redid: {summary}"));
+    steps
+        .into_iter()
+        .map(|step| Effect::SaveEdit {
+            issue_id: step.issue_id,
+            edit: step.edit,
+            origin: EditOrigin::Redo,
+        })
+        .collect()
 }
 
 fn say(state: &mut AppState, tone: Tone, text: String) {
@@ -392,6 +485,8 @@ fn on_board_action(state: &mut AppState, mode: Mode, action: Action) -> Vec<Effe
             }));
         }
         Action::ToggleClosed => toggle_closed(state),
+        Action::Undo => return undo(state),
+        Action::Redo => return redo(state),
         Action::SyncNow => {
             if !state.sync.enabled {
                 say(
@@ -454,7 +549,13 @@ fn on_card_action(state: &mut AppState, action: Action) -> Vec<Effect> {
         return Vec::new();
     };
     let issue_id = card.record.id;
-    let save = |edit: IssueEdit| vec![Effect::SaveEdit { issue_id, edit }];
+    let save = |edit: IssueEdit| {
+        vec![Effect::SaveEdit {
+            issue_id,
+            edit,
+            origin: EditOrigin::User,
+        }]
+    };
     match action {
         Action::MovePrev => match card.class.placement {
             Placement::State(i) if i > 0 => return start_move(state, &card, i - 1),
@@ -670,7 +771,11 @@ fn apply_choice(state: &mut AppState, issue_id: i64, choice: PickValue) -> Vec<E
         );
         return Vec::new();
     }
-    vec![Effect::SaveEdit { issue_id, edit }]
+    vec![Effect::SaveEdit {
+        issue_id,
+        edit,
+        origin: EditOrigin::User,
+    }]
 }
 
 fn start_move(state: &mut AppState, card: &Card, to: usize) -> Vec<Effect> {
@@ -725,6 +830,7 @@ fn advance_move(state: &mut AppState) -> Vec<Effect> {
             vec![Effect::SaveEdit {
                 issue_id,
                 edit: done.plan.edit,
+                origin: EditOrigin::User,
             }]
         }
         Some(Need::Confirm(question)) => {
@@ -864,6 +970,7 @@ fn on_input_action(state: &mut AppState, action: Action) -> Vec<Effect> {
                 return vec![Effect::SaveEdit {
                     issue_id,
                     edit: set_due_date(due),
+                    origin: EditOrigin::User,
                 }];
             }
         },

@@ -85,6 +85,48 @@ impl IssueEdit {
     }
 }
 
+impl IssueEdit {
+    /// The edit that takes an issue back from `self.apply(before)` to `before`, as new deltas
+    /// (so undo works after the edit reached GitLab, and leaves other people's labels alone).
+    pub fn inverse(&self, before: &IssueFacts) -> IssueEdit {
+        let labels = LabelDelta {
+            add: self
+                .labels
+                .remove
+                .iter()
+                .filter(|l| before.labels.contains(l))
+                .cloned()
+                .collect(),
+            remove: self
+                .labels
+                .add
+                .iter()
+                .filter(|l| !before.labels.contains(l))
+                .cloned()
+                .collect(),
+        };
+        let state_event = match self.state_event {
+            Some(StateEvent::Close) if before.open => Some(StateEvent::Reopen),
+            Some(StateEvent::Reopen) if !before.open => Some(StateEvent::Close),
+            _ => None,
+        };
+        IssueEdit {
+            summary: format!("undo {}", self.summary),
+            labels,
+            state_event,
+            milestone: self
+                .milestone
+                .as_ref()
+                .map(|_| before.milestone.clone().map_or(Change::Clear, Change::Set)),
+            assignees: self.assignees.as_ref().map(|_| before.assignees.clone()),
+            due_date: self
+                .due_date
+                .as_ref()
+                .map(|_| before.due_date.map_or(Change::Clear, Change::Set)),
+        }
+    }
+}
+
 /// Sets a scoped grooming field to `value` (replacing any other value of its key).
 pub fn set_field(issue: &IssueFacts, field: &ScopedField, value: &str) -> IssueEdit {
     let old = single_value(&issue.labels, &field.key).unwrap_or("none");
@@ -273,6 +315,55 @@ mod tests {
         let edit = change_labels(&issue, &["p::1".into(), "-old".into(), "new".into()]);
         assert_eq!(edit.apply(&issue).labels, ["new", "p::1", "sm_request"]);
         assert_eq!(edit.labels.remove, ["p::3", "old"]);
+    }
+
+    #[test]
+    fn every_kind_of_edit_is_undone_by_its_inverse() {
+        let wf = Workflow::default();
+        let mut before = facts(&["p::3", "pmm", "sm_req::backlog"]);
+        before.milestone = Some(MilestoneRef {
+            id: 1,
+            title: "SM_Backlog".into(),
+        });
+        before.due_date = NaiveDate::from_ymd_opt(2026, 12, 1);
+        let edits = [
+            set_field(&before, &wf.fields.priority, "1"),
+            toggle_field(&before, &wf.fields.dod),
+            set_team(&wf, &before, "mrci"),
+            set_milestone(None),
+            set_assignees(vec![UserRef {
+                id: 1,
+                username: "a".into(),
+                name: String::new(),
+            }]),
+            set_due_date(None),
+            IssueEdit {
+                summary: "close".into(),
+                labels: LabelDelta {
+                    add: vec!["sm_req::declined".into()],
+                    remove: vec!["sm_req::backlog".into()],
+                },
+                state_event: Some(StateEvent::Close),
+                ..IssueEdit::default()
+            },
+        ];
+        for edit in edits {
+            let after = edit.apply(&before);
+            assert_ne!(after, before, "{}", edit.summary);
+            let undone = edit.inverse(&before).apply(&after);
+            assert_eq!(undone, before, "undoing {}", edit.summary);
+        }
+    }
+
+    #[test]
+    fn undo_leaves_labels_others_added_meanwhile() {
+        let wf = Workflow::default();
+        let before = facts(&["p::3"]);
+        let edit = set_field(&before, &wf.fields.priority, "1");
+        let mut meanwhile = edit.apply(&before);
+        meanwhile.labels.push("campaign".into());
+        let undone = edit.inverse(&before).apply(&meanwhile);
+        assert_eq!(undone.labels, ["campaign", "p::3"]);
     }
 
     #[test]
