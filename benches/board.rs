@@ -153,7 +153,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 pending_for_issue: 1,
                 pending_edits: 1,
                 edit: Box::new(sm_board::workflow::IssueEdit::default()),
-                origin: sm_board::app::EditOrigin::User,
+                origin: sm_board::app::EditOrigin::User { batch: 1 },
             },
         );
         terminal.draw(|f| ui::render(f, &state)).map(|_| ())

@@ -46,6 +46,8 @@ pub enum Action {
     Filter,
     Undo,
     Redo,
+    Mark,
+    MarkColumn,
 }
 
 impl Action {
@@ -86,6 +88,8 @@ impl Action {
             Action::DeleteChar => "delete a character",
             Action::SyncNow => "sync with GitLab now",
             Action::ResolveConflict => "settle the selected request's conflict",
+            Action::Mark => "mark / unmark the card (actions then apply to all marked)",
+            Action::MarkColumn => "mark / unmark the whole column",
             Action::Undo => "undo the last edit (also once it is on GitLab)",
             Action::Redo => "redo what was undone",
             Action::Filter => "filter: team:pmm p:1 @user state:backlog -dod:Y due:<7d words…",
@@ -270,6 +274,8 @@ impl Default for Keymap {
         let mut board: Vec<(Key, Action)> = NAVIGATION.to_vec();
         board.extend(CARD_EDITS);
         board.extend([
+            (Key::char(' '), Action::Mark),
+            (Key::char('V'), Action::MarkColumn),
             (Key::char('z'), Action::Undo),
             (Key::char('Z'), Action::Redo),
             (Key::char('/'), Action::Filter),

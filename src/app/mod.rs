@@ -2,7 +2,9 @@
 //! effects. No IO in here; `tui` runs the loop and performs the effects.
 
 pub mod dates;
+pub mod history;
 pub mod keymap;
+pub mod moves;
 pub mod pickers;
 pub mod query;
 pub mod state;

@@ -176,6 +176,8 @@ pub enum ConfirmPurpose {
     Move,
     /// A conflict: "yes" keeps the user's edit, "no" takes GitLab's; Esc decides later.
     Conflict { issue_id: i64 },
+    /// `q` with marked cards.
+    Quit,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -246,11 +248,26 @@ pub struct UndoStep {
     pub before: crate::workflow::IssueFacts,
 }
 
-/// A move waiting for the user's answers.
+/// Moves waiting for the user's answers: one plan per request (several when cards are marked).
+/// Each question is asked once and its answer applies to every plan that needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PendingMove {
-    pub issue_id: i64,
-    pub plan: MovePlan,
+    pub moves: Vec<(i64, MovePlan)>,
+}
+
+/// One undoable action: the edits of one key press, over one or many requests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UndoBatch {
+    pub id: u64,
+    pub steps: Vec<UndoStep>,
+}
+
+/// A batch being saved: its summary is said once every edit of it landed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchNote {
+    pub id: u64,
+    pub remaining: usize,
+    pub summary: String,
 }
 
 /// The rows of the grooming pane, in order.
@@ -321,8 +338,13 @@ pub struct AppState {
     /// Only cards passing this are placed in columns.
     pub filter: Option<ActiveFilter>,
     /// Undo history: each entry is one action (a batch of edits), newest last.
-    pub undo: Vec<Vec<UndoStep>>,
-    pub redo: Vec<Vec<UndoStep>>,
+    pub undo: Vec<UndoBatch>,
+    pub redo: Vec<UndoBatch>,
+    /// The next batch id.
+    pub next_batch: u64,
+    pub batch_note: Option<BatchNote>,
+    /// Marked requests (Space, V): actions apply to all of them.
+    pub marked: std::collections::BTreeSet<i64>,
     pub message: Option<Message>,
     pub now: DateTime<Utc>,
     pub today: NaiveDate,
@@ -380,6 +402,9 @@ impl AppState {
             filter: None,
             undo: Vec::new(),
             redo: Vec::new(),
+            next_batch: 1,
+            batch_note: None,
+            marked: std::collections::BTreeSet::new(),
             message: None,
             now,
             today,
@@ -417,6 +442,23 @@ impl AppState {
             })
             .map(|(i, _)| i)
             .collect()
+    }
+
+    /// Puts a message in the status bar.
+    pub fn say(&mut self, tone: Tone, text: String) {
+        self.message = Some(Message { text, tone });
+    }
+
+    /// The requests an action applies to: the marked ones, else the selected one.
+    pub fn targets(&self) -> Vec<i64> {
+        if self.marked.is_empty() {
+            self.selected_card()
+                .map(|c| c.record.id)
+                .into_iter()
+                .collect()
+        } else {
+            self.marked.iter().copied().collect()
+        }
     }
 
     /// The card under the cursor, if the focused column has any.

@@ -9,19 +9,19 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use crate::app::dates::parse_due_date;
 use crate::app::keymap::{Action, Key, Mode};
-use crate::app::pickers;
 use crate::app::state::{
-    AppState, Card, Confirm, DateInput, Detail, Focus, GROOM_ROWS, GroomRow, Message, Overlay,
-    PendingMove, PickPurpose, PickValue, Tone, keep_visible,
+    AppState, Card, Confirm, DateInput, Detail, Focus, GROOM_ROWS, GroomRow, Overlay, PickPurpose,
+    PickValue, Tone, keep_visible,
 };
 use crate::app::state::{BoardData, ConfirmPurpose};
+use crate::app::{history, moves, pickers};
 use crate::store::IssueRecord;
 use crate::sync::SyncReport;
+use crate::workflow::Placement;
 use crate::workflow::edit::{
     IssueEdit, clear_field, set_assignees, set_due_date, set_field, set_milestone, set_team,
     toggle_field,
 };
-use crate::workflow::{Need, Placement, plan_move};
 
 /// Something that happened.
 #[derive(Debug, Clone)]
@@ -61,11 +61,16 @@ pub enum Msg {
 
 /// Who asked for an edit: the undo history records user edits and moves steps between the
 /// undo and redo stacks for the others.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum EditOrigin {
-    User,
+    /// A user's action; edits of one action share a batch (one undo step).
+    User {
+        batch: u64,
+    },
     Undo,
-    Redo,
+    Redo {
+        batch: u64,
+    },
 }
 
 /// Something the loop must do.
@@ -118,8 +123,20 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             let summary = edit.summary.clone();
             let before = state.card_by_id(record.id).map(|c| c.record.facts.clone());
             if let Some(before) = before {
-                record_history(state, record.id, *edit, before, origin);
+                history::record(state, record.id, *edit, before, origin);
             }
+            // A batch says its summary once, when its last edit is saved.
+            let batch = match origin {
+                EditOrigin::User { batch } | EditOrigin::Redo { batch } => Some(batch),
+                EditOrigin::Undo => None,
+            };
+            let in_batch = match (&mut state.batch_note, batch) {
+                (Some(note), Some(id)) if note.id == id => {
+                    note.remaining = note.remaining.saturating_sub(1);
+                    true
+                }
+                _ => false,
+            };
             let mut card = Card::new(&state.workflow, *record, pending_for_issue);
             match state
                 .cards
@@ -135,7 +152,11 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             }
             state.pending_edits = pending_edits;
             state.rebuild_columns();
-            if state.message.as_ref().is_none_or(|m| m.tone == Tone::Info) {
+            if in_batch {
+                if let Some(note) = state.batch_note.take_if(|n| n.remaining == 0) {
+                    say(state, Tone::Info, format!("{} (queued)", note.summary));
+                }
+            } else if state.message.as_ref().is_none_or(|m| m.tone == Tone::Info) {
                 say(
                     state,
                     Tone::Info,
@@ -228,84 +249,8 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
     }
 }
 
-/// Files a saved edit in the undo history: a user's edit starts a new undo step (and forgets
-/// what could be redone), an undo's original goes to the redo stack, a redo's back to undo.
-fn record_history(
-    state: &mut AppState,
-    issue_id: i64,
-    edit: IssueEdit,
-    before: crate::workflow::IssueFacts,
-    origin: EditOrigin,
-) {
-    use crate::app::state::UndoStep;
-    match origin {
-        EditOrigin::User => {
-            state.redo.clear();
-            state.undo.push(vec![UndoStep {
-                issue_id,
-                edit,
-                before,
-            }]);
-        }
-        EditOrigin::Redo => state.undo.push(vec![UndoStep {
-            issue_id,
-            edit,
-            before,
-        }]),
-        // The step itself moved to the redo stack when the undo was asked for.
-        EditOrigin::Undo => {}
-    }
-    const LIMIT: usize = 200;
-    if state.undo.len() > LIMIT {
-        state.undo.remove(0);
-    }
-}
-
-fn undo(state: &mut AppState) -> Vec<Effect> {
-    let Some(steps) = state.undo.pop() else {
-        say(state, Tone::Info, "nothing to undo".into());
-        return Vec::new();
-    };
-    let effects = steps
-        .iter()
-        .rev()
-        .map(|step| Effect::SaveEdit {
-            issue_id: step.issue_id,
-            edit: step.edit.inverse(&step.before),
-            origin: EditOrigin::Undo,
-        })
-        .collect();
-    let summary = steps
-        .first()
-        .map(|s| s.edit.summary.clone())
-        .unwrap_or_default();
-    say(state, Tone::Info, format!("undid: {summary} (Z redoes)"));
-    state.redo.push(steps);
-    effects
-}
-
-fn redo(state: &mut AppState) -> Vec<Effect> {
-    let Some(steps) = state.redo.pop() else {
-        say(state, Tone::Info, "nothing to redo".into());
-        return Vec::new();
-    };
-    let summary = steps
-        .first()
-        .map(|s| s.edit.summary.clone())
-        .unwrap_or_default();
-    say(state, Tone::Info, format!("redid: {summary}"));
-    steps
-        .into_iter()
-        .map(|step| Effect::SaveEdit {
-            issue_id: step.issue_id,
-            edit: step.edit,
-            origin: EditOrigin::Redo,
-        })
-        .collect()
-}
-
 fn say(state: &mut AppState, tone: Tone, text: String) {
-    state.message = Some(Message { text, tone });
+    state.say(tone, text);
 }
 
 fn on_key(state: &mut AppState, event: KeyEvent) -> Vec<Effect> {
@@ -335,6 +280,62 @@ fn on_key(state: &mut AppState, event: KeyEvent) -> Vec<Effect> {
 fn quit(state: &mut AppState) -> Vec<Effect> {
     state.should_quit = true;
     vec![Effect::Quit]
+}
+
+/// `q` with marked cards asks first (Ctrl-C does not).
+fn ask_quit(state: &mut AppState) -> Vec<Effect> {
+    if state.marked.is_empty() {
+        return quit(state);
+    }
+    state.overlay = Some(Overlay::Confirm(Confirm {
+        question: format!(
+            "{} requests are marked (nothing is lost: edits are saved). Quit anyway?",
+            state.marked.len()
+        ),
+        yes_selected: false,
+        purpose: ConfirmPurpose::Quit,
+    }));
+    Vec::new()
+}
+
+fn toggle_mark(state: &mut AppState) {
+    let Some(id) = state.selected_card().map(|c| c.record.id) else {
+        return;
+    };
+    if !state.marked.remove(&id) {
+        state.marked.insert(id);
+    }
+    step_card(state, 1);
+    let n = state.marked.len();
+    say(
+        state,
+        Tone::Info,
+        format!("{n} marked: actions apply to all of them (Esc unmarks)"),
+    );
+}
+
+fn mark_column(state: &mut AppState) {
+    let Some(column) = state.columns.get(state.focused_column) else {
+        return;
+    };
+    let ids: Vec<i64> = column
+        .cards
+        .iter()
+        .map(|&i| state.cards[i].record.id)
+        .collect();
+    if ids.iter().all(|id| state.marked.contains(id)) {
+        for id in &ids {
+            state.marked.remove(id);
+        }
+    } else {
+        state.marked.extend(ids);
+    }
+    let n = state.marked.len();
+    say(
+        state,
+        Tone::Info,
+        format!("{n} marked: actions apply to all of them (Esc unmarks)"),
+    );
 }
 
 fn type_char(state: &mut AppState, c: char) {
@@ -415,7 +416,7 @@ fn clear_filter(state: &mut AppState) {
 
 fn on_action(state: &mut AppState, mode: Mode, action: Action) -> Vec<Effect> {
     if action == Action::Quit {
-        return quit(state);
+        return ask_quit(state);
     }
     if action == Action::Help {
         state.overlay = Some(Overlay::Help { mode, scroll: 0 });
@@ -462,6 +463,10 @@ fn on_board_action(state: &mut AppState, mode: Mode, action: Action) -> Vec<Effe
         Action::Dismiss => {
             if state.focus == Focus::Grooming {
                 state.focus = Focus::Board;
+            } else if !state.marked.is_empty() {
+                let n = state.marked.len();
+                state.marked.clear();
+                say(state, Tone::Info, format!("{n} marks cleared"));
             } else if state.filter.is_some() {
                 clear_filter(state);
             } else {
@@ -485,8 +490,10 @@ fn on_board_action(state: &mut AppState, mode: Mode, action: Action) -> Vec<Effe
             }));
         }
         Action::ToggleClosed => toggle_closed(state),
-        Action::Undo => return undo(state),
-        Action::Redo => return redo(state),
+        Action::Undo => return history::undo(state),
+        Action::Redo => return history::redo(state),
+        Action::Mark => toggle_mark(state),
+        Action::MarkColumn => mark_column(state),
         Action::SyncNow => {
             if !state.sync.enabled {
                 say(
@@ -538,7 +545,7 @@ fn on_board_action(state: &mut AppState, mode: Mode, action: Action) -> Vec<Effe
     Vec::new()
 }
 
-/// Actions on the selected card.
+/// Actions on the selected card, or on every marked card.
 fn on_card_action(state: &mut AppState, action: Action) -> Vec<Effect> {
     let Some(card) = state.selected_card().cloned() else {
         say(
@@ -549,37 +556,66 @@ fn on_card_action(state: &mut AppState, action: Action) -> Vec<Effect> {
         return Vec::new();
     };
     let issue_id = card.record.id;
-    let save = |edit: IssueEdit| {
-        vec![Effect::SaveEdit {
-            issue_id,
-            edit,
-            origin: EditOrigin::User,
-        }]
-    };
+    let targets = state.targets();
+    let states = state.workflow.states.len();
     match action {
-        Action::MovePrev => match card.class.placement {
-            Placement::State(i) if i > 0 => return start_move(state, &card, i - 1),
-            _ => say(state, Tone::Warn, "already in the first state".into()),
-        },
-        Action::MoveNext => match card.class.placement {
-            Placement::State(i) if i + 1 < state.workflow.states.len() => {
-                return start_move(state, &card, i + 1);
+        Action::MovePrev | Action::MoveNext => {
+            let step = |placement: Placement| match (action, placement) {
+                (Action::MovePrev, Placement::State(i)) if i > 0 => Some(i - 1),
+                (Action::MoveNext, Placement::State(i)) if i + 1 < states => Some(i + 1),
+                (Action::MoveNext, Placement::Unlabelled) => Some(0),
+                _ => None,
+            };
+            let moves: Vec<(i64, usize)> = targets
+                .iter()
+                .filter_map(|id| state.card_by_id(*id))
+                .filter_map(|c| step(c.class.placement).map(|to| (c.record.id, to)))
+                .collect();
+            if moves.is_empty() {
+                let edge = if action == Action::MovePrev {
+                    "first"
+                } else {
+                    "last"
+                };
+                say(state, Tone::Warn, format!("already in the {edge} state"));
+                return Vec::new();
             }
-            Placement::Unlabelled => return start_move(state, &card, 0),
-            _ => say(state, Tone::Warn, "already in the last state".into()),
-        },
+            return moves::start(state, moves);
+        }
         Action::MoveTo => state.overlay = Some(Overlay::Picker(pickers::states(state, &card))),
         Action::SetPriority => open_field_picker(state, &card, 0),
         Action::SetUseCase => open_field_picker(state, &card, 3),
         Action::SetGtmPhase => open_field_picker(state, &card, 4),
-        Action::ToggleDod => {
-            return save(toggle_field(&card.record.facts, &state.workflow.fields.dod));
-        }
-        Action::ToggleEteam => {
-            return save(toggle_field(
-                &card.record.facts,
-                &state.workflow.fields.eteam,
-            ));
+        Action::ToggleDod | Action::ToggleEteam => {
+            let field = if action == Action::ToggleDod {
+                state.workflow.fields.dod.clone()
+            } else {
+                state.workflow.fields.eteam.clone()
+            };
+            // Many cards get one value: the second when all already hold the first.
+            let first = field.values.first().cloned().unwrap_or_default();
+            let second = field.values.get(1).cloned().unwrap_or_default();
+            let all_first = targets
+                .iter()
+                .filter_map(|id| state.card_by_id(*id))
+                .all(|c| {
+                    crate::workflow::labels::single_value(&c.record.facts.labels, &field.key)
+                        == Some(first.as_str())
+                });
+            let value = if all_first { second } else { first };
+            let edits: Vec<(i64, IssueEdit)> = targets
+                .iter()
+                .filter_map(|id| state.card_by_id(*id))
+                .map(|c| {
+                    let edit = if targets.len() == 1 {
+                        toggle_field(&c.record.facts, &field)
+                    } else {
+                        set_field(&c.record.facts, &field, &value)
+                    };
+                    (c.record.id, edit)
+                })
+                .collect();
+            return save_batch(state, edits, format!("{}::{value}", field.key));
         }
         Action::SetTeam => {
             state.overlay = Some(Overlay::Picker(pickers::teams(
@@ -623,6 +659,32 @@ fn on_card_action(state: &mut AppState, action: Action) -> Vec<Effect> {
         _ => {}
     }
     Vec::new()
+}
+
+/// Saves edits of one action as one batch (one undo step); no-ops are dropped. Several edits
+/// are summarised once all are saved.
+fn save_batch(state: &mut AppState, edits: Vec<(i64, IssueEdit)>, what: String) -> Vec<Effect> {
+    let edits: Vec<(i64, IssueEdit)> = edits.into_iter().filter(|(_, e)| !e.is_noop()).collect();
+    if edits.is_empty() {
+        say(state, Tone::Info, "nothing to change".into());
+        return Vec::new();
+    }
+    let batch = history::new_batch(state);
+    if edits.len() > 1 {
+        state.batch_note = Some(crate::app::state::BatchNote {
+            id: batch,
+            remaining: edits.len(),
+            summary: format!("{what} on {} requests", edits.len()),
+        });
+    }
+    edits
+        .into_iter()
+        .map(|(issue_id, edit)| Effect::SaveEdit {
+            issue_id,
+            edit,
+            origin: EditOrigin::User { batch },
+        })
+        .collect()
 }
 
 fn open_field_picker(state: &mut AppState, card: &Card, field: usize) {
@@ -714,7 +776,7 @@ fn on_picker_action(state: &mut AppState, action: Action) -> Vec<Effect> {
             let purpose = picker.purpose;
             state.overlay = None;
             if purpose == PickPurpose::MoveAnswer {
-                cancel_move(state);
+                moves::cancel(state);
             }
         }
         Action::Confirm => {
@@ -734,7 +796,7 @@ fn on_picker_action(state: &mut AppState, action: Action) -> Vec<Effect> {
             state.overlay = None;
             return match purpose {
                 PickPurpose::Edit => apply_choice(state, issue_id, choice),
-                PickPurpose::MoveAnswer => answer_move(state, choice),
+                PickPurpose::MoveAnswer => moves::answer(state, choice),
             };
         }
         _ => {}
@@ -742,173 +804,43 @@ fn on_picker_action(state: &mut AppState, action: Action) -> Vec<Effect> {
     Vec::new()
 }
 
-/// A picker choice made as a direct edit.
+/// A picker choice made as a direct edit, applied to every target.
 fn apply_choice(state: &mut AppState, issue_id: i64, choice: PickValue) -> Vec<Effect> {
-    let Some(card) = state.card_by_id(issue_id).cloned() else {
-        return Vec::new();
+    let targets = if state.marked.is_empty() {
+        vec![issue_id]
+    } else {
+        state.targets()
     };
-    let facts = &card.record.facts;
-    let edit = match choice {
-        PickValue::State(to) => return start_move(state, &card, to),
-        PickValue::Field(field, value) => {
-            let Some(def) = state.workflow.fields.all().get(field).copied() else {
-                return Vec::new();
+    if let PickValue::State(to) = choice {
+        return moves::start(state, targets.into_iter().map(|id| (id, to)).collect());
+    }
+    let workflow = state.workflow.clone();
+    let mut what = String::new();
+    let edits: Vec<(i64, IssueEdit)> = targets
+        .iter()
+        .filter_map(|id| state.card_by_id(*id))
+        .filter_map(|card| {
+            let facts = &card.record.facts;
+            let edit = match &choice {
+                PickValue::State(_) => return None,
+                PickValue::Field(field, value) => {
+                    let def = workflow.fields.all().get(*field).copied()?;
+                    match value {
+                        Some(value) => set_field(facts, def, value),
+                        None => clear_field(facts, def),
+                    }
+                }
+                PickValue::Team(team) => set_team(&workflow, facts, team),
+                PickValue::Milestone(m) => set_milestone(m.as_ref().map(|m| m.as_ref())),
+                PickValue::Assignee(user) => set_assignees(user.clone().into_iter().collect()),
             };
-            match value {
-                Some(value) => set_field(facts, def, &value),
-                None => clear_field(facts, def),
-            }
-        }
-        PickValue::Team(team) => set_team(&state.workflow, facts, &team),
-        PickValue::Milestone(m) => set_milestone(m.map(|m| m.as_ref())),
-        PickValue::Assignee(user) => set_assignees(user.into_iter().collect()),
-    };
-    if edit.is_noop() {
-        say(
-            state,
-            Tone::Info,
-            format!("{}: nothing to change", card.short_ref()),
-        );
-        return Vec::new();
+            Some((card.record.id, edit))
+        })
+        .collect();
+    if let Some((_, first)) = edits.first() {
+        what = first.summary.clone();
     }
-    vec![Effect::SaveEdit {
-        issue_id,
-        edit,
-        origin: EditOrigin::User,
-    }]
-}
-
-fn start_move(state: &mut AppState, card: &Card, to: usize) -> Vec<Effect> {
-    match plan_move(
-        &state.workflow,
-        &card.record.facts,
-        card.class.placement,
-        to,
-        &state.milestones,
-        state.today,
-    ) {
-        Err(err) => {
-            say(state, Tone::Warn, format!("{}: {err}", card.short_ref()));
-            Vec::new()
-        }
-        Ok(plan) => {
-            state.pending_move = Some(PendingMove {
-                issue_id: card.record.id,
-                plan,
-            });
-            advance_move(state)
-        }
-    }
-}
-
-/// Asks the move's next question, or makes the move when none is left.
-fn advance_move(state: &mut AppState) -> Vec<Effect> {
-    let Some(pending) = state.pending_move.as_ref() else {
-        return Vec::new();
-    };
-    let issue_id = pending.issue_id;
-    let target = state.workflow.states[pending.plan.to].title();
-    let Some(card) = state.card_by_id(issue_id).cloned() else {
-        state.pending_move = None;
-        return Vec::new();
-    };
-    let Some(pending) = state.pending_move.as_mut() else {
-        return Vec::new();
-    };
-    match pending.plan.needs.pop_front() {
-        None => {
-            let Some(done) = state.pending_move.take() else {
-                return Vec::new();
-            };
-            if !done.plan.notes.is_empty() {
-                say(
-                    state,
-                    Tone::Warn,
-                    format!("{}: {}", card.short_ref(), done.plan.notes.join("; ")),
-                );
-            }
-            vec![Effect::SaveEdit {
-                issue_id,
-                edit: done.plan.edit,
-                origin: EditOrigin::User,
-            }]
-        }
-        Some(Need::Confirm(question)) => {
-            state.overlay = Some(Overlay::Confirm(Confirm {
-                question,
-                yes_selected: false,
-                purpose: ConfirmPurpose::Move,
-            }));
-            Vec::new()
-        }
-        Some(Need::Team) => {
-            let why = format!(" ({target} needs exactly one team)");
-            state.overlay = Some(Overlay::Picker(pickers::teams(
-                state,
-                &card,
-                PickPurpose::MoveAnswer,
-                &why,
-            )));
-            Vec::new()
-        }
-        Some(Need::Assignee) if state.members.is_empty() => {
-            pending
-                .plan
-                .notes
-                .push("no members cached yet: assign someone later with a".into());
-            advance_move(state)
-        }
-        Some(Need::Assignee) => {
-            let why = format!(" ({target} needs someone working on it)");
-            state.overlay = Some(Overlay::Picker(pickers::assignees(
-                state,
-                &card,
-                PickPurpose::MoveAnswer,
-                &why,
-            )));
-            Vec::new()
-        }
-        Some(Need::Milestone { candidates, reason }) => {
-            state.overlay = Some(Overlay::Picker(pickers::move_milestones(
-                &card,
-                &candidates,
-                &reason,
-            )));
-            Vec::new()
-        }
-    }
-}
-
-fn answer_move(state: &mut AppState, choice: PickValue) -> Vec<Effect> {
-    let Some(pending) = state.pending_move.as_mut() else {
-        return Vec::new();
-    };
-    let Some(card) = state.cards.iter().find(|c| c.record.id == pending.issue_id) else {
-        state.pending_move = None;
-        return Vec::new();
-    };
-    match choice {
-        PickValue::Team(team) => {
-            pending
-                .plan
-                .answer_team(&state.workflow, &card.record.facts, &team)
-        }
-        PickValue::Assignee(Some(user)) => pending.plan.answer_assignee(user),
-        PickValue::Milestone(m) => pending.plan.answer_milestone(m.as_ref()),
-        _ => {}
-    }
-    advance_move(state)
-}
-
-fn cancel_move(state: &mut AppState) {
-    if let Some(pending) = state.pending_move.take() {
-        let target = state.workflow.states[pending.plan.to].title();
-        say(
-            state,
-            Tone::Info,
-            format!("move to {target} cancelled: nothing changed"),
-        );
-    }
+    save_batch(state, edits, what)
 }
 
 fn on_confirm_action(state: &mut AppState, action: Action) -> Vec<Effect> {
@@ -921,7 +853,7 @@ fn on_confirm_action(state: &mut AppState, action: Action) -> Vec<Effect> {
             confirm.yes_selected = !confirm.yes_selected;
             return Vec::new();
         }
-        Action::Dismiss if matches!(purpose, ConfirmPurpose::Conflict { .. }) => {
+        Action::Dismiss if !matches!(purpose, ConfirmPurpose::Move) => {
             state.overlay = None;
             return Vec::new();
         }
@@ -931,17 +863,18 @@ fn on_confirm_action(state: &mut AppState, action: Action) -> Vec<Effect> {
         _ => return Vec::new(),
     };
     state.overlay = None;
-    if let ConfirmPurpose::Conflict { issue_id } = purpose {
-        return vec![Effect::ResolveConflict {
+    match purpose {
+        ConfirmPurpose::Conflict { issue_id } => vec![Effect::ResolveConflict {
             issue_id,
             keep_mine: yes,
-        }];
-    }
-    if yes {
-        advance_move(state)
-    } else {
-        cancel_move(state);
-        Vec::new()
+        }],
+        ConfirmPurpose::Quit if yes => quit(state),
+        ConfirmPurpose::Quit => Vec::new(),
+        ConfirmPurpose::Move if yes => moves::confirmed(state),
+        ConfirmPurpose::Move => {
+            moves::cancel(state);
+            Vec::new()
+        }
     }
 }
 
@@ -960,18 +893,22 @@ fn on_input_action(state: &mut AppState, action: Action) -> Vec<Effect> {
             Ok(due) => {
                 let issue_id = input.issue_id;
                 state.overlay = None;
-                let unchanged = state
-                    .card_by_id(issue_id)
-                    .is_some_and(|c| c.record.facts.due_date == due);
-                if unchanged {
-                    say(state, Tone::Info, "due date unchanged".into());
-                    return Vec::new();
-                }
-                return vec![Effect::SaveEdit {
-                    issue_id,
-                    edit: set_due_date(due),
-                    origin: EditOrigin::User,
-                }];
+                let targets = if state.marked.is_empty() {
+                    vec![issue_id]
+                } else {
+                    state.targets()
+                };
+                let edits: Vec<(i64, IssueEdit)> = targets
+                    .into_iter()
+                    .filter(|id| {
+                        state
+                            .card_by_id(*id)
+                            .is_some_and(|c| c.record.facts.due_date != due)
+                    })
+                    .map(|id| (id, set_due_date(due)))
+                    .collect();
+                let what = set_due_date(due).summary;
+                return save_batch(state, edits, what);
             }
         },
         _ => {}

@@ -138,7 +138,13 @@ fn card_lines(
     focused: bool,
 ) -> Vec<Line<'static>> {
     let content = width.saturating_sub(1);
-    let bar = if selected && focused {
+    let marked = state.marked.contains(&card.record.id);
+    let bar = if marked {
+        Span::styled(
+            theme::MARKED,
+            theme::PENDING.add_modifier(ratatui::style::Modifier::BOLD),
+        )
+    } else if selected && focused {
         Span::styled("▌", theme::FOCUSED_BORDER)
     } else if selected {
         Span::styled("▏", theme::DIM)

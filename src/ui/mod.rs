@@ -88,6 +88,16 @@ fn render_header(frame: &mut Frame, area: Rect, board_width: u16, state: &AppSta
         }
         None => spans.push(Span::styled(format!("  {total} requests"), theme::DIM)),
     }
+    if !state.marked.is_empty() {
+        spans.push(Span::styled(
+            format!(
+                "  {} {} marked (Esc unmarks)",
+                theme::MARKED,
+                state.marked.len()
+            ),
+            theme::PENDING,
+        ));
+    }
     if !state.show_closed {
         spans.push(Span::styled("  closed hidden (c)", theme::DIM));
     }

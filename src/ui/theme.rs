@@ -22,6 +22,7 @@ pub const NEEDS_GROOMING: &str = "◌";
 pub const ANOMALY: &str = "⚠";
 pub const PENDING_MARK: &str = "↑";
 pub const CONFLICT: &str = "⚡";
+pub const MARKED: &str = "◆";
 
 /// Style of a priority value (`1` loudest).
 pub fn priority(value: &str) -> Style {
