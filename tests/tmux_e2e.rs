@@ -18,6 +18,17 @@ struct Tmux {
 
 impl Tmux {
     fn start(sandbox: &Sandbox, args: &str, width: u16, height: u16) -> Tmux {
+        Tmux::start_with_env(sandbox, &[], args, width, height)
+    }
+
+    /// `env` goes to the session's environment (`new-session -e`), not the command line.
+    fn start_with_env(
+        sandbox: &Sandbox,
+        env: &[(&str, &str)],
+        args: &str,
+        width: u16,
+        height: u16,
+    ) -> Tmux {
         static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let session = format!("smb-e2e-{}-{n}", std::process::id());
@@ -36,6 +47,10 @@ impl Tmux {
                 "-x",
                 &width.to_string(),
             ])
+            .args(
+                env.iter()
+                    .flat_map(|(k, v)| ["-e".to_string(), format!("{k}={v}")]),
+            )
             .args(["-y", &height.to_string(), &command])
             .status()
             .unwrap()
@@ -274,4 +289,126 @@ fn online_demo_pushes_edits_to_its_gitlab_in_the_background() {
     assert_eq!(status["pending_edits"], 0);
     assert_eq!(count(&status, "triage"), 9);
     assert!(status["last_synced_at"].is_string());
+}
+
+#[test]
+fn filter_bulk_move_and_undo_reach_gitlab_exactly() {
+    if !tmux_available() {
+        return;
+    }
+    use sm_board::fake_gitlab::{self, DEFAULT_TOKEN, FakeConfig};
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let fake = runtime
+        .block_on(fake_gitlab::start(
+            FakeConfig {
+                issues: sm_board::demo::bundled_issues().unwrap(),
+                milestones: vec![],
+                token: DEFAULT_TOKEN.into(),
+                latency_ms: 0,
+            },
+            "127.0.0.1:0".parse().unwrap(),
+        ))
+        .unwrap();
+    let labels_of = |id: i64| -> Vec<String> {
+        fake.shared.lock().issues[&id]["labels"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l.as_str().unwrap().to_string())
+            .collect()
+    };
+    let new_requests: Vec<i64> = {
+        let model = fake.shared.lock();
+        model
+            .issues
+            .iter()
+            .filter(|(_, v)| {
+                v["labels"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|l| l == "sm_req::new_request")
+            })
+            .map(|(id, _)| *id)
+            .collect()
+    };
+    assert_eq!(new_requests.len(), 8);
+    let before: Vec<Vec<String>> = new_requests.iter().map(|id| labels_of(*id)).collect();
+
+    let sandbox = Sandbox::new();
+    let db = sandbox.path("triage.sqlite3");
+    let args = format!(
+        "--gitlab-url {} --group strategic-marketing --db {}",
+        fake.base_url(),
+        db.display()
+    );
+    // The token travels in the environment, never on the command line.
+    let tmux = Tmux::start_with_env(&sandbox, &[("GITLAB_TOKEN", DEFAULT_TOKEN)], &args, 160, 48);
+    tmux.wait_for("synced just now");
+    tmux.wait_for("66 requests");
+
+    tmux.keys(&["/"]);
+    for c in "state:new_request".chars() {
+        tmux.keys(&[&c.to_string()]);
+    }
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("8 of 66 requests");
+    tmux.keys(&["V"]);
+    tmux.wait_for("8 marked");
+    tmux.keys(&["L"]);
+    tmux.wait_for("for 5 of 8 requests");
+    tmux.keys(&["p", "m", "m", "Enter"]);
+    tmux.wait_for("moved 8 requests to triage");
+    tmux.keys(&["Escape"]);
+    let pushed = |want: &str| {
+        let start = Instant::now();
+        loop {
+            if new_requests
+                .iter()
+                .all(|id| labels_of(*id).iter().any(|l| l == want))
+            {
+                break;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "not on GitLab: {want}\n{}",
+                tmux.screen()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    };
+    pushed("sm_req::triage");
+    for id in &new_requests {
+        let labels = labels_of(*id);
+        let teams = labels
+            .iter()
+            .filter(|l| {
+                [
+                    "pmm",
+                    "tech-pmm",
+                    "Competitive Intelligence",
+                    "Partner Marketing",
+                    "mrci",
+                ]
+                .contains(&l.as_str())
+            })
+            .count();
+        assert_eq!(teams, 1, "#{id}: exactly one team: {labels:?}");
+    }
+
+    tmux.keys(&["z"]);
+    tmux.wait_for("undid: move new_request -> triage");
+    pushed("sm_req::new_request");
+    let after: Vec<Vec<String>> = new_requests.iter().map(|id| labels_of(*id)).collect();
+    assert_eq!(
+        after, before,
+        "undo restored every request's labels on GitLab exactly"
+    );
+    tmux.keys(&["q"]);
+    tmux.wait_exit();
+    runtime.block_on(fake.stop());
 }

@@ -2,7 +2,7 @@
 //! inverse edits as new deltas (so it works after the edit reached GitLab), redo sends the
 //! originals again. One key press is one batch, however many requests it touched.
 
-use crate::app::state::{AppState, Tone, UndoBatch, UndoStep};
+use crate::app::state::{AppState, BatchNote, Tone, UndoBatch, UndoStep};
 use crate::app::update::{EditOrigin, Effect};
 use crate::workflow::{IssueEdit, IssueFacts};
 
@@ -31,7 +31,7 @@ pub fn record(
             batch
         }
         EditOrigin::Redo { batch } => batch,
-        EditOrigin::Undo => return,
+        EditOrigin::Undo { .. } => return,
     };
     let step = UndoStep {
         issue_id,
@@ -57,26 +57,35 @@ fn describe(batch: &UndoBatch) -> String {
     }
 }
 
+/// Says `summary` now and again once all `count` edits of `batch` are saved.
+fn note(state: &mut AppState, batch: u64, count: usize, summary: String) {
+    state.say(Tone::Info, summary.clone());
+    state.batch_note = Some(BatchNote {
+        id: batch,
+        remaining: count,
+        summary,
+    });
+}
+
 pub fn undo(state: &mut AppState) -> Vec<Effect> {
-    let Some(batch) = state.undo.pop() else {
+    let Some(undone) = state.undo.pop() else {
         state.say(Tone::Info, "nothing to undo".into());
         return Vec::new();
     };
-    let effects = batch
+    let batch = new_batch(state);
+    let effects: Vec<Effect> = undone
         .steps
         .iter()
         .rev()
         .map(|step| Effect::SaveEdit {
             issue_id: step.issue_id,
             edit: step.edit.inverse(&step.before),
-            origin: EditOrigin::Undo,
+            origin: EditOrigin::Undo { batch },
         })
         .collect();
-    state.say(
-        Tone::Info,
-        format!("undid: {} (Z redoes)", describe(&batch)),
-    );
-    state.redo.push(batch);
+    let summary = format!("undid: {} (Z redoes)", describe(&undone));
+    note(state, batch, effects.len(), summary);
+    state.redo.push(undone);
     effects
 }
 
@@ -85,8 +94,13 @@ pub fn redo(state: &mut AppState) -> Vec<Effect> {
         state.say(Tone::Info, "nothing to redo".into());
         return Vec::new();
     };
-    state.say(Tone::Info, format!("redid: {}", describe(&batch)));
     let id = new_batch(state);
+    note(
+        state,
+        id,
+        batch.steps.len(),
+        format!("redid: {}", describe(&batch)),
+    );
     batch
         .steps
         .into_iter()

@@ -788,7 +788,7 @@ fn z_undoes_and_shift_z_redoes_as_new_edits() {
     assert!(matches!(
         &undo[..],
         [Effect::SaveEdit {
-            origin: crate::app::EditOrigin::Undo,
+            origin: crate::app::EditOrigin::Undo { .. },
             ..
         }]
     ));
@@ -802,7 +802,14 @@ fn z_undoes_and_shift_z_redoes_as_new_edits() {
     );
     land(&mut state, &undo);
     assert_eq!(labels_of(&state, 4), original);
-    assert!(state.message.as_ref().unwrap().text.contains("undo dod::"));
+    assert!(
+        state
+            .message
+            .as_ref()
+            .unwrap()
+            .text
+            .starts_with("undid: dod::")
+    );
     let redo = keys(&mut state, "Z");
     land(&mut state, &redo);
     assert!(labels_of(&state, 4).contains(&"dod::Y".to_string()));

@@ -67,7 +67,9 @@ pub enum EditOrigin {
     User {
         batch: u64,
     },
-    Undo,
+    Undo {
+        batch: u64,
+    },
     Redo {
         batch: u64,
     },
@@ -127,8 +129,9 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             }
             // A batch says its summary once, when its last edit is saved.
             let batch = match origin {
-                EditOrigin::User { batch } | EditOrigin::Redo { batch } => Some(batch),
-                EditOrigin::Undo => None,
+                EditOrigin::User { batch }
+                | EditOrigin::Undo { batch }
+                | EditOrigin::Redo { batch } => Some(batch),
             };
             let in_batch = match (&mut state.batch_note, batch) {
                 (Some(note), Some(id)) if note.id == id => {
