@@ -10,6 +10,7 @@ pub mod demo;
 pub mod fake_gitlab;
 pub mod gitlab;
 pub mod session;
+pub mod share;
 pub mod store;
 pub mod sync;
 pub mod tui;

@@ -62,7 +62,8 @@ async fn event_loop(
     state.sync.enabled = worker.is_some() || pending_worker.is_some();
     let size = terminal.size()?;
     update(state, Msg::Resize(size.width, size.height));
-    terminal.draw(|frame| ui::render(frame, state))?;
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    draw(terminal, state, no_color)?;
     tracing::info!(
         first_frame_ms = started.elapsed().as_secs_f64() * 1000.0,
         issues = state.cards.len(),
@@ -160,7 +161,7 @@ async fn event_loop(
             }
         }
         if dirty && !state.should_quit {
-            terminal.draw(|frame| ui::render(frame, state))?;
+            draw(terminal, state, no_color)?;
         }
         if is_key {
             tracing::debug!(
@@ -196,10 +197,39 @@ fn signal_stream(
     tokio::signal::unix::signal(kind)
 }
 
+/// `NO_COLOR` (https://no-color.org): keep bold, reverse and the like, drop every colour.
+fn strip_colours(buffer: &mut ratatui::buffer::Buffer) {
+    use ratatui::style::Color;
+    for cell in &mut buffer.content {
+        cell.fg = Color::Reset;
+        cell.bg = Color::Reset;
+    }
+}
+
+fn draw(terminal: &mut DefaultTerminal, state: &AppState, no_color: bool) -> std::io::Result<()> {
+    terminal.draw(|frame| {
+        ui::render(frame, state);
+        if no_color {
+            strip_colours(frame.buffer_mut());
+        }
+    })?;
+    Ok(())
+}
+
 /// Performs one effect; its result comes back as a message.
 fn perform(store: &Store, state: &AppState, effect: Effect) -> Option<Msg> {
     match effect {
         Effect::Quit | Effect::SyncNow { .. } => None,
+        Effect::OpenUrl(url) => crate::share::open_url(&url)
+            .err()
+            .map(|err| Msg::EditFailed {
+                summary: "open in the browser".into(),
+                error: format!("{err}; set $BROWSER"),
+            }),
+        Effect::Copy(text) => crate::share::copy(&text).err().map(|err| Msg::EditFailed {
+            summary: "copy".into(),
+            error: err.to_string(),
+        }),
         Effect::ResolveConflict {
             issue_id,
             keep_mine,
@@ -276,5 +306,31 @@ fn perform(store: &Store, state: &AppState, effect: Effect) -> Option<Msg> {
                 ))
             }),
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use ratatui::buffer::Buffer;
+    use ratatui::layout::Rect;
+    use ratatui::style::{Color, Modifier, Style};
+
+    #[test]
+    fn no_color_drops_colours_and_keeps_emphasis() {
+        let mut buffer = Buffer::empty(Rect::new(0, 0, 4, 1));
+        buffer.set_string(
+            0,
+            0,
+            "P1",
+            Style::new()
+                .fg(Color::Red)
+                .bg(Color::Blue)
+                .add_modifier(Modifier::BOLD),
+        );
+        super::strip_colours(&mut buffer);
+        let cell = &buffer[(0, 0)];
+        assert_eq!((cell.fg, cell.bg), (Color::Reset, Color::Reset));
+        assert!(cell.modifier.contains(Modifier::BOLD));
+        assert_eq!(cell.symbol(), "P");
     }
 }

@@ -48,6 +48,9 @@ pub enum Action {
     Redo,
     Mark,
     MarkColumn,
+    OpenInBrowser,
+    CopyLink,
+    CopyReference,
 }
 
 impl Action {
@@ -88,6 +91,9 @@ impl Action {
             Action::DeleteChar => "delete a character",
             Action::SyncNow => "sync with GitLab now",
             Action::ResolveConflict => "settle the selected request's conflict",
+            Action::OpenInBrowser => "open the request in the browser",
+            Action::CopyLink => "copy the request's link",
+            Action::CopyReference => "copy the request's reference (group/project#iid)",
             Action::Mark => "mark / unmark the card (actions then apply to all marked)",
             Action::MarkColumn => "mark / unmark the whole column",
             Action::Undo => "undo the last edit (also once it is on GitLab)",
@@ -274,6 +280,9 @@ impl Default for Keymap {
         let mut board: Vec<(Key, Action)> = NAVIGATION.to_vec();
         board.extend(CARD_EDITS);
         board.extend([
+            (Key::char('o'), Action::OpenInBrowser),
+            (Key::char('y'), Action::CopyLink),
+            (Key::char('Y'), Action::CopyReference),
             (Key::char(' '), Action::Mark),
             (Key::char('V'), Action::MarkColumn),
             (Key::char('z'), Action::Undo),
@@ -299,7 +308,9 @@ impl Default for Keymap {
         grooming.extend(CARD_EDITS.iter().filter(|(_, a)| *a != Action::OpenDetail));
         grooming.extend([
             (Key::plain(KeyCode::Enter), Action::EditField),
-            (Key::char('o'), Action::OpenDetail),
+            (Key::char('o'), Action::OpenInBrowser),
+            (Key::char('y'), Action::CopyLink),
+            (Key::char('Y'), Action::CopyReference),
             (Key::char('z'), Action::Undo),
             (Key::char('Z'), Action::Redo),
             (Key::char('/'), Action::Filter),

@@ -982,3 +982,21 @@ fn q_with_marked_cards_asks_first() {
     keys(&mut state, "q");
     assert_eq!(keys(&mut state, "y"), [Effect::Quit]);
 }
+
+#[test]
+fn o_opens_and_y_copies_the_link_and_shift_y_the_reference() {
+    let mut state = board();
+    select(&mut state, 3);
+    assert_eq!(
+        keys(&mut state, "o"),
+        [Effect::OpenUrl(
+            "https://gitlab.example/g/p/-/issues/3".into()
+        )]
+    );
+    assert_eq!(
+        keys(&mut state, "y"),
+        [Effect::Copy("https://gitlab.example/g/p/-/issues/3".into())]
+    );
+    assert_eq!(keys(&mut state, "Y"), [Effect::Copy("g/p#3".into())]);
+    assert_eq!(state.message.as_ref().unwrap().text, "copied g/p#3");
+}

@@ -94,6 +94,9 @@ pub enum Effect {
         issue_id: i64,
         keep_mine: bool,
     },
+    OpenUrl(String),
+    /// Put text on the clipboard (OSC 52).
+    Copy(String),
     Quit,
 }
 
@@ -650,6 +653,23 @@ fn on_card_action(state: &mut AppState, action: Action) -> Vec<Effect> {
                     .unwrap_or_default(),
                 error: None,
             }));
+        }
+        Action::OpenInBrowser => {
+            say(
+                state,
+                Tone::Info,
+                format!("opening {} in the browser", card.short_ref()),
+            );
+            return vec![Effect::OpenUrl(card.record.web_url.clone())];
+        }
+        Action::CopyLink | Action::CopyReference => {
+            let text = if action == Action::CopyLink {
+                card.record.web_url.clone()
+            } else {
+                card.record.reference.clone()
+            };
+            say(state, Tone::Info, format!("copied {text}"));
+            return vec![Effect::Copy(text)];
         }
         Action::OpenDetail => {
             state.overlay = Some(Overlay::Detail(Detail {
