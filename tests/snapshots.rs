@@ -236,3 +236,12 @@ fn filter_line_while_typing() {
     );
     insta::assert_snapshot!(text);
 }
+
+#[test]
+fn triage_queue() {
+    let mut state = demo_state(120, 32);
+    press(&mut state, &[KeyCode::Char('T')]);
+    let text = screen(&state);
+    assert!(text.contains("TRIAGE 1 of"), "{text}");
+    insta::assert_snapshot!(text);
+}

@@ -51,6 +51,8 @@ pub enum Action {
     OpenInBrowser,
     CopyLink,
     CopyReference,
+    Triage,
+    Skip,
 }
 
 impl Action {
@@ -91,6 +93,8 @@ impl Action {
             Action::DeleteChar => "delete a character",
             Action::SyncNow => "sync with GitLab now",
             Action::ResolveConflict => "settle the selected request's conflict",
+            Action::Triage => "triage queue: new requests, then ungroomed backlog",
+            Action::Skip => "triage: skip to the next request",
             Action::OpenInBrowser => "open the request in the browser",
             Action::CopyLink => "copy the request's link",
             Action::CopyReference => "copy the request's reference (group/project#iid)",
@@ -280,6 +284,7 @@ impl Default for Keymap {
         let mut board: Vec<(Key, Action)> = NAVIGATION.to_vec();
         board.extend(CARD_EDITS);
         board.extend([
+            (Key::char('T'), Action::Triage),
             (Key::char('o'), Action::OpenInBrowser),
             (Key::char('y'), Action::CopyLink),
             (Key::char('Y'), Action::CopyReference),
@@ -311,6 +316,8 @@ impl Default for Keymap {
             (Key::char('o'), Action::OpenInBrowser),
             (Key::char('y'), Action::CopyLink),
             (Key::char('Y'), Action::CopyReference),
+            (Key::char('s'), Action::Skip),
+            (Key::char('T'), Action::Triage),
             (Key::char('z'), Action::Undo),
             (Key::char('Z'), Action::Redo),
             (Key::char('/'), Action::Filter),

@@ -8,6 +8,7 @@ pub mod moves;
 pub mod pickers;
 pub mod query;
 pub mod state;
+pub mod triage;
 pub mod update;
 
 pub use keymap::{Action, Keymap, Mode};

@@ -343,6 +343,8 @@ pub struct AppState {
     /// The next batch id.
     pub next_batch: u64,
     pub batch_note: Option<BatchNote>,
+    /// The triage queue in progress (`T`).
+    pub triage: Option<crate::app::triage::TriageQueue>,
     /// Marked requests (Space, V): actions apply to all of them.
     pub marked: std::collections::BTreeSet<i64>,
     pub message: Option<Message>,
@@ -404,6 +406,7 @@ impl AppState {
             redo: Vec::new(),
             next_batch: 1,
             batch_note: None,
+            triage: None,
             marked: std::collections::BTreeSet::new(),
             message: None,
             now,

@@ -1000,3 +1000,51 @@ fn o_opens_and_y_copies_the_link_and_shift_y_the_reference() {
     assert_eq!(keys(&mut state, "Y"), [Effect::Copy("g/p#3".into())]);
     assert_eq!(state.message.as_ref().unwrap().text, "copied g/p#3");
 }
+
+#[test]
+fn the_triage_queue_walks_new_requests_then_ungroomed_backlog() {
+    let mut state = board();
+    keys(&mut state, "T");
+    let queue = state.triage.clone().unwrap();
+    assert_eq!(
+        queue.ids,
+        [1, 2, 4],
+        "two new requests, then the ungroomed backlog one"
+    );
+    assert_eq!(state.focus, Focus::Grooming);
+    assert_eq!(state.selected_card().unwrap().record.id, 1);
+    // Moving the request on is the decision: the next one comes up.
+    keys(&mut state, "L");
+    let effects = keys(&mut state, "pmm");
+    assert!(effects.is_empty());
+    let effects = press(&mut state, KeyCode::Enter);
+    land(&mut state, &effects);
+    assert_eq!(state.triage.as_ref().unwrap().position, 1);
+    assert_eq!(state.selected_card().unwrap().record.id, 2);
+    // A grooming edit keeps the request on screen; s skips.
+    let effects = keys(&mut state, "d");
+    land(&mut state, &effects);
+    assert_eq!(state.selected_card().unwrap().record.id, 2);
+    keys(&mut state, "s");
+    assert_eq!(state.selected_card().unwrap().record.id, 4);
+    keys(&mut state, "s");
+    assert!(state.triage.is_none());
+    assert!(
+        state
+            .message
+            .as_ref()
+            .unwrap()
+            .text
+            .starts_with("triage done: 3")
+    );
+}
+
+#[test]
+fn esc_ends_the_triage_queue() {
+    let mut state = board();
+    keys(&mut state, "T");
+    press(&mut state, KeyCode::Esc);
+    assert!(state.triage.is_none());
+    assert_eq!(state.focus, Focus::Board);
+    assert!(!state.should_quit);
+}

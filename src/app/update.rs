@@ -14,7 +14,7 @@ use crate::app::state::{
     PickValue, Tone, keep_visible,
 };
 use crate::app::state::{BoardData, ConfirmPurpose};
-use crate::app::{history, moves, pickers};
+use crate::app::{history, moves, pickers, triage};
 use crate::store::IssueRecord;
 use crate::sync::SyncReport;
 use crate::workflow::Placement;
@@ -127,6 +127,8 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             let reference = format!("#{}", record.iid);
             let summary = edit.summary.clone();
             let before = state.card_by_id(record.id).map(|c| c.record.facts.clone());
+            let placement_before = state.card_by_id(record.id).map(|c| c.class.placement);
+            let saved_id = record.id;
             if let Some(before) = before {
                 history::record(state, record.id, *edit, before, origin);
             }
@@ -158,6 +160,8 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             }
             state.pending_edits = pending_edits;
             state.rebuild_columns();
+            let moved = placement_before != state.card_by_id(saved_id).map(|c| c.class.placement);
+            triage::after_edit(state, saved_id, moved);
             if in_batch {
                 if let Some(note) = state.batch_note.take_if(|n| n.remaining == 0) {
                     say(state, Tone::Info, format!("{} (queued)", note.summary));
@@ -467,7 +471,10 @@ fn on_board_action(state: &mut AppState, mode: Mode, action: Action) -> Vec<Effe
             };
         }
         Action::Dismiss => {
-            if state.focus == Focus::Grooming {
+            if state.triage.is_some() {
+                triage::end(state);
+                state.focus = Focus::Board;
+            } else if state.focus == Focus::Grooming {
                 state.focus = Focus::Board;
             } else if !state.marked.is_empty() {
                 let n = state.marked.len();
@@ -498,6 +505,8 @@ fn on_board_action(state: &mut AppState, mode: Mode, action: Action) -> Vec<Effe
         Action::ToggleClosed => toggle_closed(state),
         Action::Undo => return history::undo(state),
         Action::Redo => return history::redo(state),
+        Action::Triage => triage::start(state),
+        Action::Skip if state.triage.is_some() => triage::next(state),
         Action::Mark => toggle_mark(state),
         Action::MarkColumn => mark_column(state),
         Action::SyncNow => {

@@ -88,6 +88,17 @@ fn render_header(frame: &mut Frame, area: Rect, board_width: u16, state: &AppSta
         }
         None => spans.push(Span::styled(format!("  {total} requests"), theme::DIM)),
     }
+    if let Some(queue) = &state.triage {
+        spans.push(Span::styled(
+            format!(
+                "  TRIAGE {} of {} ",
+                (queue.position + 1).min(queue.ids.len()),
+                queue.ids.len()
+            ),
+            theme::DEMO_BADGE,
+        ));
+        spans.push(Span::styled(" s skips · Esc ends", theme::DIM));
+    }
     if !state.marked.is_empty() {
         spans.push(Span::styled(
             format!(
