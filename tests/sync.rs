@@ -548,3 +548,80 @@ async fn the_named_board_s_list_order_is_read_for_the_columns() {
     );
     assert_eq!(w.wf.ordered_like(&lists).state_names(), w.wf.state_names());
 }
+
+fn notes_on(w: &World, id: i64) -> Vec<String> {
+    let model = w.fake.shared.lock();
+    model
+        .notes
+        .iter()
+        .filter(|n| n.issue_id == id && !n.system)
+        .map(|n| n.body.clone())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_queued_comment_is_posted_once() {
+    let w = world(generate::generate(20, 17, generate::default_anchor())).await;
+    w.sync().await;
+    let id = w.cached()[0].id;
+    store::queue_comment(
+        w.store.conn(),
+        id,
+        "Can you share the deck by Friday?",
+        Utc::now(),
+    )
+    .unwrap();
+    assert_eq!(store::pending_count(w.store.conn()).unwrap(), 1);
+    let report = w.sync().await;
+    assert!(report.in_step(), "{report:?}");
+    let notes = notes_on(&w, id);
+    assert_eq!(notes.len(), 1);
+    assert!(notes[0].starts_with("Can you share the deck by Friday?"));
+    assert!(
+        notes[0].contains("<!-- sm-board:"),
+        "the marker rides along invisibly"
+    );
+    w.sync().await;
+    assert_eq!(notes_on(&w, id).len(), 1);
+}
+
+#[tokio::test]
+async fn a_comment_whose_answer_was_lost_is_not_posted_again() {
+    let w = world(generate::generate(20, 18, generate::default_anchor())).await;
+    w.sync().await;
+    let id = w.cached()[0].id;
+    let seq = store::queue_comment(w.store.conn(), id, "Approved.", Utc::now()).unwrap();
+    // An earlier attempt: recorded, posted on GitLab, but the process died before marking it.
+    store::note_attempt(w.store.conn(), seq, "posting the comment").unwrap();
+    let marker = store::list_outbox(w.store.conn()).unwrap()[0]
+        .comment
+        .clone()
+        .unwrap()
+        .marker;
+    w.fake
+        .shared
+        .lock()
+        .add_note(id, format!("Approved.\n\n<!-- {marker} -->"), false);
+    let report = w.sync().await;
+    assert!(report.in_step(), "{report:?}");
+    assert_eq!(notes_on(&w, id).len(), 1, "not posted twice");
+}
+
+#[tokio::test]
+async fn a_comment_that_never_arrived_is_posted_on_retry() {
+    let w = world(generate::generate(20, 19, generate::default_anchor())).await;
+    w.sync().await;
+    let id = w.cached()[0].id;
+    store::queue_comment(w.store.conn(), id, "Ping", Utc::now()).unwrap();
+    w.faults(FaultUpdate {
+        offline: Some(true),
+        ..FaultUpdate::default()
+    });
+    assert!(w.sync().await.offline.is_some());
+    w.faults(FaultUpdate {
+        offline: Some(false),
+        ..FaultUpdate::default()
+    });
+    assert!(w.sync().await.in_step());
+    assert_eq!(notes_on(&w, id).len(), 1);
+}

@@ -24,8 +24,9 @@ pub use meta::{
     upsert_milestones,
 };
 pub use outbox::{
-    OutboxEntry, OutboxStatus, apply_edit, list_outbox, mark_failed, note_attempt,
-    pending_by_issue, pending_count, pending_entries, prune_done, resolve_conflict, unsettled,
+    OutboxEntry, OutboxStatus, QueuedComment, apply_edit, list_outbox, mark_done, mark_failed,
+    note_attempt, pending_by_issue, pending_count, pending_entries, prune_done, queue_comment,
+    resolve_conflict, unsettled,
 };
 pub use remote::{
     ISSUES_HIGH_WATER, apply_push_result, apply_remote_page, mark_conflict, refresh_from_remote,

@@ -34,12 +34,24 @@ impl OutboxStatus {
     }
 }
 
+/// A comment waiting to be posted.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct QueuedComment {
+    pub body: String,
+    /// Appended to the posted body as an HTML comment (invisible on GitLab), so a retry can
+    /// find out whether an earlier attempt was posted after all.
+    pub marker: String,
+}
+
 /// One queued edit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutboxEntry {
     pub seq: i64,
     pub issue_id: i64,
+    /// For a comment: no label changes, and a summary naming the comment.
     pub edit: IssueEdit,
+    /// Set when this entry is a comment rather than an update.
+    pub comment: Option<QueuedComment>,
     pub base_updated_at: String,
     pub created_at: String,
     pub status: OutboxStatus,
@@ -104,7 +116,7 @@ pub fn list_outbox(conn: &Connection) -> Result<Vec<OutboxEntry>> {
     entries(
         conn,
         "SELECT seq, issue_id, intent, base_updated_at, created_at, status, attempts, \
-         last_error, force FROM outbox ORDER BY seq",
+         last_error, force, kind FROM outbox ORDER BY seq",
     )
 }
 
@@ -113,7 +125,7 @@ pub fn unsettled(conn: &Connection) -> Result<Vec<OutboxEntry>> {
     entries(
         conn,
         "SELECT seq, issue_id, intent, base_updated_at, created_at, status, attempts, \
-         last_error, force FROM outbox WHERE status != 'done' ORDER BY seq",
+         last_error, force, kind FROM outbox WHERE status != 'done' ORDER BY seq",
     )
 }
 
@@ -138,16 +150,38 @@ fn entries(conn: &Connection, sql: &str) -> Result<Vec<OutboxEntry>> {
             row.get::<_, i64>(6)?,
             row.get::<_, Option<String>>(7)?,
             row.get::<_, i64>(8)? == 1,
+            row.get::<_, String>(9)?,
         ))
     })?;
     let mut entries = Vec::new();
     for row in rows {
-        let (seq, issue_id, intent, base, created, status, attempts, last_error, force) = row?;
+        let (seq, issue_id, intent, base, created, status, attempts, last_error, force, kind) =
+            row?;
+        let malformed =
+            |e: serde_json::Error| StoreError::Malformed(format!("outbox entry {seq}: {e}"));
+        let (edit, comment) = if kind == "comment" {
+            let comment: QueuedComment = serde_json::from_str(&intent).map_err(malformed)?;
+            let first = comment
+                .body
+                .lines()
+                .next()
+                .unwrap_or("")
+                .chars()
+                .take(40)
+                .collect::<String>();
+            let edit = IssueEdit {
+                summary: format!("comment \"{first}\""),
+                ..IssueEdit::default()
+            };
+            (edit, Some(comment))
+        } else {
+            (serde_json::from_str(&intent).map_err(malformed)?, None)
+        };
         entries.push(OutboxEntry {
             seq,
             issue_id,
-            edit: serde_json::from_str(&intent)
-                .map_err(|e| StoreError::Malformed(format!("outbox entry {seq}: {e}")))?,
+            edit,
+            comment,
             base_updated_at: base,
             created_at: created,
             status: OutboxStatus::parse(&status).ok_or_else(|| {
@@ -218,5 +252,45 @@ pub fn resolve_conflict(
         crate::store::remote::refresh_from_remote(&tx, issue_id, state_key)?;
     }
     tx.commit()?;
+    Ok(())
+}
+
+/// Queues a comment on an issue. The marker is unique per comment (time, issue, a counter).
+pub fn queue_comment(
+    conn: &Connection,
+    issue_id: i64,
+    body: &str,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let record = load_issue(conn, issue_id)?;
+    let comment = QueuedComment {
+        body: body.to_string(),
+        marker: format!(
+            "sm-board:{:x}-{issue_id:x}-{:x}-{n:x}",
+            now.timestamp_nanos_opt().unwrap_or_default(),
+            std::process::id()
+        ),
+    };
+    let intent =
+        serde_json::to_string(&comment).map_err(|e| StoreError::Malformed(e.to_string()))?;
+    conn.prepare_cached(
+        "INSERT INTO outbox (issue_id, kind, intent, base_updated_at, created_at) \
+         VALUES (?1, 'comment', ?2, ?3, ?4)",
+    )?
+    .execute(params![
+        issue_id,
+        intent,
+        record.updated_at.to_rfc3339(),
+        now.to_rfc3339()
+    ])?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Marks an entry done (a comment that was posted, or found posted).
+pub fn mark_done(conn: &Connection, seq: i64) -> Result<()> {
+    conn.prepare_cached("UPDATE outbox SET status = 'done', last_error = NULL WHERE seq = ?1")?
+        .execute([seq])?;
     Ok(())
 }

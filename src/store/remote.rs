@@ -21,8 +21,8 @@ pub const ISSUES_HIGH_WATER: &str = "issues_high_water";
 fn open_edits(conn: &Connection, issue_ids: &[i64]) -> Result<HashMap<i64, Vec<IssueEdit>>> {
     let mut out: HashMap<i64, Vec<IssueEdit>> = HashMap::new();
     let mut stmt = conn.prepare_cached(
-        "SELECT issue_id, intent FROM outbox WHERE status IN ('pending', 'conflict', 'failed') \
-         ORDER BY seq",
+        "SELECT issue_id, intent FROM outbox WHERE kind = 'update' \
+         AND status IN ('pending', 'conflict', 'failed') ORDER BY seq",
     )?;
     let rows = stmt.query_map([], |row| {
         Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?))

@@ -197,7 +197,11 @@ pub async fn push(
     let total = entries.len();
     for (done, entry) in entries.into_iter().enumerate() {
         progress(Progress::Pushing { done, total });
-        match push_one(client, store, wf, &entry, report).await {
+        let pushed = match &entry.comment {
+            Some(comment) => push_comment(client, store, &entry, comment, report).await,
+            None => push_one(client, store, wf, &entry, report).await,
+        };
+        match pushed {
             Ok(()) => {}
             Err(SyncError::Api(err)) if err.is_transient() => {
                 store::note_attempt(store.conn(), entry.seq, &err.to_string())?;
@@ -218,6 +222,48 @@ pub async fn push(
         }
     }
     progress(Progress::Pushing { done: total, total });
+    Ok(())
+}
+
+/// Posts a queued comment exactly once. The attempt is recorded before the POST; when an
+/// earlier attempt exists (its answer may have been lost in a crash or a dropped connection),
+/// the issue's notes are searched for the comment's marker first.
+async fn push_comment(
+    client: &Client,
+    store: &Store,
+    entry: &OutboxEntry,
+    comment: &store::QueuedComment,
+    report: &mut SyncReport,
+) -> Result<(), SyncError> {
+    let record = store::load_issue(store.conn(), entry.issue_id)?;
+    let path = format!("{}/notes", issue_path(&record));
+    if entry.attempts > 0 {
+        let mut posted = false;
+        client
+            .each_page(
+                &path,
+                &[("sort", "desc".into()), ("order_by", "created_at".into())],
+                |page| -> Result<(), SyncError> {
+                    posted |= page.iter().any(|note| {
+                        note["body"]
+                            .as_str()
+                            .is_some_and(|b| b.contains(&comment.marker))
+                    });
+                    Ok(())
+                },
+            )
+            .await?;
+        if posted {
+            store::mark_done(store.conn(), entry.seq)?;
+            report.pushed += 1;
+            return Ok(());
+        }
+    }
+    store::note_attempt(store.conn(), entry.seq, "posting the comment")?;
+    let body = format!("{}\n\n<!-- {} -->", comment.body.trim_end(), comment.marker);
+    client.post(&path, &json!({ "body": body })).await?;
+    store::mark_done(store.conn(), entry.seq)?;
+    report.pushed += 1;
     Ok(())
 }
 
