@@ -7,6 +7,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod demo;
+pub mod editor;
 pub mod fake_gitlab;
 pub mod gitlab;
 pub mod session;

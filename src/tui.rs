@@ -155,6 +155,12 @@ async fn event_loop(
                     }
                     continue;
                 }
+                if let Effect::WriteComment { issue_id } = effect {
+                    let msg = write_comment(terminal, store, state, issue_id)?;
+                    effects.extend(update(state, msg));
+                    dirty = true;
+                    continue;
+                }
                 if let Some(result) = perform(store, state, effect) {
                     effects.extend(update(state, result));
                 }
@@ -171,6 +177,40 @@ async fn event_loop(
         }
     }
     Ok(())
+}
+
+/// Suspends the board for `$EDITOR`, then queues what was written. The terminal is handed
+/// back in the state the editor expects (cooked mode, main screen) and taken again after.
+fn write_comment(
+    terminal: &mut DefaultTerminal,
+    store: &Store,
+    state: &AppState,
+    issue_id: i64,
+) -> std::io::Result<Msg> {
+    let card = state.card_by_id(issue_id);
+    let reference = card.map(|c| c.short_ref()).unwrap_or_default();
+    let title = card.map(|c| c.record.title.clone()).unwrap_or_default();
+    let template = format!(
+        "\n# Comment on {reference}: {}\n# Lines starting with # are dropped; an empty comment is \
+         not posted. The comment is queued and posted once.\n",
+        ui::text::clean_line(&title)
+    );
+    ratatui::restore();
+    let written = crate::editor::edit(&template);
+    *terminal = ratatui::init();
+    terminal.clear()?;
+    let outcome = match written {
+        Ok(text) if text.is_empty() => Ok(false),
+        Ok(text) => store::queue_comment(store.conn(), issue_id, &text, Utc::now())
+            .map(|_| true)
+            .map_err(|e| e.to_string()),
+        Err(err) => Err(err.to_string()),
+    };
+    Ok(Msg::CommentQueued {
+        reference,
+        outcome,
+        pending_edits: store::pending_count(store.conn()).unwrap_or(state.pending_edits),
+    })
 }
 
 /// The worker started in the background, once; never resolves when there is none.
@@ -219,7 +259,7 @@ fn draw(terminal: &mut DefaultTerminal, state: &AppState, no_color: bool) -> std
 /// Performs one effect; its result comes back as a message.
 fn perform(store: &Store, state: &AppState, effect: Effect) -> Option<Msg> {
     match effect {
-        Effect::Quit | Effect::SyncNow { .. } => None,
+        Effect::Quit | Effect::SyncNow { .. } | Effect::WriteComment { .. } => None,
         Effect::OpenUrl(url) => crate::share::open_url(&url)
             .err()
             .map(|err| Msg::EditFailed {

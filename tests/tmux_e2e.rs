@@ -412,3 +412,93 @@ fn filter_bulk_move_and_undo_reach_gitlab_exactly() {
     tmux.wait_exit();
     runtime.block_on(fake.stop());
 }
+
+#[test]
+fn a_comment_written_in_the_editor_reaches_gitlab_once() {
+    if !tmux_available() {
+        return;
+    }
+    use sm_board::fake_gitlab::{self, DEFAULT_TOKEN, FakeConfig};
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let fake = runtime
+        .block_on(fake_gitlab::start(
+            FakeConfig {
+                issues: sm_board::demo::bundled_issues().unwrap(),
+                milestones: vec![],
+                token: DEFAULT_TOKEN.into(),
+                latency_ms: 0,
+            },
+            "127.0.0.1:0".parse().unwrap(),
+        ))
+        .unwrap();
+    let sandbox = Sandbox::new();
+    // The "editor": a script that writes the comment above the template.
+    let editor = sandbox.path("editor.sh");
+    std::fs::write(
+        &editor,
+        "#!/bin/sh\nprintf 'Can we get the deck by Friday?\\n' | cat - \"$1\" > \"$1.new\" && mv \"$1.new\" \"$1\"\n",
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&editor, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let db = sandbox.path("comment.sqlite3");
+    let args = format!(
+        "--gitlab-url {} --group strategic-marketing --db {}",
+        fake.base_url(),
+        db.display()
+    );
+    let tmux = Tmux::start_with_env(
+        &sandbox,
+        &[
+            ("GITLAB_TOKEN", DEFAULT_TOKEN),
+            ("EDITOR", editor.to_str().unwrap()),
+        ],
+        &args,
+        160,
+        48,
+    );
+    tmux.wait_for("synced just now");
+    tmux.keys(&["n"]);
+    tmux.wait_for("#41: comment queued");
+    let notes = || -> Vec<String> {
+        fake.shared
+            .lock()
+            .notes
+            .iter()
+            .filter(|n| !n.system)
+            .map(|n| n.body.clone())
+            .collect()
+    };
+    let start = Instant::now();
+    while notes().is_empty() {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "{}",
+            tmux.screen()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    tmux.keys(&["r"]);
+    tmux.wait_for("synced just now");
+    let posted = notes();
+    assert_eq!(posted.len(), 1, "{posted:?}");
+    assert!(
+        posted[0].starts_with("Can we get the deck by Friday?"),
+        "{posted:?}"
+    );
+    assert!(
+        !posted[0].contains("# Comment on"),
+        "template lines are dropped"
+    );
+    assert!(
+        tmux.screen().contains("SM Request Board"),
+        "the board came back"
+    );
+    tmux.keys(&["q"]);
+    tmux.wait_exit();
+    runtime.block_on(fake.stop());
+}

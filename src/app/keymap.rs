@@ -53,6 +53,7 @@ pub enum Action {
     CopyReference,
     Triage,
     Skip,
+    Comment,
 }
 
 impl Action {
@@ -93,6 +94,7 @@ impl Action {
             Action::DeleteChar => "delete a character",
             Action::SyncNow => "sync with GitLab now",
             Action::ResolveConflict => "settle the selected request's conflict",
+            Action::Comment => "write a comment in $EDITOR (queued, posted once)",
             Action::Triage => "triage queue: new requests, then ungroomed backlog",
             Action::Skip => "triage: skip to the next request",
             Action::OpenInBrowser => "open the request in the browser",
@@ -284,6 +286,7 @@ impl Default for Keymap {
         let mut board: Vec<(Key, Action)> = NAVIGATION.to_vec();
         board.extend(CARD_EDITS);
         board.extend([
+            (Key::char('n'), Action::Comment),
             (Key::char('T'), Action::Triage),
             (Key::char('o'), Action::OpenInBrowser),
             (Key::char('y'), Action::CopyLink),
@@ -317,6 +320,7 @@ impl Default for Keymap {
             (Key::char('y'), Action::CopyLink),
             (Key::char('Y'), Action::CopyReference),
             (Key::char('s'), Action::Skip),
+            (Key::char('n'), Action::Comment),
             (Key::char('T'), Action::Triage),
             (Key::char('z'), Action::Undo),
             (Key::char('Z'), Action::Redo),

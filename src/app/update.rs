@@ -52,6 +52,12 @@ pub enum Msg {
         data: Option<Box<BoardData>>,
     },
     SyncFailed(String),
+    /// A comment was queued (`None`: the editor came back empty) or could not be.
+    CommentQueued {
+        reference: String,
+        outcome: Result<bool, String>,
+        pending_edits: i64,
+    },
     /// A conflict was settled in the cache; `data` is the reloaded board.
     ConflictResolved {
         keep_mine: bool,
@@ -97,6 +103,10 @@ pub enum Effect {
     OpenUrl(String),
     /// Put text on the clipboard (OSC 52).
     Copy(String),
+    /// Suspend the board, write a comment in `$EDITOR`, queue it.
+    WriteComment {
+        issue_id: i64,
+    },
     Quit,
 }
 
@@ -182,6 +192,24 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
         }
         Msg::EditFailed { summary, error } => {
             say(state, Tone::Error, format!("not saved: {summary}: {error}"));
+            Vec::new()
+        }
+        Msg::CommentQueued {
+            reference,
+            outcome,
+            pending_edits,
+        } => {
+            state.pending_edits = pending_edits;
+            match outcome {
+                Ok(true) => {
+                    say(state, Tone::Info, format!("{reference}: comment queued"));
+                    if state.sync.enabled {
+                        return vec![Effect::SyncNow { full: false }];
+                    }
+                }
+                Ok(false) => say(state, Tone::Info, "empty comment: nothing queued".into()),
+                Err(error) => say(state, Tone::Error, format!("comment not queued: {error}")),
+            }
             Vec::new()
         }
         Msg::SyncStarted => {
@@ -663,6 +691,7 @@ fn on_card_action(state: &mut AppState, action: Action) -> Vec<Effect> {
                 error: None,
             }));
         }
+        Action::Comment => return vec![Effect::WriteComment { issue_id }],
         Action::OpenInBrowser => {
             say(
                 state,
