@@ -239,6 +239,7 @@ fn new_state(config: &Config, store: &sm_board::store::Store, source: Source) ->
     if !config.show_closed {
         state.show_closed = false;
     }
+    state.views = config.views.clone();
     Ok(state)
 }
 

@@ -54,6 +54,7 @@ pub enum Action {
     Triage,
     Skip,
     Comment,
+    Views,
 }
 
 impl Action {
@@ -94,6 +95,7 @@ impl Action {
             Action::DeleteChar => "delete a character",
             Action::SyncNow => "sync with GitLab now",
             Action::ResolveConflict => "settle the selected request's conflict",
+            Action::Views => "switch to a named view (a saved filter from [views])",
             Action::Comment => "write a comment in $EDITOR (queued, posted once)",
             Action::Triage => "triage queue: new requests, then ungroomed backlog",
             Action::Skip => "triage: skip to the next request",
@@ -286,6 +288,7 @@ impl Default for Keymap {
         let mut board: Vec<(Key, Action)> = NAVIGATION.to_vec();
         board.extend(CARD_EDITS);
         board.extend([
+            (Key::char('v'), Action::Views),
             (Key::char('n'), Action::Comment),
             (Key::char('T'), Action::Triage),
             (Key::char('o'), Action::OpenInBrowser),

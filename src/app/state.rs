@@ -126,6 +126,8 @@ pub enum PickValue {
     Team(String),
     Milestone(Option<MilestoneInfo>),
     Assignee(Option<UserRef>),
+    /// A named view's filter (`None`: no filter).
+    View(Option<String>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -155,17 +157,38 @@ pub struct Picker {
 }
 
 impl Picker {
-    /// Options matching the query (case-insensitive substring of label or detail).
+    /// Options matching the query, best first: substring matches of the label, then of the
+    /// detail, then fuzzy ones (the query's letters in order, like `cmpi` for Competitive
+    /// Intelligence). Case-insensitive; the original order breaks ties.
     pub fn filtered(&self) -> Vec<&PickOption> {
         let query = self.query.to_lowercase();
-        self.options
+        if query.is_empty() {
+            return self.options.iter().collect();
+        }
+        let fuzzy = |text: &str| {
+            let mut letters = text.chars();
+            query.chars().all(|q| letters.any(|c| c == q))
+        };
+        let mut ranked: Vec<(u8, usize, &PickOption)> = self
+            .options
             .iter()
-            .filter(|o| {
-                query.is_empty()
-                    || o.label.to_lowercase().contains(&query)
-                    || o.detail.to_lowercase().contains(&query)
+            .enumerate()
+            .filter_map(|(i, o)| {
+                let label = o.label.to_lowercase();
+                let rank = if label.contains(&query) {
+                    0
+                } else if o.detail.to_lowercase().contains(&query) {
+                    1
+                } else if fuzzy(&label) {
+                    2
+                } else {
+                    return None;
+                };
+                Some((rank, i, o))
             })
-            .collect()
+            .collect();
+        ranked.sort_by_key(|(rank, i, _)| (*rank, *i));
+        ranked.into_iter().map(|(_, _, o)| o).collect()
     }
 }
 
@@ -343,6 +366,8 @@ pub struct AppState {
     /// The next batch id.
     pub next_batch: u64,
     pub batch_note: Option<BatchNote>,
+    /// Named filters (`v`).
+    pub views: Vec<(String, String)>,
     /// The triage queue in progress (`T`).
     pub triage: Option<crate::app::triage::TriageQueue>,
     /// Marked requests (Space, V): actions apply to all of them.
@@ -407,6 +432,7 @@ impl AppState {
             next_batch: 1,
             batch_note: None,
             triage: None,
+            views: Vec::new(),
             marked: std::collections::BTreeSet::new(),
             message: None,
             now,

@@ -1048,3 +1048,52 @@ fn esc_ends_the_triage_queue() {
     assert_eq!(state.focus, Focus::Board);
     assert!(!state.should_quit);
 }
+
+#[test]
+fn v_switches_between_named_views() {
+    let mut state = board();
+    state.views = vec![
+        ("pmm backlog".into(), "team:pmm state:backlog".into()),
+        ("mrci".into(), "team:mrci".into()),
+    ];
+    keys(&mut state, "v");
+    keys(&mut state, "mrci");
+    press(&mut state, KeyCode::Enter);
+    assert_eq!(visible_ids(&state), [5]);
+    assert_eq!(state.filter.as_ref().unwrap().text, "team:mrci");
+    keys(&mut state, "v");
+    let Some(Overlay::Picker(picker)) = &state.overlay else {
+        panic!();
+    };
+    assert!(picker.options[1].current, "the view in force is marked");
+    keys(&mut state, "no filter");
+    press(&mut state, KeyCode::Enter);
+    assert!(state.filter.is_none());
+    assert_eq!(visible_ids(&state).len(), 7);
+}
+
+#[test]
+fn pickers_match_fuzzily_with_substrings_first() {
+    let mut state = board();
+    select(&mut state, 4);
+    keys(&mut state, "t");
+    keys(&mut state, "cmpi");
+    let Some(Overlay::Picker(picker)) = &state.overlay else {
+        panic!();
+    };
+    let labels: Vec<&str> = picker.filtered().iter().map(|o| o.label.as_str()).collect();
+    assert_eq!(labels, ["Competitive Intelligence"]);
+    for _ in 0..4 {
+        press(&mut state, KeyCode::Backspace);
+    }
+    keys(&mut state, "pm");
+    let Some(Overlay::Picker(picker)) = &state.overlay else {
+        panic!();
+    };
+    let labels: Vec<&str> = picker.filtered().iter().map(|o| o.label.as_str()).collect();
+    assert_eq!(
+        labels[..2],
+        ["pmm", "tech-pmm"],
+        "substring matches before fuzzy ones"
+    );
+}

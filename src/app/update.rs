@@ -445,6 +445,19 @@ fn on_filter_action(state: &mut AppState, action: Action) {
     }
 }
 
+/// Applies filter text as if typed (a view's query).
+fn set_filter(state: &mut AppState, text: &str) {
+    state.overlay = Some(Overlay::Filter(crate::app::state::FilterInput {
+        text: text.to_string(),
+        error: None,
+    }));
+    apply_filter_text(state);
+    state.overlay = None;
+    if text.trim().is_empty() {
+        clear_filter(state);
+    }
+}
+
 fn clear_filter(state: &mut AppState) {
     if state.filter.take().is_some() {
         state.rebuild_columns();
@@ -513,6 +526,43 @@ fn on_board_action(state: &mut AppState, mode: Mode, action: Action) -> Vec<Effe
             } else {
                 state.message = None;
             }
+        }
+        Action::Views => {
+            if state.views.is_empty() {
+                say(
+                    state,
+                    Tone::Info,
+                    "no views: add [views] to the config, like \"mine\" = \"@yourname is:open\""
+                        .into(),
+                );
+                return Vec::new();
+            }
+            let current = state.filter.as_ref().map(|f| f.text.clone());
+            let mut options: Vec<crate::app::state::PickOption> = state
+                .views
+                .iter()
+                .map(|(name, query)| crate::app::state::PickOption {
+                    label: name.clone(),
+                    detail: query.clone(),
+                    current: current.as_deref() == Some(query.trim()),
+                    value: PickValue::View(Some(query.clone())),
+                })
+                .collect();
+            options.push(crate::app::state::PickOption {
+                label: "(no filter)".into(),
+                detail: String::new(),
+                current: current.is_none(),
+                value: PickValue::View(None),
+            });
+            let cursor = options.iter().position(|o| o.current).unwrap_or(0);
+            state.overlay = Some(Overlay::Picker(crate::app::state::Picker {
+                title: "View".into(),
+                purpose: PickPurpose::Edit,
+                issue_id: 0,
+                options,
+                query: String::new(),
+                cursor,
+            }));
         }
         Action::Filter => {
             let text = state
@@ -875,6 +925,10 @@ fn apply_choice(state: &mut AppState, issue_id: i64, choice: PickValue) -> Vec<E
     if let PickValue::State(to) = choice {
         return moves::start(state, targets.into_iter().map(|id| (id, to)).collect());
     }
+    if let PickValue::View(query) = choice {
+        set_filter(state, query.as_deref().unwrap_or(""));
+        return Vec::new();
+    }
     let workflow = state.workflow.clone();
     let mut what = String::new();
     let edits: Vec<(i64, IssueEdit)> = targets
@@ -883,7 +937,7 @@ fn apply_choice(state: &mut AppState, issue_id: i64, choice: PickValue) -> Vec<E
         .filter_map(|card| {
             let facts = &card.record.facts;
             let edit = match &choice {
-                PickValue::State(_) => return None,
+                PickValue::State(_) | PickValue::View(_) => return None,
                 PickValue::Field(field, value) => {
                     let def = workflow.fields.all().get(*field).copied()?;
                     match value {

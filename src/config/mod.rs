@@ -109,6 +109,8 @@ pub struct Config {
     /// `--db` / `SM_BOARD_DB`.
     pub db_override: Option<PathBuf>,
     pub show_closed: bool,
+    /// Named filters from `[views]`, in name order.
+    pub views: Vec<(String, String)>,
     /// The file that was read, if any.
     pub file: Option<PathBuf>,
 }
@@ -187,7 +189,15 @@ pub fn load(overrides: &Overrides) -> Result<Config, ConfigError> {
         }
         (None, None) => None,
     };
+    let views: Vec<(String, String)> = raw.views.unwrap_or_default().into_iter().collect();
+    // A view that does not parse is a config error now, not a surprise at the key press.
+    let any_day = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default();
+    for (name, query) in &views {
+        crate::app::query::parse(query, &workflow, any_day)
+            .map_err(|e| invalid(format!("[views] \"{name}\": {e}")))?;
+    }
     Ok(Config {
+        views,
         gitlab,
         workflow,
         db_override: overrides.db.clone(),
@@ -487,6 +497,25 @@ values = ["high", "low"]
     }
 
     #[test]
+    fn views_are_read_and_checked() {
+        let config = load_text("[views]\n\"my backlog\" = \"state:backlog team:pmm\"\n").unwrap();
+        assert_eq!(
+            config.views,
+            [(
+                "my backlog".to_string(),
+                "state:backlog team:pmm".to_string()
+            )]
+        );
+        let err = load_text("[views]\nbroken = \"state:nowhere\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("[views] \"broken\"") && err.contains("unknown state"),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn a_missing_explicit_config_file_is_an_error() {
         let err = load(&Overrides {
             config: Some("/nonexistent/sm-board.toml".into()),
@@ -507,5 +536,15 @@ mod example_tests {
         let raw = parse(Path::new("config.example.toml"), text).unwrap();
         let workflow = build_workflow(raw.workflow.unwrap()).unwrap();
         assert_eq!(workflow, Workflow::default());
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, text).unwrap();
+        let config = load(&Overrides {
+            config: Some(path),
+            ..Overrides::default()
+        })
+        .unwrap();
+        assert_eq!(config.views.len(), 3, "its views parse");
+        assert!(config.gitlab.is_some());
     }
 }

@@ -10,6 +10,8 @@ pub struct RawConfig {
     pub gitlab: Option<RawGitLab>,
     pub workflow: Option<RawWorkflow>,
     pub ui: Option<RawUi>,
+    /// Named filters: `"my backlog" = "state:backlog team:pmm"`.
+    pub views: Option<std::collections::BTreeMap<String, String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
