@@ -129,6 +129,29 @@ impl Drop for Tmux {
     }
 }
 
+/// A fake GitLab serving the bundled board, on a runtime of its own, held by the test so its
+/// state can be checked directly.
+fn bundled_fake() -> (tokio::runtime::Runtime, sm_board::fake_gitlab::RunningFake) {
+    use sm_board::fake_gitlab::{self, DEFAULT_TOKEN, FakeConfig};
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let fake = runtime
+        .block_on(fake_gitlab::start(
+            FakeConfig {
+                issues: sm_board::demo::bundled_issues().unwrap(),
+                milestones: vec![],
+                token: DEFAULT_TOKEN.into(),
+                latency_ms: 0,
+            },
+            "127.0.0.1:0".parse().unwrap(),
+        ))
+        .unwrap();
+    (runtime, fake)
+}
+
 fn tmux_available() -> bool {
     let found = Command::new("tmux")
         .arg("-V")
@@ -296,23 +319,8 @@ fn filter_bulk_move_and_undo_reach_gitlab_exactly() {
     if !tmux_available() {
         return;
     }
-    use sm_board::fake_gitlab::{self, DEFAULT_TOKEN, FakeConfig};
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let fake = runtime
-        .block_on(fake_gitlab::start(
-            FakeConfig {
-                issues: sm_board::demo::bundled_issues().unwrap(),
-                milestones: vec![],
-                token: DEFAULT_TOKEN.into(),
-                latency_ms: 0,
-            },
-            "127.0.0.1:0".parse().unwrap(),
-        ))
-        .unwrap();
+    use sm_board::fake_gitlab::DEFAULT_TOKEN;
+    let (runtime, fake) = bundled_fake();
     let labels_of = |id: i64| -> Vec<String> {
         fake.shared.lock().issues[&id]["labels"]
             .as_array()
@@ -418,23 +426,8 @@ fn a_comment_written_in_the_editor_reaches_gitlab_once() {
     if !tmux_available() {
         return;
     }
-    use sm_board::fake_gitlab::{self, DEFAULT_TOKEN, FakeConfig};
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let fake = runtime
-        .block_on(fake_gitlab::start(
-            FakeConfig {
-                issues: sm_board::demo::bundled_issues().unwrap(),
-                milestones: vec![],
-                token: DEFAULT_TOKEN.into(),
-                latency_ms: 0,
-            },
-            "127.0.0.1:0".parse().unwrap(),
-        ))
-        .unwrap();
+    use sm_board::fake_gitlab::DEFAULT_TOKEN;
+    let (runtime, fake) = bundled_fake();
     let sandbox = Sandbox::new();
     // The "editor": a script that writes the comment above the template.
     let editor = sandbox.path("editor.sh");
