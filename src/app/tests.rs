@@ -1097,3 +1097,21 @@ fn pickers_match_fuzzily_with_substrings_first() {
         "substring matches before fuzzy ones"
     );
 }
+
+#[test]
+fn an_unbound_alt_key_is_esc_then_the_key() {
+    let mut state = board();
+    keys(&mut state, "T");
+    assert!(state.triage.is_some());
+    // Esc and `/` arriving together, as tmux delivers them.
+    update(
+        &mut state,
+        Msg::Key(KeyEvent::new(KeyCode::Char('/'), KeyModifiers::ALT)),
+    );
+    assert!(state.triage.is_none(), "the Esc ended the triage");
+    assert_eq!(
+        state.mode(),
+        crate::app::Mode::Filter,
+        "and / opened the filter"
+    );
+}

@@ -300,6 +300,15 @@ fn on_key(state: &mut AppState, event: KeyEvent) -> Vec<Effect> {
     }
     let mode = state.mode();
     let key = Key::from_event(&event);
+    // Terminals (and tmux, which holds Esc for `escape-time`) send Esc and a quick next key as
+    // one Alt-key. Unbound, it means just that: Esc, then the key.
+    if key.alt && state.keymap.action(mode, key).is_none() {
+        let mut effects = on_key(state, KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
+        let mut plain = event;
+        plain.modifiers.remove(KeyModifiers::ALT);
+        effects.extend(on_key(state, plain));
+        return effects;
+    }
     match state.keymap.action(mode, key) {
         Some(action) => on_action(state, mode, action),
         None => {
@@ -326,10 +335,12 @@ fn ask_quit(state: &mut AppState) -> Vec<Effect> {
         return quit(state);
     }
     state.overlay = Some(Overlay::Confirm(Confirm {
-        question: format!(
-            "{} requests are marked (nothing is lost: edits are saved). Quit anyway?",
-            state.marked.len()
-        ),
+        question: match state.marked.len() {
+            1 => "1 request is marked (nothing is lost: edits are saved). Quit anyway?".into(),
+            n => {
+                format!("{n} requests are marked (nothing is lost: edits are saved). Quit anyway?")
+            }
+        },
         yes_selected: false,
         purpose: ConfirmPurpose::Quit,
     }));
