@@ -245,3 +245,13 @@ fn triage_queue() {
     assert!(text.contains("TRIAGE 1 of"), "{text}");
     insta::assert_snapshot!(text);
 }
+
+#[test]
+fn command_palette() {
+    let mut state = demo_state(100, 30);
+    press(&mut state, &[KeyCode::Char(':')]);
+    for c in "mov".chars() {
+        press(&mut state, &[KeyCode::Char(c)]);
+    }
+    insta::assert_snapshot!(screen(&state));
+}

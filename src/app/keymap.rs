@@ -55,6 +55,7 @@ pub enum Action {
     Skip,
     Comment,
     Views,
+    Palette,
 }
 
 impl Action {
@@ -95,6 +96,7 @@ impl Action {
             Action::DeleteChar => "delete a character",
             Action::SyncNow => "sync with GitLab now",
             Action::ResolveConflict => "settle the selected request's conflict",
+            Action::Palette => "command palette: every action by name",
             Action::Views => "switch to a named view (a saved filter from [views])",
             Action::Comment => "write a comment in $EDITOR (queued, posted once)",
             Action::Triage => "triage queue: new requests, then ungroomed backlog",
@@ -288,6 +290,8 @@ impl Default for Keymap {
         let mut board: Vec<(Key, Action)> = NAVIGATION.to_vec();
         board.extend(CARD_EDITS);
         board.extend([
+            (Key::char(':'), Action::Palette),
+            (Key::ctrl('p'), Action::Palette),
             (Key::char('v'), Action::Views),
             (Key::char('n'), Action::Comment),
             (Key::char('T'), Action::Triage),

@@ -128,6 +128,8 @@ pub enum PickValue {
     Assignee(Option<UserRef>),
     /// A named view's filter (`None`: no filter).
     View(Option<String>),
+    /// A board action, from the command palette.
+    Action(crate::app::keymap::Action),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

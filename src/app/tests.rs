@@ -1115,3 +1115,32 @@ fn an_unbound_alt_key_is_esc_then_the_key() {
         "and / opened the filter"
     );
 }
+
+#[test]
+fn the_command_palette_runs_any_board_action_by_name() {
+    let mut state = board();
+    select(&mut state, 4);
+    keys(&mut state, ":");
+    let Some(Overlay::Picker(picker)) = &state.overlay else {
+        panic!("the palette");
+    };
+    assert!(picker.options.len() > 25, "every board action");
+    assert!(
+        picker
+            .options
+            .iter()
+            .any(|o| o.label.starts_with("priority") && o.detail == "p")
+    );
+    keys(&mut state, "definition");
+    let effects = press(&mut state, KeyCode::Enter);
+    assert_eq!(
+        saved(&effects).labels.add,
+        ["dod::Y"],
+        "ran: toggle definition of done"
+    );
+    update(
+        &mut state,
+        Msg::Key(KeyEvent::new(KeyCode::Char('p'), KeyModifiers::CONTROL)),
+    );
+    assert!(matches!(&state.overlay, Some(Overlay::Picker(p)) if p.title == "Command"));
+}

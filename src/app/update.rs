@@ -538,6 +538,32 @@ fn on_board_action(state: &mut AppState, mode: Mode, action: Action) -> Vec<Effe
                 state.message = None;
             }
         }
+        Action::Palette => {
+            let options = state
+                .keymap
+                .bindings(Mode::Board)
+                .into_iter()
+                .filter(|(action, _)| *action != Action::Palette)
+                .map(|(action, keys)| crate::app::state::PickOption {
+                    label: action.describe().to_string(),
+                    detail: keys
+                        .iter()
+                        .map(|k| k.to_string())
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    current: false,
+                    value: PickValue::Action(action),
+                })
+                .collect();
+            state.overlay = Some(Overlay::Picker(crate::app::state::Picker {
+                title: "Command".into(),
+                purpose: PickPurpose::Edit,
+                issue_id: 0,
+                options,
+                query: String::new(),
+                cursor: 0,
+            }));
+        }
         Action::Views => {
             if state.views.is_empty() {
                 say(
@@ -936,6 +962,10 @@ fn apply_choice(state: &mut AppState, issue_id: i64, choice: PickValue) -> Vec<E
     if let PickValue::State(to) = choice {
         return moves::start(state, targets.into_iter().map(|id| (id, to)).collect());
     }
+    if let PickValue::Action(action) = choice {
+        // As if its key were pressed on the board.
+        return on_action(state, Mode::Board, action);
+    }
     if let PickValue::View(query) = choice {
         set_filter(state, query.as_deref().unwrap_or(""));
         return Vec::new();
@@ -948,7 +978,7 @@ fn apply_choice(state: &mut AppState, issue_id: i64, choice: PickValue) -> Vec<E
         .filter_map(|card| {
             let facts = &card.record.facts;
             let edit = match &choice {
-                PickValue::State(_) | PickValue::View(_) => return None,
+                PickValue::State(_) | PickValue::View(_) | PickValue::Action(_) => return None,
                 PickValue::Field(field, value) => {
                     let def = workflow.fields.all().get(*field).copied()?;
                     match value {
