@@ -7,7 +7,7 @@ use chrono::{Local, Utc};
 use clap::Parser;
 use color_eyre::eyre::{Result, WrapErr, eyre};
 
-use sm_board::app::{AppState, Keymap, Source};
+use sm_board::app::{AppState, Source};
 use sm_board::cli::{Cli, Command, GlobalArgs};
 use sm_board::commands::{board, edit, run, status};
 use sm_board::config::{self, Config, Overrides};
@@ -230,7 +230,7 @@ fn new_state(config: &Config, store: &sm_board::store::Store, source: Source) ->
     );
     let mut state = AppState::new(
         config.workflow.clone(),
-        Keymap::default(),
+        config.keymap.clone(),
         data,
         source,
         Utc::now(),

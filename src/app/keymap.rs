@@ -113,6 +113,74 @@ impl Action {
     }
 }
 
+/// Every action with its name in the config file (`[keys.board] move_next = "L"`).
+pub const ACTION_NAMES: [(Action, &str); 47] = [
+    (Action::Quit, "quit"),
+    (Action::Dismiss, "dismiss"),
+    (Action::Help, "help"),
+    (Action::SelectLeft, "select_left"),
+    (Action::SelectRight, "select_right"),
+    (Action::SelectUp, "select_up"),
+    (Action::SelectDown, "select_down"),
+    (Action::PageUp, "page_up"),
+    (Action::PageDown, "page_down"),
+    (Action::Top, "top"),
+    (Action::Bottom, "bottom"),
+    (Action::MovePrev, "move_prev"),
+    (Action::MoveNext, "move_next"),
+    (Action::MoveTo, "move_to"),
+    (Action::SetPriority, "set_priority"),
+    (Action::ToggleDod, "toggle_dod"),
+    (Action::ToggleEteam, "toggle_eteam"),
+    (Action::SetUseCase, "set_use_case"),
+    (Action::SetGtmPhase, "set_gtm_phase"),
+    (Action::SetTeam, "set_team"),
+    (Action::SetMilestone, "set_milestone"),
+    (Action::SetAssignee, "set_assignee"),
+    (Action::SetDueDate, "set_due_date"),
+    (Action::ToggleGrooming, "toggle_grooming"),
+    (Action::EditField, "edit_field"),
+    (Action::OpenDetail, "open_detail"),
+    (Action::ToggleClosed, "toggle_closed"),
+    (Action::Confirm, "confirm"),
+    (Action::Yes, "yes"),
+    (Action::No, "no"),
+    (Action::SwitchChoice, "switch_choice"),
+    (Action::DeleteChar, "delete_char"),
+    (Action::SyncNow, "sync_now"),
+    (Action::ResolveConflict, "resolve_conflict"),
+    (Action::Filter, "filter"),
+    (Action::Undo, "undo"),
+    (Action::Redo, "redo"),
+    (Action::Mark, "mark"),
+    (Action::MarkColumn, "mark_column"),
+    (Action::OpenInBrowser, "open_in_browser"),
+    (Action::CopyLink, "copy_link"),
+    (Action::CopyReference, "copy_reference"),
+    (Action::Triage, "triage"),
+    (Action::Skip, "skip"),
+    (Action::Comment, "comment"),
+    (Action::Views, "views"),
+    (Action::Palette, "palette"),
+];
+
+impl Action {
+    /// The name used in `[keys]`.
+    pub fn name(self) -> &'static str {
+        ACTION_NAMES
+            .iter()
+            .find(|(a, _)| *a == self)
+            .map_or("?", |(_, n)| n)
+    }
+
+    pub fn from_name(name: &str) -> Option<Action> {
+        ACTION_NAMES
+            .iter()
+            .find(|(_, n)| *n == name)
+            .map(|(a, _)| *a)
+    }
+}
+
 /// Which bindings apply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Mode {
@@ -127,6 +195,31 @@ pub enum Mode {
 }
 
 impl Mode {
+    pub const ALL: [Mode; 8] = [
+        Mode::Board,
+        Mode::Grooming,
+        Mode::Detail,
+        Mode::Picker,
+        Mode::Confirm,
+        Mode::Help,
+        Mode::Input,
+        Mode::Filter,
+    ];
+
+    /// The name used in `[keys.<mode>]`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Board => "board",
+            Mode::Grooming => "grooming",
+            Mode::Detail => "detail",
+            Mode::Picker => "picker",
+            Mode::Confirm => "confirm",
+            Mode::Help => "help",
+            Mode::Input => "input",
+            Mode::Filter => "filter",
+        }
+    }
+
     pub fn title(self) -> &'static str {
         match self {
             Mode::Board => "board",
@@ -181,6 +274,52 @@ impl Key {
             ctrl: event.modifiers.contains(KeyModifiers::CONTROL),
             alt: event.modifiers.contains(KeyModifiers::ALT),
         }
+    }
+}
+
+impl Key {
+    /// Reads a key as written in the config: `L`, `Ctrl-p`, `Alt-x`, `Enter`, `Esc`, `Tab`,
+    /// `Backspace`, `Space`, arrows (`Up`, `Left`, ...), `PgUp`, `PgDn`, `Home`, `End`.
+    pub fn parse(text: &str) -> Result<Key, String> {
+        let mut rest = text;
+        let mut ctrl = false;
+        let mut alt = false;
+        loop {
+            if let Some(r) = rest.strip_prefix("Ctrl-").or(rest.strip_prefix("C-")) {
+                ctrl = true;
+                rest = r;
+            } else if let Some(r) = rest.strip_prefix("Alt-").or(rest.strip_prefix("M-")) {
+                alt = true;
+                rest = r;
+            } else {
+                break;
+            }
+        }
+        let code = match rest {
+            "Enter" | "Return" => KeyCode::Enter,
+            "Esc" | "Escape" => KeyCode::Esc,
+            "Tab" => KeyCode::Tab,
+            "Backspace" => KeyCode::Backspace,
+            "Space" => KeyCode::Char(' '),
+            "Up" | "↑" => KeyCode::Up,
+            "Down" | "↓" => KeyCode::Down,
+            "Left" | "←" => KeyCode::Left,
+            "Right" | "→" => KeyCode::Right,
+            "PgUp" | "PageUp" => KeyCode::PageUp,
+            "PgDn" | "PageDown" => KeyCode::PageDown,
+            "Home" => KeyCode::Home,
+            "End" => KeyCode::End,
+            single if single.chars().count() == 1 => {
+                KeyCode::Char(single.chars().next().unwrap_or(' '))
+            }
+            other => {
+                return Err(format!(
+                    "`{other}` is not a key: use a character, Ctrl-x, Alt-x, Enter, Esc, Tab, \
+                     Backspace, Space, Up/Down/Left/Right, PgUp, PgDn, Home or End"
+                ));
+            }
+        };
+        Ok(Key { code, ctrl, alt })
     }
 }
 
@@ -239,6 +378,33 @@ impl Keymap {
             }
         }
         out
+    }
+
+    /// Replaces `action`'s keys in `mode` with `keys` (a user override).
+    pub fn rebind(&mut self, mode: Mode, action: Action, keys: &[Key]) {
+        let bindings = self.modes.entry(mode).or_default();
+        let at = bindings.iter().position(|(_, a)| *a == action);
+        bindings.retain(|(_, a)| *a != action);
+        let at = at.unwrap_or(bindings.len()).min(bindings.len());
+        for (n, key) in keys.iter().enumerate() {
+            bindings.insert(at + n, (*key, action));
+        }
+    }
+
+    /// A key bound to two actions in one mode: `(mode, key, first, second)`.
+    pub fn duplicate(&self) -> Option<(Mode, Key, Action, Action)> {
+        for mode in Mode::ALL {
+            let bindings = self.modes.get(&mode).map(Vec::as_slice).unwrap_or(&[]);
+            for (i, (key, action)) in bindings.iter().enumerate() {
+                if let Some((_, other)) = bindings[i + 1..]
+                    .iter()
+                    .find(|(k, a)| k == key && a != action)
+                {
+                    return Some((mode, *key, *action, *other));
+                }
+            }
+        }
+        None
     }
 
     /// The first key bound to `action` in `mode`, for hints ("press ? for help").
@@ -441,6 +607,43 @@ mod tests {
             let set: std::collections::HashSet<_> = keys.iter().collect();
             assert_eq!(set.len(), keys.len(), "duplicate binding in {mode:?}");
         }
+    }
+
+    #[test]
+    fn every_action_has_a_distinct_name_that_reads_back() {
+        let names: std::collections::HashSet<&str> = ACTION_NAMES.iter().map(|(_, n)| *n).collect();
+        assert_eq!(names.len(), ACTION_NAMES.len());
+        for (action, name) in ACTION_NAMES {
+            assert_eq!(Action::from_name(name), Some(action));
+            assert_eq!(action.name(), name);
+        }
+        assert_eq!(Action::MoveNext.name(), "move_next");
+    }
+
+    #[test]
+    fn keys_parse_as_written_in_the_config() {
+        assert_eq!(Key::parse("L"), Ok(Key::char('L')));
+        assert_eq!(Key::parse("Ctrl-p"), Ok(Key::ctrl('p')));
+        assert_eq!(Key::parse("Space"), Ok(Key::char(' ')));
+        assert_eq!(Key::parse("PgDn"), Ok(Key::plain(KeyCode::PageDown)));
+        let alt = Key::parse("Alt-x").unwrap();
+        assert!(alt.alt && alt.code == KeyCode::Char('x'));
+        assert!(Key::parse("Hyper-q").unwrap_err().contains("not a key"));
+    }
+
+    #[test]
+    fn rebinding_replaces_an_action_s_keys_and_duplicates_are_found() {
+        let mut keymap = Keymap::default();
+        keymap.rebind(Mode::Board, Action::MoveNext, &[Key::char('>')]);
+        assert_eq!(
+            keymap.action(Mode::Board, Key::char('>')),
+            Some(Action::MoveNext)
+        );
+        assert_eq!(keymap.action(Mode::Board, Key::char('L')), None);
+        assert_eq!(keymap.duplicate(), None);
+        keymap.rebind(Mode::Board, Action::SyncNow, &[Key::char('q')]);
+        let (mode, key, _, _) = keymap.duplicate().unwrap();
+        assert_eq!((mode, key), (Mode::Board, Key::char('q')));
     }
 
     #[test]

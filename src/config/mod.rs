@@ -111,6 +111,8 @@ pub struct Config {
     pub show_closed: bool,
     /// Named filters from `[views]`, in name order.
     pub views: Vec<(String, String)>,
+    /// The default keymap with `[keys]` applied.
+    pub keymap: crate::app::Keymap,
     /// The file that was read, if any.
     pub file: Option<PathBuf>,
 }
@@ -129,11 +131,11 @@ impl Config {
 /// Loads the config file (the given one must exist; the default one may not) and applies
 /// overrides.
 pub fn load(overrides: &Overrides) -> Result<Config, ConfigError> {
-    let (raw, file) = match &overrides.config {
+    let ((raw, text), file) = match &overrides.config {
         Some(path) => (read_file(path)?, Some(path.clone())),
         None => match default_config_file().filter(|p| p.exists()) {
             Some(path) => (read_file(&path)?, Some(path)),
-            None => (RawConfig::default(), None),
+            None => ((RawConfig::default(), String::new()), None),
         },
     };
     let shown = file.clone().unwrap_or_else(|| PathBuf::from("(defaults)"));
@@ -196,7 +198,9 @@ pub fn load(overrides: &Overrides) -> Result<Config, ConfigError> {
         crate::app::query::parse(query, &workflow, any_day)
             .map_err(|e| invalid(format!("[views] \"{name}\": {e}")))?;
     }
+    let keymap = build_keymap(raw.keys, &shown, &text)?;
     Ok(Config {
+        keymap,
         views,
         gitlab,
         workflow,
@@ -233,12 +237,96 @@ fn refuse_shared_token_file(path: &Path) -> Result<(), ConfigError> {
     Ok(())
 }
 
-fn read_file(path: &Path) -> Result<RawConfig, ConfigError> {
+fn read_file(path: &Path) -> Result<(RawConfig, String), ConfigError> {
     let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
         path: path.to_path_buf(),
         source,
     })?;
-    parse(path, &text)
+    Ok((parse(path, &text)?, text))
+}
+
+/// The keymap with `[keys]` applied; unknown modes, actions or keys and a key bound twice in a
+/// mode are errors naming the line.
+fn build_keymap(
+    raw: Option<
+        std::collections::BTreeMap<
+            String,
+            std::collections::BTreeMap<String, toml::Spanned<raw::RawKeys>>,
+        >,
+    >,
+    path: &Path,
+    text: &str,
+) -> Result<crate::app::Keymap, ConfigError> {
+    use crate::app::keymap::{Action, Key, Mode};
+    let mut keymap = crate::app::Keymap::default();
+    let line_of = |start: usize| text[..start.min(text.len())].matches('\n').count() + 1;
+    let error = |line: usize, message: String| ConfigError::Syntax {
+        path: path.to_path_buf(),
+        line,
+        message,
+    };
+    let mut lines: Vec<(Mode, Key, usize)> = Vec::new();
+    for (mode_name, entries) in raw.unwrap_or_default() {
+        let first_line = entries
+            .values()
+            .map(|v| line_of(v.span().start))
+            .min()
+            .unwrap_or(1);
+        let mode = Mode::ALL
+            .into_iter()
+            .find(|m| m.name() == mode_name)
+            .ok_or_else(|| {
+                let modes: Vec<&str> = Mode::ALL.iter().map(|m| m.name()).collect();
+                error(
+                    first_line,
+                    format!(
+                        "[keys.{mode_name}]: unknown mode; modes are {}",
+                        modes.join(", ")
+                    ),
+                )
+            })?;
+        for (action_name, spec) in entries {
+            let line = line_of(spec.span().start);
+            let action = Action::from_name(&action_name).ok_or_else(|| {
+                error(
+                    line,
+                    format!(
+                        "[keys.{mode_name}] `{action_name}` is not an action; press : in the board \
+                         for the list, or see README (names like move_next, set_priority, undo)"
+                    ),
+                )
+            })?;
+            let texts = match spec.into_inner() {
+                raw::RawKeys::One(one) => vec![one],
+                raw::RawKeys::Many(many) => many,
+            };
+            let keys = texts
+                .iter()
+                .map(|t| Key::parse(t))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| error(line, format!("[keys.{mode_name}] {action_name}: {e}")))?;
+            for key in &keys {
+                lines.push((mode, *key, line));
+            }
+            keymap.rebind(mode, action, &keys);
+        }
+    }
+    if let Some((mode, key, first, second)) = keymap.duplicate() {
+        let line = lines
+            .iter()
+            .find(|(m, k, _)| *m == mode && *k == key)
+            .map_or(1, |(_, _, l)| *l);
+        return Err(error(
+            line,
+            format!(
+                "[keys.{}] `{key}` would do two things: {} and {}; bind one of them to another key",
+                mode.name(),
+                first.name(),
+                second.name()
+            ),
+        ));
+    }
+    Ok(keymap)
 }
 
 /// Parses config text; errors carry the line of the offending key.
@@ -494,6 +582,46 @@ values = ["high", "low"]
             .to_string();
         assert!(err.contains("chmod 600"), "{err}");
         assert!(!err.contains("glpat-SECRET"));
+    }
+
+    #[test]
+    fn keys_rebind_actions_and_mistakes_name_their_line() {
+        use crate::app::keymap::{Action, Key, Mode};
+        let config = load_text(
+            "[keys.board]\nmove_next = [\">\", \"L\"]\nundo = \"u\"\nset_use_case = \"U\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            config.keymap.action(Mode::Board, Key::char('>')),
+            Some(Action::MoveNext)
+        );
+        assert_eq!(
+            config.keymap.action(Mode::Board, Key::char('L')),
+            Some(Action::MoveNext)
+        );
+        assert_eq!(
+            config.keymap.action(Mode::Board, Key::char('u')),
+            Some(Action::Undo)
+        );
+        let err = |text: &str| load_text(text).unwrap_err().to_string();
+        let dup = err("[ui]\nshow_closed = true\n[keys.board]\nsync_now = \"q\"\n");
+        assert!(
+            dup.contains("line 4") && dup.contains("quit and sync_now")
+                || dup.contains("sync_now and quit"),
+            "{dup}"
+        );
+        let unknown = err("[keys.board]\nteleport = \"x\"\n");
+        assert!(
+            unknown.contains("line 2") && unknown.contains("`teleport` is not an action"),
+            "{unknown}"
+        );
+        let mode = err("[keys.everywhere]\nquit = \"x\"\n");
+        assert!(
+            mode.contains("unknown mode") && mode.contains("board, grooming"),
+            "{mode}"
+        );
+        let key = err("[keys.board]\nquit = \"Hyper-q\"\n");
+        assert!(key.contains("line 2") && key.contains("not a key"), "{key}");
     }
 
     #[test]

@@ -12,6 +12,21 @@ pub struct RawConfig {
     pub ui: Option<RawUi>,
     /// Named filters: `"my backlog" = "state:backlog team:pmm"`.
     pub views: Option<std::collections::BTreeMap<String, String>>,
+    /// Key overrides per mode: `[keys.board] move_next = "L"` or `= ["L", "Right"]`.
+    pub keys: Option<
+        std::collections::BTreeMap<
+            String,
+            std::collections::BTreeMap<String, toml::Spanned<RawKeys>>,
+        >,
+    >,
+}
+
+/// One key or several.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum RawKeys {
+    One(String),
+    Many(Vec<String>),
 }
 
 #[derive(Debug, Default, Deserialize)]
