@@ -309,13 +309,19 @@ impl Key {
             "PgDn" | "PageDown" => KeyCode::PageDown,
             "Home" => KeyCode::Home,
             "End" => KeyCode::End,
+            f if f.len() >= 2
+                && f.starts_with('F')
+                && f[1..].parse::<u8>().is_ok_and(|n| (1..=12).contains(&n)) =>
+            {
+                KeyCode::F(f[1..].parse().unwrap_or(1))
+            }
             single if single.chars().count() == 1 => {
                 KeyCode::Char(single.chars().next().unwrap_or(' '))
             }
             other => {
                 return Err(format!(
                     "`{other}` is not a key: use a character, Ctrl-x, Alt-x, Enter, Esc, Tab, \
-                     Backspace, Space, Up/Down/Left/Right, PgUp, PgDn, Home or End"
+                     Backspace, Space, Up/Down/Left/Right, PgUp, PgDn, Home, End or F1-F12"
                 ));
             }
         };
@@ -347,6 +353,7 @@ impl fmt::Display for Key {
             KeyCode::PageDown => f.write_str("PgDn"),
             KeyCode::Home => f.write_str("Home"),
             KeyCode::End => f.write_str("End"),
+            KeyCode::F(n) => write!(f, "F{n}"),
             other => write!(f, "{other:?}"),
         }
     }
@@ -629,6 +636,9 @@ mod tests {
         let alt = Key::parse("Alt-x").unwrap();
         assert!(alt.alt && alt.code == KeyCode::Char('x'));
         assert!(Key::parse("Hyper-q").unwrap_err().contains("not a key"));
+        assert_eq!(Key::parse("F1"), Ok(Key::plain(KeyCode::F(1))));
+        assert_eq!(Key::plain(KeyCode::F(12)).to_string(), "F12");
+        assert!(Key::parse("F13").is_err());
     }
 
     #[test]

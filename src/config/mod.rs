@@ -312,8 +312,10 @@ fn build_keymap(
         }
     }
     if let Some((mode, key, first, second)) = keymap.duplicate() {
+        // The later entry is the one that made the clash.
         let line = lines
             .iter()
+            .rev()
             .find(|(m, k, _)| *m == mode && *k == key)
             .map_or(1, |(_, _, l)| *l);
         return Err(error(
