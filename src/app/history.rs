@@ -111,3 +111,29 @@ pub fn redo(state: &mut AppState) -> Vec<Effect> {
         })
         .collect()
 }
+
+/// Saves edits of one action as one batch (one undo step); no-ops are dropped. Several edits
+/// are summarised once all are saved.
+pub fn save_batch(state: &mut AppState, edits: Vec<(i64, IssueEdit)>, what: String) -> Vec<Effect> {
+    let edits: Vec<(i64, IssueEdit)> = edits.into_iter().filter(|(_, e)| !e.is_noop()).collect();
+    if edits.is_empty() {
+        state.say(Tone::Info, "nothing to change".into());
+        return Vec::new();
+    }
+    let batch = new_batch(state);
+    if edits.len() > 1 {
+        state.batch_note = Some(BatchNote {
+            id: batch,
+            remaining: edits.len(),
+            summary: format!("{what} on {} requests", edits.len()),
+        });
+    }
+    edits
+        .into_iter()
+        .map(|(issue_id, edit)| Effect::SaveEdit {
+            issue_id,
+            edit,
+            origin: EditOrigin::User { batch },
+        })
+        .collect()
+}

@@ -5,6 +5,7 @@ pub mod dates;
 pub mod history;
 pub mod keymap;
 pub mod moves;
+pub mod overlays;
 pub mod pickers;
 pub mod query;
 pub mod state;

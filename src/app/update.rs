@@ -7,8 +7,11 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use crate::app::dates::parse_due_date;
 use crate::app::keymap::{Action, Key, Mode};
+use crate::app::overlays::{
+    clear_filter, on_confirm_action, on_filter_action, on_input_action, on_picker_action,
+    on_scroll_action, type_char,
+};
 use crate::app::state::{
     AppState, Card, Confirm, DateInput, Detail, Focus, GROOM_ROWS, GroomRow, Overlay, PickPurpose,
     PickValue, Tone, keep_visible,
@@ -18,10 +21,7 @@ use crate::app::{history, moves, pickers, triage};
 use crate::store::IssueRecord;
 use crate::sync::SyncReport;
 use crate::workflow::Placement;
-use crate::workflow::edit::{
-    IssueEdit, clear_field, set_assignees, set_due_date, set_field, set_milestone, set_team,
-    toggle_field,
-};
+use crate::workflow::edit::{IssueEdit, set_field, toggle_field};
 
 /// Something that happened.
 #[derive(Debug, Clone)]
@@ -324,7 +324,7 @@ fn on_key(state: &mut AppState, event: KeyEvent) -> Vec<Effect> {
     }
 }
 
-fn quit(state: &mut AppState) -> Vec<Effect> {
+pub(crate) fn quit(state: &mut AppState) -> Vec<Effect> {
     state.should_quit = true;
     vec![Effect::Quit]
 }
@@ -387,96 +387,7 @@ fn mark_column(state: &mut AppState) {
     );
 }
 
-fn type_char(state: &mut AppState, c: char) {
-    match &mut state.overlay {
-        Some(Overlay::Picker(picker)) => {
-            picker.query.push(c);
-            picker.cursor = 0;
-        }
-        Some(Overlay::DateInput(input)) => {
-            input.text.push(c);
-            input.error = None;
-        }
-        Some(Overlay::Filter(input)) => {
-            input.text.push(c);
-            apply_filter_text(state);
-        }
-        _ => {}
-    }
-}
-
-/// Re-parses the filter being typed and applies it when it parses; a half-typed term that does
-/// not parse yet keeps the last good filter and says why.
-fn apply_filter_text(state: &mut AppState) {
-    let Some(Overlay::Filter(input)) = &state.overlay else {
-        return;
-    };
-    let text = input.text.clone();
-    match crate::app::query::parse(&text, &state.workflow, state.today) {
-        Ok(query) => {
-            if let Some(Overlay::Filter(input)) = &mut state.overlay {
-                input.error = None;
-            }
-            state.filter = (!query.is_empty()).then(|| crate::app::state::ActiveFilter {
-                text: text.trim().to_string(),
-                query,
-                matching: 0,
-            });
-            for column in &mut state.columns {
-                column.selected = 0;
-                column.offset = 0;
-            }
-            state.rebuild_columns();
-        }
-        Err(error) => {
-            if let Some(Overlay::Filter(input)) = &mut state.overlay {
-                input.error = Some(error);
-            }
-        }
-    }
-}
-
-fn on_filter_action(state: &mut AppState, action: Action) {
-    match action {
-        Action::DeleteChar => {
-            if let Some(Overlay::Filter(input)) = &mut state.overlay {
-                input.text.pop();
-            }
-            apply_filter_text(state);
-        }
-        Action::Confirm => {
-            // Keep the last filter that parsed; a broken tail is dropped with the input.
-            state.overlay = None;
-        }
-        Action::Dismiss => {
-            state.overlay = None;
-            clear_filter(state);
-        }
-        _ => {}
-    }
-}
-
-/// Applies filter text as if typed (a view's query).
-fn set_filter(state: &mut AppState, text: &str) {
-    state.overlay = Some(Overlay::Filter(crate::app::state::FilterInput {
-        text: text.to_string(),
-        error: None,
-    }));
-    apply_filter_text(state);
-    state.overlay = None;
-    if text.trim().is_empty() {
-        clear_filter(state);
-    }
-}
-
-fn clear_filter(state: &mut AppState) {
-    if state.filter.take().is_some() {
-        state.rebuild_columns();
-        say(state, Tone::Info, "filter cleared".into());
-    }
-}
-
-fn on_action(state: &mut AppState, mode: Mode, action: Action) -> Vec<Effect> {
+pub(crate) fn on_action(state: &mut AppState, mode: Mode, action: Action) -> Vec<Effect> {
     if action == Action::Quit {
         return ask_quit(state);
     }
@@ -745,7 +656,7 @@ fn on_card_action(state: &mut AppState, action: Action) -> Vec<Effect> {
                     (c.record.id, edit)
                 })
                 .collect();
-            return save_batch(state, edits, format!("{}::{value}", field.key));
+            return history::save_batch(state, edits, format!("{}::{value}", field.key));
         }
         Action::SetTeam => {
             state.overlay = Some(Overlay::Picker(pickers::teams(
@@ -809,32 +720,6 @@ fn on_card_action(state: &mut AppState, action: Action) -> Vec<Effect> {
     Vec::new()
 }
 
-/// Saves edits of one action as one batch (one undo step); no-ops are dropped. Several edits
-/// are summarised once all are saved.
-fn save_batch(state: &mut AppState, edits: Vec<(i64, IssueEdit)>, what: String) -> Vec<Effect> {
-    let edits: Vec<(i64, IssueEdit)> = edits.into_iter().filter(|(_, e)| !e.is_noop()).collect();
-    if edits.is_empty() {
-        say(state, Tone::Info, "nothing to change".into());
-        return Vec::new();
-    }
-    let batch = history::new_batch(state);
-    if edits.len() > 1 {
-        state.batch_note = Some(crate::app::state::BatchNote {
-            id: batch,
-            remaining: edits.len(),
-            summary: format!("{what} on {} requests", edits.len()),
-        });
-    }
-    edits
-        .into_iter()
-        .map(|(issue_id, edit)| Effect::SaveEdit {
-            issue_id,
-            edit,
-            origin: EditOrigin::User { batch },
-        })
-        .collect()
-}
-
 fn open_field_picker(state: &mut AppState, card: &Card, field: usize) {
     if let Some(picker) = pickers::field(state, card, field) {
         state.overlay = Some(Overlay::Picker(picker));
@@ -885,189 +770,4 @@ fn toggle_closed(state: &mut AppState) {
         format!("{hidden} closed columns hidden (c shows them)")
     };
     say(state, Tone::Info, text);
-}
-
-fn on_scroll_action(state: &mut AppState, action: Action) {
-    let page = state.viewport.1.saturating_sub(8).max(1);
-    let scroll = match &mut state.overlay {
-        Some(Overlay::Detail(detail)) => &mut detail.scroll,
-        Some(Overlay::Help { scroll, .. }) => scroll,
-        _ => return,
-    };
-    match action {
-        Action::SelectDown => *scroll = scroll.saturating_add(1),
-        Action::SelectUp => *scroll = scroll.saturating_sub(1),
-        Action::PageDown => *scroll = scroll.saturating_add(page),
-        Action::PageUp => *scroll = scroll.saturating_sub(page),
-        Action::Top => *scroll = 0,
-        Action::Bottom => *scroll = u16::MAX / 2,
-        Action::Dismiss => state.overlay = None,
-        _ => {}
-    }
-}
-
-fn on_picker_action(state: &mut AppState, action: Action) -> Vec<Effect> {
-    let Some(Overlay::Picker(picker)) = &mut state.overlay else {
-        return Vec::new();
-    };
-    match action {
-        Action::SelectUp => picker.cursor = picker.cursor.saturating_sub(1),
-        Action::SelectDown => {
-            let count = picker.filtered().len();
-            picker.cursor = (picker.cursor + 1).min(count.saturating_sub(1));
-        }
-        Action::DeleteChar => {
-            picker.query.pop();
-            picker.cursor = 0;
-        }
-        Action::Dismiss => {
-            let purpose = picker.purpose;
-            state.overlay = None;
-            if purpose == PickPurpose::MoveAnswer {
-                moves::cancel(state);
-            }
-        }
-        Action::Confirm => {
-            let Some(choice) = picker
-                .filtered()
-                .get(picker.cursor)
-                .map(|o| o.value.clone())
-            else {
-                say(
-                    state,
-                    Tone::Warn,
-                    "nothing matches: Backspace edits the filter".into(),
-                );
-                return Vec::new();
-            };
-            let (purpose, issue_id) = (picker.purpose, picker.issue_id);
-            state.overlay = None;
-            return match purpose {
-                PickPurpose::Edit => apply_choice(state, issue_id, choice),
-                PickPurpose::MoveAnswer => moves::answer(state, choice),
-            };
-        }
-        _ => {}
-    }
-    Vec::new()
-}
-
-/// A picker choice made as a direct edit, applied to every target.
-fn apply_choice(state: &mut AppState, issue_id: i64, choice: PickValue) -> Vec<Effect> {
-    let targets = if state.marked.is_empty() {
-        vec![issue_id]
-    } else {
-        state.targets()
-    };
-    if let PickValue::State(to) = choice {
-        return moves::start(state, targets.into_iter().map(|id| (id, to)).collect());
-    }
-    if let PickValue::Action(action) = choice {
-        // As if its key were pressed on the board.
-        return on_action(state, Mode::Board, action);
-    }
-    if let PickValue::View(query) = choice {
-        set_filter(state, query.as_deref().unwrap_or(""));
-        return Vec::new();
-    }
-    let workflow = state.workflow.clone();
-    let mut what = String::new();
-    let edits: Vec<(i64, IssueEdit)> = targets
-        .iter()
-        .filter_map(|id| state.card_by_id(*id))
-        .filter_map(|card| {
-            let facts = &card.record.facts;
-            let edit = match &choice {
-                PickValue::State(_) | PickValue::View(_) | PickValue::Action(_) => return None,
-                PickValue::Field(field, value) => {
-                    let def = workflow.fields.all().get(*field).copied()?;
-                    match value {
-                        Some(value) => set_field(facts, def, value),
-                        None => clear_field(facts, def),
-                    }
-                }
-                PickValue::Team(team) => set_team(&workflow, facts, team),
-                PickValue::Milestone(m) => set_milestone(m.as_ref().map(|m| m.as_ref())),
-                PickValue::Assignee(user) => set_assignees(user.clone().into_iter().collect()),
-            };
-            Some((card.record.id, edit))
-        })
-        .collect();
-    if let Some((_, first)) = edits.first() {
-        what = first.summary.clone();
-    }
-    save_batch(state, edits, what)
-}
-
-fn on_confirm_action(state: &mut AppState, action: Action) -> Vec<Effect> {
-    let Some(Overlay::Confirm(confirm)) = &mut state.overlay else {
-        return Vec::new();
-    };
-    let purpose = confirm.purpose;
-    let yes = match action {
-        Action::SwitchChoice => {
-            confirm.yes_selected = !confirm.yes_selected;
-            return Vec::new();
-        }
-        Action::Dismiss if !matches!(purpose, ConfirmPurpose::Move) => {
-            state.overlay = None;
-            return Vec::new();
-        }
-        Action::Yes => true,
-        Action::No | Action::Dismiss => false,
-        Action::Confirm => confirm.yes_selected,
-        _ => return Vec::new(),
-    };
-    state.overlay = None;
-    match purpose {
-        ConfirmPurpose::Conflict { issue_id } => vec![Effect::ResolveConflict {
-            issue_id,
-            keep_mine: yes,
-        }],
-        ConfirmPurpose::Quit if yes => quit(state),
-        ConfirmPurpose::Quit => Vec::new(),
-        ConfirmPurpose::Move if yes => moves::confirmed(state),
-        ConfirmPurpose::Move => {
-            moves::cancel(state);
-            Vec::new()
-        }
-    }
-}
-
-fn on_input_action(state: &mut AppState, action: Action) -> Vec<Effect> {
-    let Some(Overlay::DateInput(input)) = &mut state.overlay else {
-        return Vec::new();
-    };
-    match action {
-        Action::DeleteChar => {
-            input.text.pop();
-            input.error = None;
-        }
-        Action::Dismiss => state.overlay = None,
-        Action::Confirm => match parse_due_date(&input.text, state.today) {
-            Err(error) => input.error = Some(error),
-            Ok(due) => {
-                let issue_id = input.issue_id;
-                state.overlay = None;
-                let targets = if state.marked.is_empty() {
-                    vec![issue_id]
-                } else {
-                    state.targets()
-                };
-                let edits: Vec<(i64, IssueEdit)> = targets
-                    .into_iter()
-                    .filter(|id| {
-                        state
-                            .card_by_id(*id)
-                            .is_some_and(|c| c.record.facts.due_date != due)
-                    })
-                    .map(|id| (id, set_due_date(due)))
-                    .collect();
-                let what = set_due_date(due).summary;
-                return save_batch(state, edits, what);
-            }
-        },
-        _ => {}
-    }
-    Vec::new()
 }

@@ -1,0 +1,291 @@
+//! Keys while something is open on top of the board: pickers (direct edits, move answers,
+//! views, the command palette), confirmations, the due-date input, the filter line, and
+//! scrolling help and detail. Pure, like `update`, which dispatches here.
+
+use crate::app::dates::parse_due_date;
+use crate::app::keymap::{Action, Mode};
+use crate::app::state::{AppState, ConfirmPurpose, Overlay, PickPurpose, PickValue, Tone};
+use crate::app::update::{Effect, on_action, quit};
+use crate::app::{history, moves};
+use crate::workflow::IssueEdit;
+use crate::workflow::edit::{
+    clear_field, set_assignees, set_due_date, set_field, set_milestone, set_team,
+};
+
+fn say(state: &mut AppState, tone: Tone, text: String) {
+    state.say(tone, text);
+}
+
+pub(crate) fn type_char(state: &mut AppState, c: char) {
+    match &mut state.overlay {
+        Some(Overlay::Picker(picker)) => {
+            picker.query.push(c);
+            picker.cursor = 0;
+        }
+        Some(Overlay::DateInput(input)) => {
+            input.text.push(c);
+            input.error = None;
+        }
+        Some(Overlay::Filter(input)) => {
+            input.text.push(c);
+            apply_filter_text(state);
+        }
+        _ => {}
+    }
+}
+
+/// Re-parses the filter being typed and applies it when it parses; a half-typed term that does
+/// not parse yet keeps the last good filter and says why.
+fn apply_filter_text(state: &mut AppState) {
+    let Some(Overlay::Filter(input)) = &state.overlay else {
+        return;
+    };
+    let text = input.text.clone();
+    match crate::app::query::parse(&text, &state.workflow, state.today) {
+        Ok(query) => {
+            if let Some(Overlay::Filter(input)) = &mut state.overlay {
+                input.error = None;
+            }
+            state.filter = (!query.is_empty()).then(|| crate::app::state::ActiveFilter {
+                text: text.trim().to_string(),
+                query,
+                matching: 0,
+            });
+            for column in &mut state.columns {
+                column.selected = 0;
+                column.offset = 0;
+            }
+            state.rebuild_columns();
+        }
+        Err(error) => {
+            if let Some(Overlay::Filter(input)) = &mut state.overlay {
+                input.error = Some(error);
+            }
+        }
+    }
+}
+
+pub(crate) fn on_filter_action(state: &mut AppState, action: Action) {
+    match action {
+        Action::DeleteChar => {
+            if let Some(Overlay::Filter(input)) = &mut state.overlay {
+                input.text.pop();
+            }
+            apply_filter_text(state);
+        }
+        Action::Confirm => {
+            // Keep the last filter that parsed; a broken tail is dropped with the input.
+            state.overlay = None;
+        }
+        Action::Dismiss => {
+            state.overlay = None;
+            clear_filter(state);
+        }
+        _ => {}
+    }
+}
+
+/// Applies filter text as if typed (a view's query).
+pub(crate) fn set_filter(state: &mut AppState, text: &str) {
+    state.overlay = Some(Overlay::Filter(crate::app::state::FilterInput {
+        text: text.to_string(),
+        error: None,
+    }));
+    apply_filter_text(state);
+    state.overlay = None;
+    if text.trim().is_empty() {
+        clear_filter(state);
+    }
+}
+
+pub(crate) fn clear_filter(state: &mut AppState) {
+    if state.filter.take().is_some() {
+        state.rebuild_columns();
+        say(state, Tone::Info, "filter cleared".into());
+    }
+}
+
+pub(crate) fn on_scroll_action(state: &mut AppState, action: Action) {
+    let page = state.viewport.1.saturating_sub(8).max(1);
+    let scroll = match &mut state.overlay {
+        Some(Overlay::Detail(detail)) => &mut detail.scroll,
+        Some(Overlay::Help { scroll, .. }) => scroll,
+        _ => return,
+    };
+    match action {
+        Action::SelectDown => *scroll = scroll.saturating_add(1),
+        Action::SelectUp => *scroll = scroll.saturating_sub(1),
+        Action::PageDown => *scroll = scroll.saturating_add(page),
+        Action::PageUp => *scroll = scroll.saturating_sub(page),
+        Action::Top => *scroll = 0,
+        Action::Bottom => *scroll = u16::MAX / 2,
+        Action::Dismiss => state.overlay = None,
+        _ => {}
+    }
+}
+
+pub(crate) fn on_picker_action(state: &mut AppState, action: Action) -> Vec<Effect> {
+    let Some(Overlay::Picker(picker)) = &mut state.overlay else {
+        return Vec::new();
+    };
+    match action {
+        Action::SelectUp => picker.cursor = picker.cursor.saturating_sub(1),
+        Action::SelectDown => {
+            let count = picker.filtered().len();
+            picker.cursor = (picker.cursor + 1).min(count.saturating_sub(1));
+        }
+        Action::DeleteChar => {
+            picker.query.pop();
+            picker.cursor = 0;
+        }
+        Action::Dismiss => {
+            let purpose = picker.purpose;
+            state.overlay = None;
+            if purpose == PickPurpose::MoveAnswer {
+                moves::cancel(state);
+            }
+        }
+        Action::Confirm => {
+            let Some(choice) = picker
+                .filtered()
+                .get(picker.cursor)
+                .map(|o| o.value.clone())
+            else {
+                say(
+                    state,
+                    Tone::Warn,
+                    "nothing matches: Backspace edits the filter".into(),
+                );
+                return Vec::new();
+            };
+            let (purpose, issue_id) = (picker.purpose, picker.issue_id);
+            state.overlay = None;
+            return match purpose {
+                PickPurpose::Edit => apply_choice(state, issue_id, choice),
+                PickPurpose::MoveAnswer => moves::answer(state, choice),
+            };
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// A picker choice made as a direct edit, applied to every target.
+fn apply_choice(state: &mut AppState, issue_id: i64, choice: PickValue) -> Vec<Effect> {
+    let targets = if state.marked.is_empty() {
+        vec![issue_id]
+    } else {
+        state.targets()
+    };
+    if let PickValue::State(to) = choice {
+        return moves::start(state, targets.into_iter().map(|id| (id, to)).collect());
+    }
+    if let PickValue::Action(action) = choice {
+        // As if its key were pressed on the board.
+        return on_action(state, Mode::Board, action);
+    }
+    if let PickValue::View(query) = choice {
+        set_filter(state, query.as_deref().unwrap_or(""));
+        return Vec::new();
+    }
+    let workflow = state.workflow.clone();
+    let mut what = String::new();
+    let edits: Vec<(i64, IssueEdit)> = targets
+        .iter()
+        .filter_map(|id| state.card_by_id(*id))
+        .filter_map(|card| {
+            let facts = &card.record.facts;
+            let edit = match &choice {
+                PickValue::State(_) | PickValue::View(_) | PickValue::Action(_) => return None,
+                PickValue::Field(field, value) => {
+                    let def = workflow.fields.all().get(*field).copied()?;
+                    match value {
+                        Some(value) => set_field(facts, def, value),
+                        None => clear_field(facts, def),
+                    }
+                }
+                PickValue::Team(team) => set_team(&workflow, facts, team),
+                PickValue::Milestone(m) => set_milestone(m.as_ref().map(|m| m.as_ref())),
+                PickValue::Assignee(user) => set_assignees(user.clone().into_iter().collect()),
+            };
+            Some((card.record.id, edit))
+        })
+        .collect();
+    if let Some((_, first)) = edits.first() {
+        what = first.summary.clone();
+    }
+    history::save_batch(state, edits, what)
+}
+
+pub(crate) fn on_confirm_action(state: &mut AppState, action: Action) -> Vec<Effect> {
+    let Some(Overlay::Confirm(confirm)) = &mut state.overlay else {
+        return Vec::new();
+    };
+    let purpose = confirm.purpose;
+    let yes = match action {
+        Action::SwitchChoice => {
+            confirm.yes_selected = !confirm.yes_selected;
+            return Vec::new();
+        }
+        Action::Dismiss if !matches!(purpose, ConfirmPurpose::Move) => {
+            state.overlay = None;
+            return Vec::new();
+        }
+        Action::Yes => true,
+        Action::No | Action::Dismiss => false,
+        Action::Confirm => confirm.yes_selected,
+        _ => return Vec::new(),
+    };
+    state.overlay = None;
+    match purpose {
+        ConfirmPurpose::Conflict { issue_id } => vec![Effect::ResolveConflict {
+            issue_id,
+            keep_mine: yes,
+        }],
+        ConfirmPurpose::Quit if yes => quit(state),
+        ConfirmPurpose::Quit => Vec::new(),
+        ConfirmPurpose::Move if yes => moves::confirmed(state),
+        ConfirmPurpose::Move => {
+            moves::cancel(state);
+            Vec::new()
+        }
+    }
+}
+
+pub(crate) fn on_input_action(state: &mut AppState, action: Action) -> Vec<Effect> {
+    let Some(Overlay::DateInput(input)) = &mut state.overlay else {
+        return Vec::new();
+    };
+    match action {
+        Action::DeleteChar => {
+            input.text.pop();
+            input.error = None;
+        }
+        Action::Dismiss => state.overlay = None,
+        Action::Confirm => match parse_due_date(&input.text, state.today) {
+            Err(error) => input.error = Some(error),
+            Ok(due) => {
+                let issue_id = input.issue_id;
+                state.overlay = None;
+                let targets = if state.marked.is_empty() {
+                    vec![issue_id]
+                } else {
+                    state.targets()
+                };
+                let edits: Vec<(i64, IssueEdit)> = targets
+                    .into_iter()
+                    .filter(|id| {
+                        state
+                            .card_by_id(*id)
+                            .is_some_and(|c| c.record.facts.due_date != due)
+                    })
+                    .map(|id| (id, set_due_date(due)))
+                    .collect();
+                let what = set_due_date(due).summary;
+                return history::save_batch(state, edits, what);
+            }
+        },
+        _ => {}
+    }
+    Vec::new()
+}
