@@ -19,6 +19,25 @@ use crate::store::{self, Store};
 use crate::sync::worker::{SyncEvent, Trigger, WorkerHandle};
 use crate::ui;
 
+/// Mouse reporting on or off. A panic turns it off too (the hook is installed once), so a crash
+/// never leaves the terminal reporting mouse moves as text.
+fn set_mouse(on: bool) {
+    use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let _ = crossterm::execute!(std::io::stdout(), DisableMouseCapture);
+            previous(info);
+        }));
+    });
+    let _ = if on {
+        crossterm::execute!(std::io::stdout(), EnableMouseCapture)
+    } else {
+        crossterm::execute!(std::io::stdout(), DisableMouseCapture)
+    };
+}
+
 /// How the board gets its sync worker.
 pub enum WorkerStart {
     /// No GitLab: the board works on the cache alone.
@@ -42,7 +61,9 @@ pub async fn run(
     worker: WorkerStart,
 ) -> std::io::Result<()> {
     let mut terminal = ratatui::init();
+    set_mouse(true);
     let result = event_loop(&mut terminal, store, state, started, worker).await;
+    set_mouse(false);
     ratatui::restore();
     result
 }
@@ -84,6 +105,13 @@ async fn event_loop(
             event = events.next() => match event {
                 Some(Ok(Event::Key(key))) if key.kind != KeyEventKind::Release => Some(Msg::Key(key)),
                 Some(Ok(Event::Resize(w, h))) => Some(Msg::Resize(w, h)),
+                // Presses and the wheel only: motion would redraw for nothing.
+                Some(Ok(Event::Mouse(mouse))) if matches!(
+                    mouse.kind,
+                    crossterm::event::MouseEventKind::Down(_)
+                        | crossterm::event::MouseEventKind::ScrollDown
+                        | crossterm::event::MouseEventKind::ScrollUp
+                ) => Some(Msg::Mouse(mouse)),
                 Some(Ok(_)) => None,
                 Some(Err(err)) => return Err(err),
                 None => break,
@@ -195,9 +223,11 @@ fn write_comment(
          not posted. The comment is queued and posted once.\n",
         ui::text::clean_line(&title)
     );
+    set_mouse(false);
     ratatui::restore();
     let written = crate::editor::edit(&template);
     *terminal = ratatui::init();
+    set_mouse(true);
     terminal.clear()?;
     let outcome = match written {
         Ok(text) if text.is_empty() => Ok(false),

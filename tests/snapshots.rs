@@ -255,3 +255,59 @@ fn command_palette() {
     }
     insta::assert_snapshot!(screen(&state));
 }
+
+fn mouse(state: &mut AppState, kind: crossterm::event::MouseEventKind, x: u16, y: u16) {
+    update(
+        state,
+        Msg::Mouse(crossterm::event::MouseEvent {
+            kind,
+            column: x,
+            row: y,
+            modifiers: KeyModifiers::NONE,
+        }),
+    );
+}
+
+/// Where the screen shows `text` (first cell), as the renderer drew it.
+fn find(screen: &str, text: &str) -> (u16, u16) {
+    for (y, line) in screen.lines().enumerate() {
+        if let Some(byte) = line.find(text) {
+            let x = sm_board::ui::text::width(&line[..byte]);
+            return (x as u16, y as u16);
+        }
+    }
+    panic!("{text:?} is not on screen:\n{screen}");
+}
+
+#[test]
+fn a_click_selects_the_card_under_it_and_the_wheel_scrolls_its_column() {
+    use crossterm::event::{MouseButton, MouseEventKind};
+    let mut state = demo_state(160, 48);
+    let before = screen(&state);
+    let (x, y) = find(&before, "#59 P1");
+    mouse(
+        &mut state,
+        MouseEventKind::Down(MouseButton::Left),
+        x + 2,
+        y + 1,
+    );
+    assert_eq!(state.selected_card().unwrap().record.iid, 59);
+    mouse(&mut state, MouseEventKind::ScrollDown, x, y);
+    mouse(&mut state, MouseEventKind::ScrollDown, x, y);
+    let backlog = state.focused_column;
+    assert_eq!(
+        state.columns[backlog].selected, 2,
+        "two wheel steps down the same column"
+    );
+    // A click on another column's top border focuses that column.
+    let (hx, hy) = find(&before, "triage 8");
+    mouse(&mut state, MouseEventKind::Down(MouseButton::Left), hx, hy);
+    assert_eq!(
+        state.columns[state.focused_column].placement,
+        sm_board::workflow::Placement::State(1)
+    );
+    // Outside the board (the grooming pane) nothing happens.
+    let focused = state.focused_column;
+    mouse(&mut state, MouseEventKind::Down(MouseButton::Left), 150, 10);
+    assert_eq!(state.focused_column, focused);
+}

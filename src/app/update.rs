@@ -27,6 +27,8 @@ use crate::workflow::edit::{IssueEdit, set_field, toggle_field};
 #[derive(Debug, Clone)]
 pub enum Msg {
     Key(KeyEvent),
+    /// A click or wheel turn at a terminal cell.
+    Mouse(crossterm::event::MouseEvent),
     Resize(u16, u16),
     /// The clock moved (the loop sends this; `update` never reads the clock).
     Tick(DateTime<Utc>, NaiveDate),
@@ -114,6 +116,10 @@ pub enum Effect {
 pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(event) => on_key(state, event),
+        Msg::Mouse(event) => {
+            on_mouse(state, event);
+            Vec::new()
+        }
         Msg::Resize(width, height) => {
             state.viewport = (width, height);
             let page = state.cards_per_page();
@@ -321,6 +327,46 @@ fn on_key(state: &mut AppState, event: KeyEvent) -> Vec<Effect> {
             }
             Vec::new()
         }
+    }
+}
+
+/// Mouse on the board: a click selects the card under it (or, on a column's top border, focuses
+/// the column), the wheel scrolls the column under the pointer. Ignored while something is open
+/// on top. The geometry is the renderer's own (`ui::board::column_at`).
+fn on_mouse(state: &mut AppState, event: crossterm::event::MouseEvent) {
+    use crossterm::event::{MouseButton, MouseEventKind};
+    if state.overlay.is_some() {
+        return;
+    }
+    let Some((column, row)) = crate::ui::board::column_at(state, event.column, event.row) else {
+        return;
+    };
+    match event.kind {
+        MouseEventKind::Down(MouseButton::Left) => {
+            state.focused_column = column;
+            state.focus = Focus::Board;
+            if let Some(row) = row {
+                let page = state.cards_per_page();
+                let col = &mut state.columns[column];
+                let index = col.offset + row / crate::ui::CARD_HEIGHT as usize;
+                if index < col.cards.len() {
+                    col.selected = index;
+                    col.offset = keep_visible(col.offset, col.selected, page);
+                }
+            }
+        }
+        MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
+            state.focused_column = column;
+            step_card(
+                state,
+                if event.kind == MouseEventKind::ScrollDown {
+                    1
+                } else {
+                    -1
+                },
+            );
+        }
+        _ => {}
     }
 }
 

@@ -21,7 +21,7 @@ pub const CARD_HEIGHT: u16 = 5;
 pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 15;
 /// From this width the grooming pane is always shown beside the board.
-const PANE_ALWAYS_WIDTH: u16 = 130;
+pub const PANE_ALWAYS_WIDTH: u16 = 130;
 
 pub fn render(frame: &mut Frame, state: &AppState) {
     let area = frame.area();
