@@ -240,6 +240,7 @@ fn new_state(config: &Config, store: &sm_board::store::Store, source: Source) ->
         state.show_closed = false;
     }
     state.views = config.views.clone();
+    state.theme = config.theme;
     Ok(state)
 }
 

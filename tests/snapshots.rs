@@ -311,3 +311,26 @@ fn a_click_selects_the_card_under_it_and_the_wheel_scrolls_its_column() {
     mouse(&mut state, MouseEventKind::Down(MouseButton::Left), 150, 10);
     assert_eq!(state.focused_column, focused);
 }
+
+#[test]
+fn the_light_theme_selects_with_a_pale_background() {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::style::Color;
+    for (kind, expected) in [
+        (sm_board::ui::theme::ThemeKind::Dark, Color::Rgb(45, 55, 75)),
+        (
+            sm_board::ui::theme::ThemeKind::Light,
+            Color::Rgb(212, 224, 246),
+        ),
+    ] {
+        let mut state = demo_state(160, 48);
+        state.theme = kind;
+        let text = screen(&state);
+        let (x, y) = find(&text, "▌#41");
+        let mut terminal = Terminal::new(TestBackend::new(160, 48)).unwrap();
+        terminal.draw(|f| sm_board::ui::render(f, &state)).unwrap();
+        let cell = &terminal.backend().buffer()[(x + 2, y)];
+        assert_eq!(cell.bg, expected, "{kind:?}");
+    }
+}

@@ -370,6 +370,8 @@ pub struct AppState {
     pub batch_note: Option<BatchNote>,
     /// Named filters (`v`).
     pub views: Vec<(String, String)>,
+    /// Light or dark terminal (`[ui] theme`).
+    pub theme: crate::ui::theme::ThemeKind,
     /// The triage queue in progress (`T`).
     pub triage: Option<crate::app::triage::TriageQueue>,
     /// Marked requests (Space, V): actions apply to all of them.
@@ -435,6 +437,7 @@ impl AppState {
             batch_note: None,
             triage: None,
             views: Vec::new(),
+            theme: crate::ui::theme::ThemeKind::Dark,
             marked: std::collections::BTreeSet::new(),
             message: None,
             now,

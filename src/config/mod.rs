@@ -109,6 +109,7 @@ pub struct Config {
     /// `--db` / `SM_BOARD_DB`.
     pub db_override: Option<PathBuf>,
     pub show_closed: bool,
+    pub theme: crate::ui::theme::ThemeKind,
     /// Named filters from `[views]`, in name order.
     pub views: Vec<(String, String)>,
     /// The default keymap with `[keys]` applied.
@@ -199,13 +200,23 @@ pub fn load(overrides: &Overrides) -> Result<Config, ConfigError> {
             .map_err(|e| invalid(format!("[views] \"{name}\": {e}")))?;
     }
     let keymap = build_keymap(raw.keys, &shown, &text)?;
+    let theme = match raw.ui.as_ref().and_then(|u| u.theme.as_deref()) {
+        None | Some("dark") => crate::ui::theme::ThemeKind::Dark,
+        Some("light") => crate::ui::theme::ThemeKind::Light,
+        Some(other) => {
+            return Err(invalid(format!(
+                "[ui] theme = \"{other}\": use \"dark\" or \"light\""
+            )));
+        }
+    };
     Ok(Config {
+        theme,
         keymap,
         views,
         gitlab,
         workflow,
         db_override: overrides.db.clone(),
-        show_closed: raw.ui.and_then(|u| u.show_closed).unwrap_or(true),
+        show_closed: raw.ui.as_ref().and_then(|u| u.show_closed).unwrap_or(true),
         file,
     })
 }
@@ -624,6 +635,22 @@ values = ["high", "low"]
         );
         let key = err("[keys.board]\nquit = \"Hyper-q\"\n");
         assert!(key.contains("line 2") && key.contains("not a key"), "{key}");
+    }
+
+    #[test]
+    fn the_theme_is_dark_or_light() {
+        assert_eq!(
+            load_text("").unwrap().theme,
+            crate::ui::theme::ThemeKind::Dark
+        );
+        assert_eq!(
+            load_text("[ui]\ntheme = \"light\"\n").unwrap().theme,
+            crate::ui::theme::ThemeKind::Light
+        );
+        let err = load_text("[ui]\ntheme = \"solarized\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("use \"dark\" or \"light\""), "{err}");
     }
 
     #[test]

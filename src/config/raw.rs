@@ -94,4 +94,6 @@ pub struct RawField {
 #[serde(deny_unknown_fields)]
 pub struct RawUi {
     pub show_closed: Option<bool>,
+    /// `dark` (default) or `light`.
+    pub theme: Option<String>,
 }

@@ -266,7 +266,7 @@ fn card_lines(
     let fourth = spread(meta, due, content);
 
     let style = if selected && focused {
-        theme::SELECTED
+        theme::selected(state.theme)
     } else {
         Style::new()
     };

@@ -181,7 +181,7 @@ fn field_line(
         Span::styled(value, style),
     ]);
     if highlighted {
-        line.style(theme::SELECTED)
+        line.style(theme::selected(state.theme))
     } else {
         line
     }

@@ -57,8 +57,8 @@ pub fn render(frame: &mut Frame, state: &AppState) {
         None | Some(Overlay::Filter(_)) => {}
         Some(Overlay::Help { mode, scroll }) => overlay::help(frame, state, *mode, *scroll),
         Some(Overlay::Detail(detail)) => overlay::detail(frame, state, detail),
-        Some(Overlay::Picker(picker)) => overlay::picker(frame, picker),
-        Some(Overlay::Confirm(confirm)) => overlay::confirm(frame, confirm),
+        Some(Overlay::Picker(picker)) => overlay::picker(frame, picker, state.theme),
+        Some(Overlay::Confirm(confirm)) => overlay::confirm(frame, confirm, state.theme),
         Some(Overlay::DateInput(input)) => overlay::date_input(frame, state, input),
     }
 }

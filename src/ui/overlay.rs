@@ -198,7 +198,7 @@ pub fn detail(frame: &mut Frame, state: &AppState, detail: &Detail) {
     );
 }
 
-pub fn picker(frame: &mut Frame, picker: &Picker) {
+pub fn picker(frame: &mut Frame, picker: &Picker, kind: theme::ThemeKind) {
     let filtered = picker.filtered();
     let list_height = filtered.len().clamp(1, 14) as u16;
     let width = picker
@@ -246,7 +246,7 @@ pub fn picker(frame: &mut Frame, picker: &Picker) {
             Span::styled(detail, theme::DIM),
         ]);
         lines.push(if index == picker.cursor {
-            line.style(theme::SELECTED.add_modifier(ratatui::style::Modifier::BOLD))
+            line.style(theme::selected(kind).add_modifier(ratatui::style::Modifier::BOLD))
         } else {
             line
         });
@@ -254,7 +254,7 @@ pub fn picker(frame: &mut Frame, picker: &Picker) {
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-pub fn confirm(frame: &mut Frame, confirm: &Confirm) {
+pub fn confirm(frame: &mut Frame, confirm: &Confirm, kind: theme::ThemeKind) {
     let width = (text::width(&confirm.question) as u16 + 4).clamp(40, 70);
     let area = centered(frame.area(), width, 7);
     let (inner, block) = popup(frame, area, "Confirm");
@@ -263,7 +263,7 @@ pub fn confirm(frame: &mut Frame, confirm: &Confirm) {
         Span::styled(
             format!(" {label} "),
             if on {
-                theme::SELECTED.add_modifier(ratatui::style::Modifier::BOLD)
+                theme::selected(kind).add_modifier(ratatui::style::Modifier::BOLD)
             } else {
                 theme::DIM
             },

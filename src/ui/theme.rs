@@ -5,7 +5,21 @@ use ratatui::style::{Color, Modifier, Style};
 pub const ACCENT: Color = Color::Cyan;
 pub const DIM: Style = Style::new().fg(Color::DarkGray);
 pub const BOLD: Style = Style::new().add_modifier(Modifier::BOLD);
-pub const SELECTED: Style = Style::new().bg(Color::Rgb(45, 55, 75));
+/// Light or dark terminal background (`[ui] theme`); only the selection needs to know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ThemeKind {
+    #[default]
+    Dark,
+    Light,
+}
+
+/// The selected card's or row's background, readable on either background.
+pub fn selected(kind: ThemeKind) -> Style {
+    match kind {
+        ThemeKind::Dark => Style::new().bg(Color::Rgb(45, 55, 75)),
+        ThemeKind::Light => Style::new().bg(Color::Rgb(212, 224, 246)),
+    }
+}
 pub const FOCUSED_BORDER: Style = Style::new().fg(ACCENT).add_modifier(Modifier::BOLD);
 pub const BORDER: Style = Style::new().fg(Color::DarkGray);
 pub const WARN: Style = Style::new().fg(Color::Yellow);
