@@ -143,6 +143,35 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         median(per_key),
     );
 
+    // Detail view of a request with a 100 KB markdown description: open, load, draw.
+    let paragraph = "## Section\n\nSome **text** with a [link](https://example.com) and `code`.\n\
+                     - [ ] a task\n- a bullet\n\n```text\ncode block\n```\n";
+    let big: String = paragraph.repeat(100_000 / paragraph.len() + 1);
+    let issue_id = state.selected_card().ok_or("no card")?.record.id;
+    let detail = time(30, || {
+        let effects = update(
+            &mut state,
+            Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+        );
+        update(
+            &mut state,
+            Msg::DetailLoaded {
+                issue_id,
+                description: Some(big.clone()),
+            },
+        );
+        let drawn = terminal.draw(|f| ui::render(f, &state)).map(|_| ());
+        update(
+            &mut state,
+            Msg::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)),
+        );
+        (effects, drawn)
+    });
+    println!(
+        "detail view with a {} KB description opened and drawn: {detail:?}",
+        big.len() / 1000
+    );
+
     let mut record = state.selected_card().ok_or("no card")?.record.clone();
     let edit_landed = time(50, || {
         record.facts.labels.push("bench".into());
