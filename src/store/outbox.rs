@@ -80,19 +80,33 @@ pub fn apply_edit(
     }
     record.facts = after;
     write_record(&tx, &record)?;
-    let intent = serde_json::to_string(edit).map_err(|e| StoreError::Malformed(e.to_string()))?;
-    tx.prepare_cached(
+    append(&tx, &record, "update", edit, now)?;
+    tx.commit()?;
+    Ok(record)
+}
+
+/// Appends an entry for `record`, remembering its `updated_at` as the edit's base. Returns the
+/// entry's sequence number.
+fn append(
+    conn: &Connection,
+    record: &IssueRecord,
+    kind: &str,
+    intent: &impl serde::Serialize,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    let intent = serde_json::to_string(intent).map_err(|e| StoreError::Malformed(e.to_string()))?;
+    conn.prepare_cached(
         "INSERT INTO outbox (issue_id, kind, intent, base_updated_at, created_at) \
-         VALUES (?1, 'update', ?2, ?3, ?4)",
+         VALUES (?1, ?2, ?3, ?4, ?5)",
     )?
     .execute(params![
-        issue_id,
+        record.id,
+        kind,
         intent,
         record.updated_at.to_rfc3339(),
         now.to_rfc3339()
     ])?;
-    tx.commit()?;
-    Ok(record)
+    Ok(conn.last_insert_rowid())
 }
 
 /// Edits not yet confirmed by GitLab (pending, failed or in conflict).
@@ -273,19 +287,7 @@ pub fn queue_comment(
             std::process::id()
         ),
     };
-    let intent =
-        serde_json::to_string(&comment).map_err(|e| StoreError::Malformed(e.to_string()))?;
-    conn.prepare_cached(
-        "INSERT INTO outbox (issue_id, kind, intent, base_updated_at, created_at) \
-         VALUES (?1, 'comment', ?2, ?3, ?4)",
-    )?
-    .execute(params![
-        issue_id,
-        intent,
-        record.updated_at.to_rfc3339(),
-        now.to_rfc3339()
-    ])?;
-    Ok(conn.last_insert_rowid())
+    append(conn, &record, "comment", &comment, now)
 }
 
 /// Marks an entry done (a comment that was posted, or found posted).
