@@ -50,6 +50,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             scope: Scope::Group("strategic-marketing".into()),
             scope_label: "sm_request".into(),
             board: None,
+            activity_per_pass: 0,
         };
         let wf = Workflow::default();
         println!("issues: {issues}, latency per request: {latency_ms} ms");

@@ -305,6 +305,7 @@ fn run_board(config: &Config, started: std::time::Instant) -> Result<()> {
                         scope: gitlab.scope.clone(),
                         scope_label: config.workflow.scope_label.clone(),
                         board: gitlab.board.clone(),
+                        activity_per_pass: sm_board::sync::worker::ACTIVITY_PER_PASS,
                     },
                     workflow: config.workflow.clone(),
                     interval: gitlab.sync_interval,

@@ -62,6 +62,8 @@ async fn world(issues: Vec<Value>) -> World {
             scope: Scope::Group("strategic-marketing".into()),
             scope_label: "sm_request".into(),
             board: Some("SM Request Board".into()),
+            // Activity has tests of its own; the others count issue-list requests.
+            activity_per_pass: 0,
         },
         wf: Workflow::default(),
     }
@@ -624,4 +626,161 @@ async fn a_comment_that_never_arrived_is_posted_on_retry() {
     });
     assert!(w.sync().await.in_step());
     assert_eq!(notes_on(&w, id).len(), 1);
+}
+
+/// The world, fetching comments and label history on every pass.
+async fn world_with_activity(issues: Vec<Value>) -> World {
+    let mut w = world(issues).await;
+    w.target.activity_per_pass = usize::MAX;
+    w
+}
+
+#[tokio::test]
+async fn comments_and_label_history_are_pulled_once_and_again_only_when_the_issue_changes() {
+    let w = world_with_activity(generate::generate(30, 21, generate::default_anchor())).await;
+    let report = w.sync().await;
+    assert_eq!(report.activity, 30);
+    assert_eq!(report.activity_waiting, 0);
+    let stats = w.fake.shared.stats();
+    assert_eq!(stats.kind("GET notes"), 30);
+    assert_eq!(stats.kind("GET label_events"), 30);
+
+    // Every cached event is GitLab's, and the time in state is the last move into the state.
+    let record = an_open_backlog_issue(&w);
+    let events = store::load_label_events(w.store.conn(), record.id).unwrap();
+    let remote: Vec<(String, bool)> = {
+        let model = w.fake.shared.lock();
+        let mut events: Vec<_> = model
+            .label_events
+            .iter()
+            .filter(|e| e.issue_id == record.id)
+            .collect();
+        events.sort_by_key(|e| (e.created_at, e.id));
+        events.iter().map(|e| (e.label.clone(), e.add)).collect()
+    };
+    let cached: Vec<(String, bool)> = events.iter().map(|e| (e.label.clone(), e.added)).collect();
+    assert_eq!(cached, remote);
+    let entered = events
+        .iter()
+        .rfind(|e| e.added && e.label == "sm_req::backlog")
+        .unwrap()
+        .created_at;
+    assert_eq!(record.state_since, Some(entered));
+    assert!(
+        events
+            .iter()
+            .any(|e| e.label == "sm_req::triage" && !e.added),
+        "a backlog request came through triage: {cached:?}"
+    );
+
+    // Nothing changed: no per-issue requests at all.
+    w.fake.shared.reset_stats();
+    let idle = w.sync().await;
+    assert_eq!(idle.activity, 0);
+    assert_eq!(w.fake.shared.stats().kind("GET notes"), 0);
+
+    // Someone comments on GitLab: only that issue is fetched again, and the comment is
+    // searchable offline.
+    w.fake
+        .shared
+        .lock()
+        .add_note(record.id, "Waiting on the Zürich agency".into(), false);
+    let report = w.sync().await;
+    assert_eq!(report.activity, 1);
+    assert_eq!(w.fake.shared.stats().kind("GET notes"), 1);
+    let notes = store::load_notes(w.store.conn(), record.id).unwrap();
+    assert_eq!(notes.last().unwrap().body, "Waiting on the Zürich agency");
+    let found = store::search_text(w.store.conn(), "zurich agen").unwrap();
+    assert_eq!(found, std::collections::HashSet::from([record.id]));
+}
+
+#[tokio::test]
+async fn descriptions_are_searchable_and_follow_remote_edits() {
+    let w = world_with_activity(generate::generate(10, 22, generate::default_anchor())).await;
+    w.sync().await;
+    let id = w.cached()[3].id;
+    w.remote_edit(
+        id,
+        IssueUpdate {
+            description: Some("Webinar series with the Kubernetes partner team".into()),
+            ..IssueUpdate::default()
+        },
+    );
+    w.sync().await;
+    let found = store::search_text(w.store.conn(), "kubernetes webinar").unwrap();
+    assert_eq!(found, std::collections::HashSet::from([id]));
+    w.remote_edit(
+        id,
+        IssueUpdate {
+            description: Some("Something else entirely".into()),
+            ..IssueUpdate::default()
+        },
+    );
+    w.sync().await;
+    assert!(
+        store::search_text(w.store.conn(), "kubernetes")
+            .unwrap()
+            .is_empty(),
+        "the old text is no longer indexed"
+    );
+}
+
+#[tokio::test]
+async fn without_the_label_events_api_the_history_comes_from_system_notes() {
+    let w = world_with_activity(generate::generate(5, 23, generate::default_anchor())).await;
+    w.faults(FaultUpdate {
+        label_events_api: Some(false),
+        ..FaultUpdate::default()
+    });
+    let id = w.fake.shared.lock().issues.keys().next().copied().unwrap();
+    w.fake.shared.lock().add_note(
+        id,
+        "added ~\"sm_req::triage\" label and removed ~\"sm_req::new_request\" label".into(),
+        true,
+    );
+    let report = w.sync().await;
+    assert!(report.in_step(), "{report:?}");
+    assert_eq!(report.activity, 5);
+    let events = store::load_label_events(w.store.conn(), id).unwrap();
+    let changes: Vec<(&str, bool)> = events.iter().map(|e| (e.label.as_str(), e.added)).collect();
+    assert_eq!(
+        changes,
+        [("sm_req::triage", true), ("sm_req::new_request", false)]
+    );
+}
+
+#[tokio::test]
+async fn histories_arrive_a_bounded_number_per_pass_and_survive_going_offline() {
+    let mut w = world(generate::generate(40, 24, generate::default_anchor())).await;
+    w.target.activity_per_pass = 15;
+    let first = w.sync().await;
+    assert_eq!((first.activity, first.activity_waiting), (15, 25));
+    assert!(first.changed_board(), "new histories are worth a redraw");
+    w.faults(FaultUpdate {
+        offline: Some(true),
+        ..FaultUpdate::default()
+    });
+    let offline = w.sync().await;
+    assert!(offline.offline.is_some());
+    assert_eq!((offline.activity, offline.activity_waiting), (0, 25));
+    w.faults(FaultUpdate {
+        offline: Some(false),
+        ..FaultUpdate::default()
+    });
+    let second = w.sync().await;
+    let third = w.sync().await;
+    assert_eq!(
+        (second.activity, third.activity, third.activity_waiting),
+        (15, 10, 0)
+    );
+    let with_history = w
+        .cached()
+        .iter()
+        .filter(|r| {
+            !store::load_label_events(w.store.conn(), r.id)
+                .unwrap()
+                .is_empty()
+        })
+        .count();
+    assert_eq!(with_history, 40);
 }

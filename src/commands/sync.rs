@@ -33,6 +33,8 @@ pub fn connect(config: &Config, policy: RetryPolicy) -> Result<(Client, SyncTarg
             scope: gitlab.scope.clone(),
             scope_label: config.workflow.scope_label.clone(),
             board: gitlab.board.clone(),
+            // The command line waits for everything.
+            activity_per_pass: usize::MAX,
         },
     ))
 }
@@ -50,6 +52,10 @@ pub fn progress_line() -> impl FnMut(Progress) {
             }
             Progress::Pushing { .. } => return,
             Progress::Pulling { pulled } => format!("pulling issues: {pulled}"),
+            Progress::Activity { waiting } if waiting > 0 => {
+                format!("pulling comments and label history of {waiting} issue(s)")
+            }
+            Progress::Activity { .. } => return,
         };
         let mut err = std::io::stderr();
         let _ = write!(err, "\r\x1b[2K{text}");
@@ -66,6 +72,12 @@ pub fn summary(report: &SyncReport) -> Vec<String> {
         if report.full { " (full pass)" } else { "" },
         report.requests
     )];
+    if report.activity > 0 || report.activity_waiting > 0 {
+        lines.push(format!(
+            "comments and label history: {} issue(s) fetched, {} still to fetch",
+            report.activity, report.activity_waiting
+        ));
+    }
     if !report.removed.is_empty() {
         lines.push(format!(
             "removed {} issue(s) GitLab no longer lists (deleted, moved or not visible): {}",

@@ -80,6 +80,7 @@ pub fn start(
                         scope: Scope::Group(group),
                         scope_label: workflow.scope_label.clone(),
                         board: Some("SM Request Board".into()),
+                        activity_per_pass: crate::sync::worker::ACTIVITY_PER_PASS,
                     },
                     workflow,
                     interval: Duration::from_secs(30),

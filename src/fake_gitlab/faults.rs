@@ -48,6 +48,8 @@ pub struct FaultUpdate {
     /// `premium` (scoped labels exclusive) or `free`.
     pub scoped_labels: Option<String>,
     pub create_unknown_labels: Option<bool>,
+    /// `false`: answer 404 on `resource_label_events`, like a GitLab older than 11.2.
+    pub label_events_api: Option<bool>,
     /// Refuse every API request as if the network were down (connection dropped).
     pub offline: Option<bool>,
 }

@@ -6,6 +6,7 @@
 //! request counters are set with flags and at run time through `/_fake/*`, outside `/api/v4`.
 
 pub mod faults;
+mod history;
 pub mod model;
 mod routes;
 
@@ -99,6 +100,9 @@ impl Shared {
                     "scoped_labels is `premium` or `free`, not `{other}`"
                 ));
             }
+        }
+        if let Some(served) = update.label_events_api {
+            model.label_events_api = served;
         }
         if let Some(create) = update.create_unknown_labels {
             model.create_unknown_labels = create;

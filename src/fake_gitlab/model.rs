@@ -7,6 +7,12 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use serde_json::{Value, json};
 
+use crate::fake_gitlab::history;
+
+/// Labels of the workflow's state key, whose seeded issues get a made-up path through the
+/// workflow (see `history`).
+const STATE_PREFIX: &str = "sm_req::";
+
 /// How scoped labels behave on `add_labels`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ScopedLabels {
@@ -60,6 +66,8 @@ pub struct Model {
     pub scoped: ScopedLabels,
     /// Labels that do not exist are created (a user who may admin labels) or dropped silently.
     pub create_unknown_labels: bool,
+    /// Whether `resource_label_events` exists (GitLab 11.2 and later).
+    pub label_events_api: bool,
     next_id: i64,
     last_update: DateTime<Utc>,
 }
@@ -101,6 +109,7 @@ impl Model {
             label_events: Vec::new(),
             scoped: ScopedLabels::Exclusive,
             create_unknown_labels: true,
+            label_events_api: true,
             next_id: 1_000_000,
             last_update: DateTime::<Utc>::UNIX_EPOCH,
         };
@@ -168,17 +177,50 @@ impl Model {
                     .map(str::to_string)
             })
             .collect();
+        let author = issue["author"]["id"].as_i64().unwrap_or(1);
+        // Whoever worked the request moved it (its assignee, else its author).
+        let mover = issue["assignees"][0]["id"].as_i64().unwrap_or(author);
+        let time = |field: &str| {
+            issue[field]
+                .as_str()
+                .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+                .map(|t| t.with_timezone(&Utc))
+        };
+        let (updated, closed) = (time("updated_at").unwrap_or(created), time("closed_at"));
         for name in &names {
             self.ensure_label(name);
-            self.next_id += 1;
-            self.label_events.push(LabelEvent {
-                id: self.next_id,
-                issue_id: id,
-                label: name.clone(),
-                add: true,
-                user_id: issue["author"]["id"].as_i64().unwrap_or(1),
-                created_at: created,
-            });
+            let walk = if name.starts_with(STATE_PREFIX) {
+                history::state_walk(id, name, created, updated, closed)
+            } else {
+                vec![(name.clone(), created)]
+            };
+            let mut previous: Option<&String> = None;
+            for (label, at) in &walk {
+                let user_id = if previous.is_some() { mover } else { author };
+                if let Some(old) = previous {
+                    self.ensure_label(old);
+                    let event = self.next_id();
+                    self.label_events.push(LabelEvent {
+                        id: event,
+                        issue_id: id,
+                        label: old.clone(),
+                        add: false,
+                        user_id,
+                        created_at: *at,
+                    });
+                }
+                self.ensure_label(label);
+                let event = self.next_id();
+                self.label_events.push(LabelEvent {
+                    id: event,
+                    issue_id: id,
+                    label: label.clone(),
+                    add: true,
+                    user_id,
+                    created_at: *at,
+                });
+                previous = Some(label);
+            }
         }
         issue["labels"] = json!(names);
         if let Some(updated) = issue["updated_at"]

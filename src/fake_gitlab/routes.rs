@@ -508,14 +508,22 @@ pub async fn label_events(
 ) -> Response {
     let params = params(raw);
     let model = app.lock();
+    if !model.label_events_api {
+        return error(404, json!({"message": "404 Not Found"}));
+    }
     let id = match find_issue(&model, &project, iid) {
         Ok(id) => id,
         Err(response) => return response,
     };
-    let events: Vec<Value> = model
+    let mut events: Vec<&crate::fake_gitlab::model::LabelEvent> = model
         .label_events
         .iter()
         .filter(|e| e.issue_id == id)
+        .collect();
+    // GitLab lists them oldest first; seeded histories are recorded out of order.
+    events.sort_by_key(|e| (e.created_at, e.id));
+    let events: Vec<Value> = events
+        .into_iter()
         .map(|e| {
             json!({
                 "id": e.id, "user": model.user(e.user_id), "created_at": timestamp(e.created_at),

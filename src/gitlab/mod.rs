@@ -4,6 +4,7 @@
 pub mod client;
 pub mod convert;
 pub mod error;
+pub mod history;
 pub mod wire;
 
 pub use client::{Client, RetryPolicy};

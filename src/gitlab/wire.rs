@@ -105,6 +105,38 @@ pub struct Issue {
     pub references: Option<References>,
 }
 
+/// A note (comment or system note) on an issue.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Note {
+    pub id: i64,
+    #[serde(default)]
+    pub body: String,
+    #[serde(default)]
+    pub author: Option<User>,
+    #[serde(default)]
+    pub system: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The label an event names (a deleted label may come back as `null`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct EventLabel {
+    pub name: String,
+}
+
+/// One `resource_label_events` entry.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct LabelEvent {
+    pub id: i64,
+    #[serde(default)]
+    pub user: Option<User>,
+    pub created_at: DateTime<Utc>,
+    #[serde(default)]
+    pub label: Option<EventLabel>,
+    /// `add` or `remove`.
+    pub action: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

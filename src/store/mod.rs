@@ -4,6 +4,7 @@
 //! The store never talks to the network and never decides workflow rules; it persists what the
 //! app and the sync decide, atomically.
 
+mod activity;
 mod issues;
 mod meta;
 mod outbox;
@@ -15,6 +16,11 @@ use std::time::Duration;
 use rusqlite::{Connection, ErrorCode};
 use rusqlite_migration::{M, Migrations};
 
+pub use activity::{
+    HistorySource, LabelEvent, Note, StaleActivity, label_ids, load_events_with_prefix,
+    load_label_events, load_notes, mark_activity_seen, search_text, stale_activity,
+    stale_activity_count, store_activity,
+};
 pub use issues::{
     IssueRecord, description, find_by_reference, issue_count, load_issue, load_issues,
     upsert_issues,
@@ -43,6 +49,7 @@ fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(include_str!("migrations/0001_init.sql")),
         M::up(include_str!("migrations/0002_outbox_force.sql")),
+        M::up(include_str!("migrations/0003_activity.sql")),
     ])
 }
 

@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 use crate::config::Scope;
 use crate::gitlab::{ApiError, Client, convert, wire};
 use crate::store::{self, OutboxEntry, Store, StoreError};
+use crate::sync::activity;
 use crate::sync::conflict::{conflicts, force};
 use crate::workflow::edit::{Change, StateEvent};
 use crate::workflow::{IssueEdit, IssueFacts, Workflow};
@@ -28,6 +29,9 @@ pub struct SyncTarget {
     pub scope_label: String,
     /// The GitLab issue board whose list order the columns follow, if one is named.
     pub board: Option<String>,
+    /// At most this many issues get their comments and label history fetched per pass (two
+    /// requests each); the rest wait for the next pass.
+    pub activity_per_pass: usize,
 }
 
 impl SyncTarget {
@@ -59,6 +63,10 @@ pub struct SyncReport {
     pub full: bool,
     /// Set when the network was down: everything not done waits for the next pass.
     pub offline: Option<String>,
+    /// Issues whose comments and label history were fetched.
+    pub activity: usize,
+    /// Issues whose comments and label history are still to fetch.
+    pub activity_waiting: i64,
     /// Edits still not on GitLab after this pass (pending, failed or in conflict).
     pub unsent: i64,
     pub requests: u64,
@@ -72,6 +80,7 @@ impl SyncReport {
             || !self.conflicts.is_empty()
             || !self.failed.is_empty()
             || !self.removed.is_empty()
+            || self.activity > 0
     }
 
     /// Cache and GitLab agree and no edit waits.
@@ -83,8 +92,17 @@ impl SyncReport {
 /// Progress for a bar or the status line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Progress {
-    Pushing { done: usize, total: usize },
-    Pulling { pulled: usize },
+    Pushing {
+        done: usize,
+        total: usize,
+    },
+    Pulling {
+        pulled: usize,
+    },
+    /// Fetching comments and label history of this many issues.
+    Activity {
+        waiting: i64,
+    },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -502,6 +520,20 @@ pub async fn sync(
     if report.offline.is_none() {
         pull(client, store, wf, target, full, &mut report, progress).await?;
     }
+    if report.offline.is_none() && target.activity_per_pass > 0 {
+        progress(Progress::Activity {
+            waiting: store::stale_activity_count(store.conn())?,
+        });
+        match activity::pull_activity(client, store, &wf.state_key, target.activity_per_pass).await
+        {
+            Ok(done) => report.activity = done,
+            Err(SyncError::Api(err)) if err.is_transient() => {
+                report.offline = Some(err.to_string());
+            }
+            Err(err) => return Err(err),
+        }
+    }
+    report.activity_waiting = store::stale_activity_count(store.conn())?;
     if report.offline.is_none() {
         store::set_state(
             store.conn(),

@@ -15,6 +15,11 @@ use crate::workflow::Workflow;
 
 /// A full pass (which notices deleted and moved issues) at least this often.
 const FULL_EVERY: Duration = Duration::from_secs(3600);
+/// Issues whose comments and label history one background pass fetches (two requests each).
+pub const ACTIVITY_PER_PASS: usize = 100;
+/// While histories are still missing, the next pass comes this soon rather than after the
+/// interval, so they fill in within minutes without a burst of thousands of requests.
+const ACTIVITY_FOLLOW_UP: Duration = Duration::from_secs(3);
 /// Edits made in a burst are pushed together.
 const EDIT_DEBOUNCE: Duration = Duration::from_millis(300);
 
@@ -96,13 +101,14 @@ async fn run(
         Err(err) => return fail(err.to_string()),
     };
     let mut last_full: Option<Instant> = None;
+    let mut wait = config.interval;
     loop {
         let trigger = tokio::select! {
             trigger = triggers.recv() => match trigger {
                 Some(trigger) => trigger,
                 None => return, // the UI is gone
             },
-            _ = tokio::time::sleep(config.interval) => Trigger::Now { full: false },
+            _ = tokio::time::sleep(wait) => Trigger::Now { full: false },
         };
         if trigger == Trigger::Edited {
             // Let a burst of edits settle, then push them in one pass.
@@ -129,6 +135,11 @@ async fn run(
                 if report.full && report.offline.is_none() {
                     last_full = Some(Instant::now());
                 }
+                wait = if report.activity > 0 && report.activity_waiting > 0 {
+                    ACTIVITY_FOLLOW_UP
+                } else {
+                    config.interval
+                };
                 tracing::info!(
                     pushed = report.pushed,
                     pulled = report.pulled,

@@ -1,0 +1,117 @@
+//! Pulling each request's comments and label history. GitLab has no group-wide endpoint for
+//! either, so they are fetched per issue: only for issues updated since their activity was last
+//! fetched, open requests first, a bounded number per pass, a few issues at a time.
+
+use std::collections::HashMap;
+
+use futures_util::StreamExt;
+
+use crate::gitlab::{ApiError, Client, history, wire};
+use crate::store::{self, HistorySource, LabelEvent, Note, StaleActivity, Store};
+use crate::sync::SyncError;
+
+/// Issues fetched at once (two requests each).
+const IN_FLIGHT: usize = 4;
+
+/// What one issue's fetch found.
+enum Fetched {
+    Activity {
+        notes: Vec<Note>,
+        events: Vec<LabelEvent>,
+        source: HistorySource,
+    },
+    /// GitLab no longer shows the issue: its activity is left as it was.
+    Gone,
+}
+
+async fn all<T: serde::de::DeserializeOwned>(
+    client: &Client,
+    path: &str,
+    query: &[(&str, String)],
+) -> Result<Vec<T>, ApiError> {
+    let mut items = Vec::new();
+    client
+        .each_page(path, query, |page| -> Result<(), ApiError> {
+            items.extend(
+                page.into_iter()
+                    .filter_map(|v| serde_json::from_value(v).ok()),
+            );
+            Ok(())
+        })
+        .await?;
+    Ok(items)
+}
+
+async fn fetch(
+    client: &Client,
+    issue: &StaleActivity,
+    label_ids: &HashMap<i64, String>,
+) -> Result<Fetched, ApiError> {
+    let base = format!("/projects/{}/issues/{}", issue.project_id, issue.iid);
+    let query = [("sort", "asc".into()), ("order_by", "created_at".into())];
+    let notes: Vec<wire::Note> = match all(client, &format!("{base}/notes"), &query).await {
+        Ok(notes) => notes,
+        Err(ApiError::NotFound { .. }) => return Ok(Fetched::Gone),
+        Err(err) => return Err(err),
+    };
+    let notes: Vec<Note> = notes
+        .iter()
+        .map(|n| history::note(issue.issue_id, n))
+        .collect();
+    let events: Result<Vec<wire::LabelEvent>, ApiError> =
+        all(client, &format!("{base}/resource_label_events"), &[]).await;
+    Ok(match events {
+        Ok(events) => Fetched::Activity {
+            events: events
+                .iter()
+                .filter_map(|e| history::label_event(issue.issue_id, e))
+                .collect(),
+            notes,
+            source: HistorySource::Events,
+        },
+        // Older or restricted servers: read the history back from the system notes.
+        Err(ApiError::NotFound { .. } | ApiError::Forbidden { .. }) => Fetched::Activity {
+            events: notes
+                .iter()
+                .flat_map(|n| history::events_from_system_note(n, label_ids))
+                .collect(),
+            notes,
+            source: HistorySource::Notes,
+        },
+        Err(err) => return Err(err),
+    })
+}
+
+/// Fetches the activity of at most `limit` stale issues. Returns how many were brought up to
+/// date; stops early (keeping what was stored) when the network fails.
+pub async fn pull_activity(
+    client: &Client,
+    store: &Store,
+    state_key: &str,
+    limit: usize,
+) -> Result<usize, SyncError> {
+    let conn = store.conn();
+    let stale = store::stale_activity(conn, limit)?;
+    if stale.is_empty() {
+        return Ok(0);
+    }
+    let label_ids = store::label_ids(conn)?;
+    let label_ids = &label_ids;
+    let fetches = futures_util::stream::iter(stale.iter())
+        .map(|issue| async move { (issue, fetch(client, issue, label_ids).await) })
+        .buffer_unordered(IN_FLIGHT);
+    futures_util::pin_mut!(fetches);
+    let mut done = 0;
+    while let Some((issue, fetched)) = fetches.next().await {
+        match fetched? {
+            Fetched::Activity {
+                notes,
+                events,
+                source,
+            } => store::store_activity(conn, issue, &notes, &events, source, state_key)?,
+            Fetched::Gone => store::mark_activity_seen(conn, issue)?,
+        }
+        done += 1;
+    }
+    Ok(done)
+}
