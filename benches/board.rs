@@ -9,6 +9,7 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use sm_board::app::state::DetailContent;
 use sm_board::app::{AppState, Keymap, Msg, Source, update};
 use sm_board::store::Store;
 use sm_board::workflow::Workflow;
@@ -157,7 +158,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             &mut state,
             Msg::DetailLoaded {
                 issue_id,
-                description: Some(big.clone()),
+                content: Box::new(DetailContent {
+                    links: sm_board::app::links::extract(&[&big]),
+                    description: Some(big.clone()),
+                    ..DetailContent::default()
+                }),
             },
         );
         let drawn = terminal.draw(|f| ui::render(f, &state)).map(|_| ());

@@ -13,6 +13,7 @@ use crossterm::event::{Event, EventStream, KeyEventKind};
 use futures_util::StreamExt;
 use ratatui::DefaultTerminal;
 
+use crate::app::state::DetailContent;
 use crate::app::{AppState, Effect, Msg, update};
 use crate::session;
 use crate::store::{self, Store};
@@ -189,6 +190,16 @@ async fn event_loop(
                     dirty = true;
                     continue;
                 }
+                if let Effect::SearchText { words } = effect {
+                    for word in words {
+                        let ids = store::search_text(store.conn(), &word).unwrap_or_else(|err| {
+                            tracing::warn!(error = %err, "full-text search failed");
+                            Default::default()
+                        });
+                        effects.extend(update(state, Msg::TextHits { word, ids }));
+                    }
+                    continue;
+                }
                 if let Some(result) = perform(store, state, effect) {
                     effects.extend(update(state, result));
                 }
@@ -287,9 +298,38 @@ fn draw(terminal: &mut DefaultTerminal, state: &AppState, no_color: bool) -> std
 }
 
 /// Performs one effect; its result comes back as a message.
+/// A request's description, notes and label history from the cache; a read error is shown
+/// in place of the description rather than hiding the view.
+pub fn load_detail(store: &Store, issue_id: i64) -> DetailContent {
+    let conn = store.conn();
+    let read = || -> Result<DetailContent, store::StoreError> {
+        let description = store::description(conn, issue_id)?;
+        let notes = store::load_notes(conn, issue_id)?;
+        let history = store::load_label_events(conn, issue_id)?;
+        let mut texts: Vec<&str> = description.as_deref().into_iter().collect();
+        texts.extend(notes.iter().filter(|n| !n.system).map(|n| n.body.as_str()));
+        let links = crate::app::links::extract(&texts);
+        Ok(DetailContent {
+            description,
+            notes,
+            history,
+            links,
+        })
+    };
+    read().unwrap_or_else(|err| DetailContent {
+        description: Some(format!(
+            "(this request could not be read from the cache: {err})"
+        )),
+        ..DetailContent::default()
+    })
+}
+
 fn perform(store: &Store, state: &AppState, effect: Effect) -> Option<Msg> {
     match effect {
-        Effect::Quit | Effect::SyncNow { .. } | Effect::WriteComment { .. } => None,
+        Effect::Quit
+        | Effect::SyncNow { .. }
+        | Effect::WriteComment { .. }
+        | Effect::SearchText { .. } => None,
         Effect::OpenUrl(url) => crate::share::open_url(&url)
             .err()
             .map(|err| Msg::EditFailed {
@@ -370,11 +410,7 @@ fn perform(store: &Store, state: &AppState, effect: Effect) -> Option<Msg> {
         }
         Effect::LoadDetail { issue_id } => Some(Msg::DetailLoaded {
             issue_id,
-            description: store::description(store.conn(), issue_id).unwrap_or_else(|err| {
-                Some(format!(
-                    "(the description could not be read from the cache: {err})"
-                ))
-            }),
+            content: Box::new(load_detail(store, issue_id)),
         }),
     }
 }

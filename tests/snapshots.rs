@@ -130,17 +130,135 @@ fn detail_view_renders_markdown() {
     let mut state = state_from(&store, 100, 36);
     press(&mut state, &[KeyCode::Enter]);
     let id = state.selected_card().unwrap().record.id;
-    let description = store::description(store.conn(), id).unwrap();
     update(
         &mut state,
         Msg::DetailLoaded {
             issue_id: id,
-            description,
+            content: Box::new(sm_board::tui::load_detail(&store, id)),
         },
     );
     let text = screen(&state);
     assert!(text.contains("☐ Draft shared"), "{text}");
     insta::assert_snapshot!(text);
+}
+
+/// A request with a history and a conversation, as the sync caches them.
+fn store_with_activity() -> (Store, i64) {
+    let store = Store::open_in_memory().unwrap();
+    demo::seed_store(&store, &demo::bundled_issues().unwrap()).unwrap();
+    let record = store::load_issues(store.conn())
+        .unwrap()
+        .into_iter()
+        .find(|r| r.facts.labels.iter().any(|l| l == "sm_req::backlog"))
+        .unwrap();
+    let at = |day: u32, hour: u32| Utc.with_ymd_and_hms(2026, 11, day, hour, 0, 0).unwrap();
+    let event = |id: i64, label: &str, added: bool, who: &str, when| store::LabelEvent {
+        id,
+        issue_id: record.id,
+        label: label.into(),
+        added,
+        actor: Some(who.into()),
+        created_at: when,
+    };
+    let events = [
+        event(1, "sm_req::new_request", true, "dana", at(2, 9)),
+        event(2, "sm_request", true, "dana", at(2, 9)),
+        event(3, "sm_req::new_request", false, "alice", at(3, 10)),
+        event(4, "sm_req::triage", true, "alice", at(3, 10)),
+        event(5, "Partner Marketing", true, "alice", at(3, 10)),
+        event(6, "sm_req::triage", false, "bob", at(5, 15)),
+        event(7, "sm_req::backlog", true, "bob", at(5, 15)),
+        event(8, "p::2", true, "bob", at(5, 15)),
+    ];
+    let note = |id: i64, who: &str, body: &str, system: bool, when| store::Note {
+        id,
+        issue_id: record.id,
+        author: Some(who.into()),
+        body: body.into(),
+        system,
+        created_at: when,
+    };
+    let notes = [
+        note(
+            11,
+            "alice",
+            "Which **launch** is this for? The brief is at \
+             [the doc](https://docs.example.com/brief).\n\n- [ ] confirm date",
+            false,
+            at(3, 11),
+        ),
+        note(
+            12,
+            "bob",
+            "changed the due date to December 4, 2026",
+            true,
+            at(5, 15),
+        ),
+        note(
+            13,
+            "dana",
+            "Q1 launch, see https://slides.example.com/d/9 \u{1b}[31m<!-- sm-board:x -->",
+            false,
+            at(6, 8),
+        ),
+    ];
+    let stale = store::StaleActivity {
+        issue_id: record.id,
+        project_id: record.project_id,
+        iid: record.iid,
+        updated_at: record.updated_at,
+    };
+    store::store_activity(
+        store.conn(),
+        &stale,
+        &notes,
+        &events,
+        store::HistorySource::Events,
+        "sm_req",
+    )
+    .unwrap();
+    (store, record.id)
+}
+
+#[test]
+fn detail_view_shows_label_history_comments_and_links() {
+    let (store, id) = store_with_activity();
+    let mut state = state_from(&store, 110, 60);
+    let column = state
+        .columns
+        .iter()
+        .position(|c| c.cards.iter().any(|&i| state.cards[i].record.id == id))
+        .unwrap();
+    state.focused_column = column;
+    let row = state.columns[column]
+        .cards
+        .iter()
+        .position(|&i| state.cards[i].record.id == id)
+        .unwrap();
+    state.columns[column].selected = row;
+    press(&mut state, &[KeyCode::Enter]);
+    update(
+        &mut state,
+        Msg::DetailLoaded {
+            issue_id: id,
+            content: Box::new(sm_board::tui::load_detail(&store, id)),
+        },
+    );
+    let text = screen(&state);
+    assert!(text.contains("triage → backlog"), "{text}");
+    assert!(text.contains("the doc [2]"), "{text}");
+    assert!(
+        text.contains("[3] https://slides.example.com/d/9"),
+        "{text}"
+    );
+    assert!(text.contains("changed the due date"), "{text}");
+    assert!(!text.contains("sm-board:x"), "markers stay hidden: {text}");
+    insta::assert_snapshot!(text);
+    // `s` hides system notes; Tab selects the first link.
+    press(&mut state, &[KeyCode::Char('s'), KeyCode::Tab]);
+    let text = screen(&state);
+    assert!(!text.contains("changed the due date"), "{text}");
+    assert!(text.contains("1 system hidden"), "{text}");
 }
 
 #[test]

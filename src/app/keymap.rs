@@ -56,6 +56,9 @@ pub enum Action {
     Comment,
     Views,
     Palette,
+    ToggleSystemNotes,
+    NextLink,
+    PrevLink,
 }
 
 impl Action {
@@ -101,7 +104,10 @@ impl Action {
             Action::Comment => "write a comment in $EDITOR (queued, posted once)",
             Action::Triage => "triage queue: new requests, then ungroomed backlog",
             Action::Skip => "triage: skip to the next request",
-            Action::OpenInBrowser => "open the request in the browser",
+            Action::OpenInBrowser => "open the request (or the selected link) in the browser",
+            Action::ToggleSystemNotes => "show or hide system notes",
+            Action::NextLink => "select the next link",
+            Action::PrevLink => "select the previous link",
             Action::CopyLink => "copy the request's link",
             Action::CopyReference => "copy the request's reference (group/project#iid)",
             Action::Mark => "mark / unmark the card (actions then apply to all marked)",
@@ -114,7 +120,7 @@ impl Action {
 }
 
 /// Every action with its name in the config file (`[keys.board] move_next = "L"`).
-pub const ACTION_NAMES: [(Action, &str); 47] = [
+pub const ACTION_NAMES: [(Action, &str); 50] = [
     (Action::Quit, "quit"),
     (Action::Dismiss, "dismiss"),
     (Action::Help, "help"),
@@ -155,6 +161,9 @@ pub const ACTION_NAMES: [(Action, &str); 47] = [
     (Action::Mark, "mark"),
     (Action::MarkColumn, "mark_column"),
     (Action::OpenInBrowser, "open_in_browser"),
+    (Action::ToggleSystemNotes, "toggle_system_notes"),
+    (Action::NextLink, "next_link"),
+    (Action::PrevLink, "prev_link"),
     (Action::CopyLink, "copy_link"),
     (Action::CopyReference, "copy_reference"),
     (Action::Triage, "triage"),
@@ -527,6 +536,14 @@ impl Default for Keymap {
                 (Key::plain(KeyCode::PageUp), Action::PageUp),
                 (Key::char('g'), Action::Top),
                 (Key::char('G'), Action::Bottom),
+                (Key::char('s'), Action::ToggleSystemNotes),
+                (Key::plain(KeyCode::Tab), Action::NextLink),
+                (Key::char('l'), Action::NextLink),
+                (Key::char('L'), Action::PrevLink),
+                (Key::char('o'), Action::OpenInBrowser),
+                (Key::char('y'), Action::CopyLink),
+                (Key::char('Y'), Action::CopyReference),
+                (Key::char('n'), Action::Comment),
                 (Key::char('?'), Action::Help),
                 (Key::plain(KeyCode::Esc), Action::Dismiss),
                 (Key::plain(KeyCode::Enter), Action::Dismiss),

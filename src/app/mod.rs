@@ -2,8 +2,10 @@
 //! effects. No IO in here; `tui` runs the loop and performs the effects.
 
 pub mod dates;
+pub mod detail;
 pub mod history;
 pub mod keymap;
+pub mod links;
 pub mod moves;
 pub mod overlays;
 pub mod pickers;

@@ -46,10 +46,21 @@ fn apply_filter_text(state: &mut AppState) {
             if let Some(Overlay::Filter(input)) = &mut state.overlay {
                 input.error = None;
             }
+            // Answers for words still in the filter are kept; the rest are looked up anew.
+            let (mut text_hits, mut searching) = state
+                .filter
+                .take()
+                .map(|f| (f.text_hits, f.searching))
+                .unwrap_or_default();
+            let words: Vec<String> = query.text_words().map(str::to_string).collect();
+            text_hits.retain(|word, _| words.contains(word));
+            searching.retain(|word| words.contains(word));
             state.filter = (!query.is_empty()).then(|| crate::app::state::ActiveFilter {
                 text: text.trim().to_string(),
                 query,
                 matching: 0,
+                text_hits,
+                searching,
             });
             for column in &mut state.columns {
                 column.selected = 0;

@@ -54,6 +54,14 @@ pub struct Term {
     pub test: Test,
 }
 
+/// Requests whose description or comments hold a free word, by word (from the cache's
+/// full-text index; the board's own text is matched directly).
+pub type TextHits = std::collections::HashMap<String, std::collections::HashSet<i64>>;
+
+/// Free words shorter than this are not looked up in descriptions and comments (as prefixes
+/// they would match nearly everything).
+pub const MIN_TEXT_SEARCH: usize = 3;
+
 /// A parsed filter.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Query {
@@ -186,15 +194,23 @@ impl Query {
         self.terms.is_empty()
     }
 
-    /// Does `card` pass every term?
-    pub fn matches(&self, card: &Card, wf: &Workflow, today: NaiveDate) -> bool {
+    /// Does `card` pass every term? A free word passes on the card's own text or on `hits`.
+    pub fn matches(&self, card: &Card, wf: &Workflow, today: NaiveDate, hits: &TextHits) -> bool {
         self.terms
             .iter()
-            .all(|term| term.negated != test(&term.test, card, wf, today))
+            .all(|term| term.negated != test(&term.test, card, wf, today, hits))
+    }
+
+    /// The free words worth a full-text lookup.
+    pub fn text_words(&self) -> impl Iterator<Item = &str> {
+        self.terms.iter().filter_map(|t| match &t.test {
+            Test::Text(word) if word.chars().count() >= MIN_TEXT_SEARCH => Some(word.as_str()),
+            _ => None,
+        })
     }
 }
 
-fn test(test: &Test, card: &Card, wf: &Workflow, today: NaiveDate) -> bool {
+fn test(test: &Test, card: &Card, wf: &Workflow, today: NaiveDate, hits: &TextHits) -> bool {
     let facts = &card.record.facts;
     match test {
         Test::Team(team) => {
@@ -235,7 +251,12 @@ fn test(test: &Test, card: &Card, wf: &Workflow, today: NaiveDate) -> bool {
         Test::Pending => card.pending > 0,
         Test::Conflict => card.conflict.is_some(),
         Test::Open => facts.open,
-        Test::Text(word) => card.search_text.contains(word.as_str()),
+        Test::Text(word) => {
+            card.search_text.contains(word.as_str())
+                || hits
+                    .get(word)
+                    .is_some_and(|ids| ids.contains(&card.record.id))
+        }
     }
 }
 
@@ -287,7 +308,21 @@ mod tests {
     }
 
     fn hit(text: &str, card: &Card) -> bool {
-        q(text).matches(card, &Workflow::default(), today())
+        q(text).matches(card, &Workflow::default(), today(), &TextHits::new())
+    }
+
+    #[test]
+    fn a_free_word_also_matches_through_full_text_hits() {
+        let c = card(&["sm_req::backlog"], None);
+        assert!(!hit("kubernetes", &c));
+        let hits = TextHits::from([("kubernetes".to_string(), [c.record.id].into())]);
+        assert!(q("kubernetes").matches(&c, &Workflow::default(), today(), &hits));
+        assert!(!q("-kubernetes").matches(&c, &Workflow::default(), today(), &hits));
+        // Short words are not looked up (as prefixes they match nearly everything).
+        assert_eq!(
+            q("ab kubernetes p:1").text_words().collect::<Vec<_>>(),
+            ["kubernetes"]
+        );
     }
 
     #[test]

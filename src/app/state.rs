@@ -230,12 +230,46 @@ pub struct DateInput {
     pub error: Option<String>,
 }
 
+/// A request's text and activity, read from the cache when its detail opens.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DetailContent {
+    pub description: Option<String>,
+    /// Comments and system notes, oldest first.
+    pub notes: Vec<crate::store::Note>,
+    /// Label changes, oldest first.
+    pub history: Vec<crate::store::LabelEvent>,
+    /// URLs in the description and comments, numbered in the view.
+    pub links: Vec<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Detail {
     pub issue_id: i64,
-    /// `None` while loading; `Some(None)`: no description.
-    pub description: Option<Option<String>>,
+    /// `None` while loading.
+    pub content: Option<DetailContent>,
+    /// System notes ("changed the due date") are shown dimmed, or hidden.
+    pub show_system: bool,
+    /// The link `o` and `y` act on (an index into `content.links`); `None`: the request itself.
+    pub link: Option<usize>,
     pub scroll: u16,
+}
+
+impl Detail {
+    pub fn new(issue_id: i64) -> Detail {
+        Detail {
+            issue_id,
+            content: None,
+            show_system: true,
+            link: None,
+            scroll: 0,
+        }
+    }
+
+    /// The selected link, when one is.
+    pub fn selected_link(&self) -> Option<&str> {
+        let links = &self.content.as_ref()?.links;
+        links.get(self.link?).map(String::as_str)
+    }
 }
 
 /// The filter being typed (`/`): applied on every key press while it parses.
@@ -252,6 +286,11 @@ pub struct ActiveFilter {
     pub query: crate::app::query::Query,
     /// Cards that pass it.
     pub matching: usize,
+    /// Free words looked up in the cached descriptions and comments (full-text search), with
+    /// the requests whose text holds them; a word is absent until its answer arrives.
+    pub text_hits: crate::app::query::TextHits,
+    /// Words whose lookup is under way.
+    pub searching: std::collections::BTreeSet<String>,
 }
 
 /// What is open on top of the board.
@@ -379,6 +418,8 @@ pub struct AppState {
     pub message: Option<Message>,
     pub now: DateTime<Utc>,
     pub today: NaiveDate,
+    /// The user's UTC offset: times are shown and days counted in it (UTC in tests).
+    pub offset: chrono::FixedOffset,
     /// Terminal size, for paging and keeping the selection visible.
     pub viewport: (u16, u16),
     pub should_quit: bool,
@@ -442,6 +483,7 @@ impl AppState {
             message: None,
             now,
             today,
+            offset: chrono::Offset::fix(&Utc),
             viewport: (160, 48),
             should_quit: false,
         };
@@ -566,7 +608,9 @@ impl AppState {
         let mut matching = 0;
         for (index, card) in self.cards.iter().enumerate() {
             if let Some(filter) = &self.filter
-                && !filter.query.matches(card, &self.workflow, self.today)
+                && !filter
+                    .query
+                    .matches(card, &self.workflow, self.today, &filter.text_hits)
             {
                 continue;
             }

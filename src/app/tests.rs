@@ -3,7 +3,7 @@
 use chrono::{NaiveDate, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use crate::app::state::{AppState, BoardData, Focus, Overlay, PickPurpose, Source};
+use crate::app::state::{AppState, BoardData, DetailContent, Focus, Overlay, PickPurpose, Source};
 use crate::app::{Effect, Keymap, Msg, update};
 use crate::store::{IssueRecord, Member};
 use crate::workflow::edit::{Change, StateEvent};
@@ -525,16 +525,99 @@ fn enter_opens_the_detail_and_asks_for_the_description() {
         &mut state,
         Msg::DetailLoaded {
             issue_id: 3,
-            description: Some("## Why\n\nBecause.".into()),
+            content: Box::new(DetailContent {
+                description: Some("## Why\n\nBecause.".into()),
+                ..DetailContent::default()
+            }),
         },
     );
     let Some(Overlay::Detail(detail)) = &state.overlay else {
         panic!("expected the detail view");
     };
-    assert_eq!(detail.description, Some(Some("## Why\n\nBecause.".into())));
+    let content = detail.content.as_ref().unwrap();
+    assert_eq!(content.description.as_deref(), Some("## Why\n\nBecause."));
     keys(&mut state, "jj");
     press(&mut state, KeyCode::Esc);
     assert!(state.overlay.is_none());
+}
+
+fn open_detail_with_links(state: &mut AppState, links: &[&str]) {
+    select(state, 3);
+    press(state, KeyCode::Enter);
+    update(
+        state,
+        Msg::DetailLoaded {
+            issue_id: 3,
+            content: Box::new(DetailContent {
+                links: links.iter().map(|l| l.to_string()).collect(),
+                ..DetailContent::default()
+            }),
+        },
+    );
+}
+
+#[test]
+fn tab_steps_through_the_links_and_o_opens_the_selected_one() {
+    let mut state = board();
+    open_detail_with_links(&mut state, &["https://a.example/1", "https://b.example/2"]);
+    let web_url = state.card_by_id(3).unwrap().record.web_url.clone();
+    // Nothing selected: o opens the request itself.
+    assert_eq!(keys(&mut state, "o"), [Effect::OpenUrl(web_url.clone())]);
+    press(&mut state, KeyCode::Tab);
+    press(&mut state, KeyCode::Tab);
+    assert_eq!(
+        keys(&mut state, "o"),
+        [Effect::OpenUrl("https://b.example/2".into())]
+    );
+    assert_eq!(
+        keys(&mut state, "y"),
+        [Effect::Copy("https://b.example/2".into())]
+    );
+    assert!(
+        state
+            .message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("copied https://b.example/2")
+    );
+    // Past the last link, back to the request; L goes backwards.
+    press(&mut state, KeyCode::Tab);
+    assert_eq!(keys(&mut state, "o"), [Effect::OpenUrl(web_url)]);
+    keys(&mut state, "L");
+    assert_eq!(
+        keys(&mut state, "o"),
+        [Effect::OpenUrl("https://b.example/2".into())]
+    );
+    assert!(
+        matches!(state.overlay, Some(Overlay::Detail(_))),
+        "still open"
+    );
+}
+
+#[test]
+fn s_hides_and_shows_system_notes_and_a_request_without_links_says_so() {
+    let mut state = board();
+    open_detail_with_links(&mut state, &[]);
+    keys(&mut state, "s");
+    let Some(Overlay::Detail(detail)) = &state.overlay else {
+        panic!("expected the detail view");
+    };
+    assert!(!detail.show_system);
+    keys(&mut state, "s");
+    let Some(Overlay::Detail(detail)) = &state.overlay else {
+        panic!("expected the detail view");
+    };
+    assert!(detail.show_system);
+    press(&mut state, KeyCode::Tab);
+    assert!(
+        state
+            .message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("links nowhere")
+    );
 }
 
 #[test]
@@ -734,6 +817,48 @@ fn a_term_that_does_not_parse_is_explained_and_finishing_it_applies_it() {
         other => panic!("{other:?}"),
     }
     assert_eq!(visible_ids(&state), [5]);
+}
+
+#[test]
+fn free_words_are_looked_up_in_descriptions_and_comments_once() {
+    let mut state = board();
+    keys(&mut state, "/");
+    let mut effects = keys(&mut state, "web");
+    // "w" and "we" are too short to look up; "web" is asked for once.
+    effects.retain(|e| matches!(e, Effect::SearchText { .. }));
+    assert_eq!(
+        effects,
+        [Effect::SearchText {
+            words: vec!["web".into()]
+        }]
+    );
+    assert!(visible_ids(&state).is_empty(), "no title says web");
+    update(
+        &mut state,
+        Msg::TextHits {
+            word: "web".into(),
+            ids: [4, 5].into(),
+        },
+    );
+    assert_eq!(visible_ids(&state), [4, 5]);
+    // Narrowing keeps the answer of words still there and asks only for new ones.
+    let effects = keys(&mut state, " p:2");
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::SearchText { .. })),
+        "{effects:?}"
+    );
+    assert_eq!(visible_ids(&state), [4]);
+    // An answer for a word no longer in the filter is ignored.
+    update(
+        &mut state,
+        Msg::TextHits {
+            word: "gone".into(),
+            ids: [1].into(),
+        },
+    );
+    assert_eq!(visible_ids(&state), [4]);
 }
 
 #[test]

@@ -43,9 +43,14 @@ pub enum Msg {
         summary: String,
         error: String,
     },
+    /// Which requests' descriptions or comments hold `word`.
+    TextHits {
+        word: String,
+        ids: std::collections::HashSet<i64>,
+    },
     DetailLoaded {
         issue_id: i64,
-        description: Option<String>,
+        content: Box<crate::app::state::DetailContent>,
     },
     SyncStarted,
     /// A pass ended; `data` is the board reloaded from the cache when the pass changed it.
@@ -94,6 +99,10 @@ pub enum Effect {
     LoadDetail {
         issue_id: i64,
     },
+    /// Look the filter's free words up in the cached descriptions and comments.
+    SearchText {
+        words: Vec<String>,
+    },
     /// Wake the sync worker.
     SyncNow {
         full: bool,
@@ -114,6 +123,29 @@ pub enum Effect {
 
 /// Handles one message.
 pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
+    let mut effects = handle(state, msg);
+    effects.extend(text_searches(state));
+    effects
+}
+
+/// Full-text lookups for the filter's free words that have no answer yet (descriptions and
+/// comments live in the cache, not in the cards).
+fn text_searches(state: &mut AppState) -> Option<Effect> {
+    let filter = state.filter.as_mut()?;
+    let words: Vec<String> = filter
+        .query
+        .text_words()
+        .filter(|w| !filter.text_hits.contains_key(*w) && !filter.searching.contains(*w))
+        .map(str::to_string)
+        .collect();
+    if words.is_empty() {
+        return None;
+    }
+    filter.searching.extend(words.iter().cloned());
+    Some(Effect::SearchText { words })
+}
+
+fn handle(state: &mut AppState, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(event) => on_key(state, event),
         Msg::Mouse(event) => {
@@ -227,6 +259,11 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             state.sync.error = None;
             state.sync.offline = report.offline.clone();
             if let Some(data) = data {
+                // Descriptions and comments may have changed: look the words up again.
+                if let Some(filter) = &mut state.filter {
+                    filter.text_hits.clear();
+                    filter.searching.clear();
+                }
                 state.replace_data(*data);
             }
             if report.offline.is_none() {
@@ -279,14 +316,20 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Msg::DetailLoaded {
-            issue_id,
-            description,
-        } => {
+        Msg::TextHits { word, ids } => {
+            if let Some(filter) = &mut state.filter
+                && filter.searching.remove(&word)
+            {
+                filter.text_hits.insert(word, ids);
+                state.rebuild_columns();
+            }
+            Vec::new()
+        }
+        Msg::DetailLoaded { issue_id, content } => {
             if let Some(Overlay::Detail(detail)) = &mut state.overlay
                 && detail.issue_id == issue_id
             {
-                detail.description = Some(description);
+                detail.content = Some(*content);
             }
             Vec::new()
         }
@@ -443,7 +486,8 @@ pub(crate) fn on_action(state: &mut AppState, mode: Mode, action: Action) -> Vec
     }
     match mode {
         Mode::Board | Mode::Grooming => on_board_action(state, mode, action),
-        Mode::Detail | Mode::Help => {
+        Mode::Detail => crate::app::detail::on_detail_action(state, action),
+        Mode::Help => {
             on_scroll_action(state, action);
             Vec::new()
         }
@@ -754,11 +798,7 @@ fn on_card_action(state: &mut AppState, action: Action) -> Vec<Effect> {
             return vec![Effect::Copy(text)];
         }
         Action::OpenDetail => {
-            state.overlay = Some(Overlay::Detail(Detail {
-                issue_id,
-                description: None,
-                scroll: 0,
-            }));
+            state.overlay = Some(Overlay::Detail(Detail::new(issue_id)));
             return vec![Effect::LoadDetail { issue_id }];
         }
         _ => {}

@@ -2,7 +2,9 @@
 //! same state always draws the same screen and snapshots are exact.
 
 pub mod board;
+pub mod detail;
 pub mod grooming;
+pub mod markdown;
 pub mod overlay;
 pub mod status;
 pub mod text;
@@ -56,7 +58,7 @@ pub fn render(frame: &mut Frame, state: &AppState) {
     match &state.overlay {
         None | Some(Overlay::Filter(_)) => {}
         Some(Overlay::Help { mode, scroll }) => overlay::help(frame, state, *mode, *scroll),
-        Some(Overlay::Detail(detail)) => overlay::detail(frame, state, detail),
+        Some(Overlay::Detail(detail)) => detail::render(frame, state, detail),
         Some(Overlay::Picker(picker)) => overlay::picker(frame, picker, state.theme),
         Some(Overlay::Confirm(confirm)) => overlay::confirm(frame, confirm, state.theme),
         Some(Overlay::DateInput(input)) => overlay::date_input(frame, state, input),

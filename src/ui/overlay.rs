@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use crate::app::keymap::{Key, Mode};
-use crate::app::state::{AppState, Confirm, DateInput, Detail, Picker};
+use crate::app::state::{AppState, Confirm, DateInput, Picker};
 use crate::ui::{text, theme};
 
 /// A rectangle of at most `width` x `height`, centred in `area`.
@@ -23,7 +23,7 @@ pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     }
 }
 
-fn popup<'a>(frame: &mut Frame, area: Rect, title: &str) -> (Rect, Block<'a>) {
+pub(crate) fn popup<'a>(frame: &mut Frame, area: Rect, title: &str) -> (Rect, Block<'a>) {
     frame.render_widget(Clear, area);
     let block = Block::bordered()
         .border_style(theme::FOCUSED_BORDER)
@@ -93,109 +93,6 @@ fn join_keys(keys: &[Key]) -> String {
         .map(Key::to_string)
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-/// Markdown, lightly: headings, task lists, bullets and fenced code styled; everything cleaned.
-fn markdown_lines(source: &str) -> Vec<Line<'static>> {
-    let mut in_code = false;
-    text::clean_block(source)
-        .lines()
-        .map(|line| {
-            let trimmed = line.trim_start();
-            if trimmed.starts_with("```") {
-                in_code = !in_code;
-                return Line::styled(line.to_string(), theme::DIM);
-            }
-            if in_code {
-                return Line::styled(format!("  {line}"), theme::PENDING);
-            }
-            if let Some(heading) = trimmed.strip_prefix('#') {
-                return Line::styled(
-                    heading.trim_start_matches('#').trim().to_string(),
-                    theme::FOCUSED_BORDER,
-                );
-            }
-            let indent = &line[..line.len() - trimmed.len()];
-            for (marker, shown) in [("- [ ] ", "☐ "), ("- [x] ", "☑ "), ("- [X] ", "☑ ")] {
-                if let Some(rest) = trimmed.strip_prefix(marker) {
-                    return Line::raw(format!("{indent}{shown}{rest}"));
-                }
-            }
-            if let Some(rest) = trimmed.strip_prefix("- ").or(trimmed.strip_prefix("* ")) {
-                return Line::raw(format!("{indent}• {rest}"));
-            }
-            Line::raw(line.to_string())
-        })
-        .collect()
-}
-
-pub fn detail(frame: &mut Frame, state: &AppState, detail: &Detail) {
-    let area = centered(
-        frame.area(),
-        frame.area().width.saturating_sub(8).max(40),
-        frame.area().height.saturating_sub(4),
-    );
-    let Some(card) = state.card_by_id(detail.issue_id) else {
-        return;
-    };
-    let record = &card.record;
-    let title = format!("{}  {}", record.reference, record.title);
-    let (_, block) = popup(frame, area, &title);
-    let mut lines = vec![
-        Line::styled(text::clean_line(&record.title).into_owned(), theme::BOLD),
-        Line::from(vec![
-            Span::styled("opened ", theme::DIM),
-            Span::raw(record.created_at.format("%Y-%m-%d").to_string()),
-            Span::styled(" by ", theme::DIM),
-            Span::raw(
-                record
-                    .author
-                    .as_deref()
-                    .map(|a| format!("@{}", text::clean_line(a)))
-                    .unwrap_or_else(|| "unknown".into()),
-            ),
-            Span::styled("  updated ", theme::DIM),
-            Span::raw(record.updated_at.format("%Y-%m-%d %H:%M").to_string()),
-            Span::styled(
-                if record.facts.open {
-                    "  open"
-                } else {
-                    "  closed"
-                },
-                theme::DIM,
-            ),
-        ]),
-        Line::from(vec![
-            Span::styled("labels ", theme::DIM),
-            Span::raw(text::clean_line(&record.facts.labels.join(", ")).into_owned()),
-        ]),
-        Line::styled(text::clean_line(&record.web_url).into_owned(), theme::DIM),
-    ];
-    for anomaly in &card.class.anomalies {
-        lines.push(Line::styled(
-            format!("{} {}", theme::ANOMALY, anomaly.describe()),
-            theme::ERROR,
-        ));
-    }
-    lines.push(Line::styled(
-        "─".repeat(area.width.saturating_sub(2) as usize),
-        theme::BORDER,
-    ));
-    match &detail.description {
-        None => lines.push(Line::styled("loading…", theme::DIM)),
-        Some(None) => lines.push(Line::styled("(no description)", theme::DIM)),
-        Some(Some(body)) => lines.extend(markdown_lines(body)),
-    }
-    let max_scroll = lines.len().saturating_sub(3) as u16;
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block.title_bottom(
-                Line::styled(" j/k scroll · Esc closes ", theme::DIM).right_aligned(),
-            ))
-            .wrap(Wrap { trim: false })
-            .scroll((detail.scroll.min(max_scroll), 0)),
-        area,
-    );
 }
 
 pub fn picker(frame: &mut Frame, picker: &Picker, kind: theme::ThemeKind) {
