@@ -61,6 +61,8 @@ pub async fn run(
     started: std::time::Instant,
     worker: WorkerStart,
 ) -> std::io::Result<()> {
+    // Times are shown in the user's zone (the state starts in UTC, as tests expect).
+    state.offset = *Local::now().offset();
     let mut terminal = ratatui::init();
     set_mouse(true);
     let result = event_loop(&mut terminal, store, state, started, worker).await;

@@ -79,11 +79,14 @@ fn grooming_pane_focused_at_100x32() {
 
 #[test]
 fn help_overlay_lists_every_board_binding() {
-    let mut state = demo_state(100, 48);
+    let mut state = demo_state(100, 52);
     press(&mut state, &[KeyCode::Char('?')]);
     let text = screen(&state);
     for (action, _) in state.keymap.bindings(sm_board::app::Mode::Board) {
-        assert!(text.contains(action.describe()), "help misses {action:?}");
+        assert!(
+            text.contains(action.describe()),
+            "help misses {action:?}: {text}"
+        );
     }
     insta::assert_snapshot!(text);
 }
@@ -451,4 +454,14 @@ fn the_light_theme_selects_with_a_pale_background() {
         let cell = &terminal.backend().buffer()[(x + 2, y)];
         assert_eq!(cell.bg, expected, "{kind:?}");
     }
+}
+
+#[test]
+fn which_key_lists_what_may_follow_g() {
+    let mut state = demo_state(100, 30);
+    press(&mut state, &[KeyCode::Char('g')]);
+    let text = screen(&state);
+    assert!(text.contains("g…"), "{text}");
+    assert!(text.contains("e  last"), "{text}");
+    insta::assert_snapshot!(text);
 }

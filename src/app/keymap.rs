@@ -59,6 +59,8 @@ pub enum Action {
     ToggleSystemNotes,
     NextLink,
     PrevLink,
+    FirstColumn,
+    LastColumn,
 }
 
 impl Action {
@@ -106,6 +108,8 @@ impl Action {
             Action::Skip => "triage: skip to the next request",
             Action::OpenInBrowser => "open the request (or the selected link) in the browser",
             Action::ToggleSystemNotes => "show or hide system notes",
+            Action::FirstColumn => "first column",
+            Action::LastColumn => "last column",
             Action::NextLink => "select the next link",
             Action::PrevLink => "select the previous link",
             Action::CopyLink => "copy the request's link",
@@ -120,7 +124,7 @@ impl Action {
 }
 
 /// Every action with its name in the config file (`[keys.board] move_next = "L"`).
-pub const ACTION_NAMES: [(Action, &str); 50] = [
+pub const ACTION_NAMES: [(Action, &str); 52] = [
     (Action::Quit, "quit"),
     (Action::Dismiss, "dismiss"),
     (Action::Help, "help"),
@@ -164,6 +168,8 @@ pub const ACTION_NAMES: [(Action, &str); 50] = [
     (Action::ToggleSystemNotes, "toggle_system_notes"),
     (Action::NextLink, "next_link"),
     (Action::PrevLink, "prev_link"),
+    (Action::FirstColumn, "first_column"),
+    (Action::LastColumn, "last_column"),
     (Action::CopyLink, "copy_link"),
     (Action::CopyReference, "copy_reference"),
     (Action::Triage, "triage"),
@@ -368,25 +374,119 @@ impl fmt::Display for Key {
     }
 }
 
+/// A key, or a two-key sequence like `g g` (the first key then waits for the second and shows
+/// which keys may follow).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Binding {
+    pub first: Key,
+    pub then: Option<Key>,
+}
+
+impl From<Key> for Binding {
+    fn from(key: Key) -> Self {
+        Binding {
+            first: key,
+            then: None,
+        }
+    }
+}
+
+impl Binding {
+    pub const fn seq(first: char, then: char) -> Self {
+        Binding {
+            first: Key::char(first),
+            then: Some(Key::char(then)),
+        }
+    }
+
+    /// `g g`, `Ctrl-p`: keys as in `Key::parse`, a space between the two of a sequence.
+    pub fn parse(text: &str) -> Result<Binding, String> {
+        let parts: Vec<&str> = text.split(' ').filter(|p| !p.is_empty()).collect();
+        match parts.as_slice() {
+            [one] => Ok(Key::parse(one)?.into()),
+            [first, then] => Ok(Binding {
+                first: Key::parse(first)?,
+                then: Some(Key::parse(then)?),
+            }),
+            _ => Err(format!(
+                "`{text}` is not a key: write one key (`L`, `Ctrl-p`) or two for a sequence (`g g`)"
+            )),
+        }
+    }
+}
+
+impl fmt::Display for Binding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.then {
+            Some(then) => write!(f, "{} {then}", self.first),
+            None => write!(f, "{}", self.first),
+        }
+    }
+}
+
+/// What a key press means in a mode, given the key pressed before it (if it began a sequence).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resolved {
+    Action(Action),
+    /// The first key of one or more sequences: wait for the next.
+    Prefix,
+    Unbound,
+}
+
 /// Bindings per mode, in the order the help lists them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Keymap {
-    modes: HashMap<Mode, Vec<(Key, Action)>>,
+    modes: HashMap<Mode, Vec<(Binding, Action)>>,
 }
 
 impl Keymap {
-    /// The action bound to `key` in `mode`.
+    /// The action bound to the single key `key` in `mode`.
     pub fn action(&self, mode: Mode, key: Key) -> Option<Action> {
         self.modes
             .get(&mode)?
             .iter()
-            .find(|(k, _)| *k == key)
+            .find(|(b, _)| *b == Binding::from(key))
             .map(|(_, a)| *a)
     }
 
+    /// What `key` means after `pending` (the first key of a sequence), or on its own.
+    pub fn resolve(&self, mode: Mode, pending: Option<Key>, key: Key) -> Resolved {
+        let bindings = self.modes.get(&mode).map(Vec::as_slice).unwrap_or(&[]);
+        let wanted = match pending {
+            Some(first) => Binding {
+                first,
+                then: Some(key),
+            },
+            None => key.into(),
+        };
+        if let Some((_, action)) = bindings.iter().find(|(b, _)| *b == wanted) {
+            return Resolved::Action(*action);
+        }
+        if pending.is_none()
+            && bindings
+                .iter()
+                .any(|(b, _)| b.first == key && b.then.is_some())
+        {
+            return Resolved::Prefix;
+        }
+        Resolved::Unbound
+    }
+
+    /// The keys that may follow `first` in `mode`, with what they do (the which-key hint).
+    pub fn continuations(&self, mode: Mode, first: Key) -> Vec<(Key, Action)> {
+        self.modes
+            .get(&mode)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+            .iter()
+            .filter(|(b, _)| b.first == first)
+            .filter_map(|(b, a)| Some((b.then?, *a)))
+            .collect()
+    }
+
     /// Each action of `mode` with all its keys, in binding order: what the help shows.
-    pub fn bindings(&self, mode: Mode) -> Vec<(Action, Vec<Key>)> {
-        let mut out: Vec<(Action, Vec<Key>)> = Vec::new();
+    pub fn bindings(&self, mode: Mode) -> Vec<(Action, Vec<Binding>)> {
+        let mut out: Vec<(Action, Vec<Binding>)> = Vec::new();
         for (key, action) in self.modes.get(&mode).map(Vec::as_slice).unwrap_or(&[]) {
             match out.iter_mut().find(|(a, _)| a == action) {
                 Some((_, keys)) => keys.push(*key),
@@ -397,7 +497,7 @@ impl Keymap {
     }
 
     /// Replaces `action`'s keys in `mode` with `keys` (a user override).
-    pub fn rebind(&mut self, mode: Mode, action: Action, keys: &[Key]) {
+    pub fn rebind(&mut self, mode: Mode, action: Action, keys: &[Binding]) {
         let bindings = self.modes.entry(mode).or_default();
         let at = bindings.iter().position(|(_, a)| *a == action);
         bindings.retain(|(_, a)| *a != action);
@@ -407,15 +507,18 @@ impl Keymap {
         }
     }
 
-    /// A key bound to two actions in one mode: `(mode, key, first, second)`.
-    pub fn duplicate(&self) -> Option<(Mode, Key, Action, Action)> {
+    /// A key bound to two actions in one mode, or bound alone while it also begins a sequence
+    /// (so the sequence could never be typed): `(mode, key, first, second)`.
+    pub fn duplicate(&self) -> Option<(Mode, Binding, Action, Action)> {
         for mode in Mode::ALL {
             let bindings = self.modes.get(&mode).map(Vec::as_slice).unwrap_or(&[]);
             for (i, (key, action)) in bindings.iter().enumerate() {
-                if let Some((_, other)) = bindings[i + 1..]
-                    .iter()
-                    .find(|(k, a)| k == key && a != action)
-                {
+                let clash = |(k, a): &&(Binding, Action)| {
+                    a != action
+                        && (k == key
+                            || (k.first == key.first && (k.then.is_none() != key.then.is_none())))
+                };
+                if let Some((_, other)) = bindings[i + 1..].iter().find(clash) {
                     return Some((mode, *key, *action, *other));
                 }
             }
@@ -424,7 +527,7 @@ impl Keymap {
     }
 
     /// The first key bound to `action` in `mode`, for hints ("press ? for help").
-    pub fn key_for(&self, mode: Mode, action: Action) -> Option<Key> {
+    pub fn key_for(&self, mode: Mode, action: Action) -> Option<Binding> {
         self.modes
             .get(&mode)?
             .iter()
@@ -468,7 +571,7 @@ const CARD_EDITS: [(Key, Action); 13] = [
 
 impl Default for Keymap {
     fn default() -> Self {
-        let mut modes = HashMap::new();
+        let mut modes: HashMap<Mode, Vec<(Key, Action)>> = HashMap::new();
         let mut board: Vec<(Key, Action)> = NAVIGATION.to_vec();
         board.extend(CARD_EDITS);
         board.extend([
@@ -604,6 +707,30 @@ impl Default for Keymap {
                 (Key::plain(KeyCode::Esc), Action::Dismiss),
             ],
         );
+        let mut modes: HashMap<Mode, Vec<(Binding, Action)>> = modes
+            .into_iter()
+            .map(|(mode, keys)| {
+                let bindings = keys.into_iter().map(|(k, a)| (k.into(), a)).collect();
+                (mode, bindings)
+            })
+            .collect();
+        // On the board `g` begins "go to" sequences, helix-style; Home and End stay.
+        if let Some(board) = modes.get_mut(&Mode::Board) {
+            let at = board
+                .iter()
+                .position(|(b, _)| *b == Binding::from(Key::char('g')))
+                .unwrap_or(board.len());
+            board.retain(|(b, _)| *b != Binding::from(Key::char('g')));
+            let goto = [
+                (Binding::seq('g', 'g'), Action::Top),
+                (Binding::seq('g', 'e'), Action::Bottom),
+                (Binding::seq('g', 'h'), Action::FirstColumn),
+                (Binding::seq('g', 'l'), Action::LastColumn),
+            ];
+            for (n, binding) in goto.into_iter().enumerate() {
+                board.insert((at + n).min(board.len()), binding);
+            }
+        }
         Keymap { modes }
     }
 }
@@ -625,7 +752,7 @@ mod tests {
             Mode::Input,
             Mode::Filter,
         ] {
-            let keys: Vec<Key> = keymap.modes[&mode].iter().map(|(k, _)| *k).collect();
+            let keys: Vec<Binding> = keymap.modes[&mode].iter().map(|(k, _)| *k).collect();
             let mut unique = keys.clone();
             unique.dedup();
             let set: std::collections::HashSet<_> = keys.iter().collect();
@@ -661,16 +788,48 @@ mod tests {
     #[test]
     fn rebinding_replaces_an_action_s_keys_and_duplicates_are_found() {
         let mut keymap = Keymap::default();
-        keymap.rebind(Mode::Board, Action::MoveNext, &[Key::char('>')]);
+        keymap.rebind(Mode::Board, Action::MoveNext, &[Key::char('>').into()]);
         assert_eq!(
             keymap.action(Mode::Board, Key::char('>')),
             Some(Action::MoveNext)
         );
         assert_eq!(keymap.action(Mode::Board, Key::char('L')), None);
         assert_eq!(keymap.duplicate(), None);
-        keymap.rebind(Mode::Board, Action::SyncNow, &[Key::char('q')]);
+        keymap.rebind(Mode::Board, Action::SyncNow, &[Key::char('q').into()]);
         let (mode, key, _, _) = keymap.duplicate().unwrap();
-        assert_eq!((mode, key), (Mode::Board, Key::char('q')));
+        assert_eq!((mode, key), (Mode::Board, Key::char('q').into()));
+    }
+
+    #[test]
+    fn g_begins_go_to_sequences_and_a_lone_g_would_shadow_them() {
+        let mut keymap = Keymap::default();
+        let g = Key::char('g');
+        assert_eq!(keymap.resolve(Mode::Board, None, g), Resolved::Prefix);
+        assert_eq!(
+            keymap.resolve(Mode::Board, Some(g), Key::char('e')),
+            Resolved::Action(Action::Bottom)
+        );
+        assert_eq!(
+            keymap.resolve(Mode::Board, Some(g), Key::char('x')),
+            Resolved::Unbound
+        );
+        let hints: Vec<String> = keymap
+            .continuations(Mode::Board, g)
+            .iter()
+            .map(|(k, a)| format!("{k} {}", a.name()))
+            .collect();
+        assert_eq!(
+            hints,
+            ["g top", "e bottom", "h first_column", "l last_column"]
+        );
+        // The detail view keeps a plain `g`.
+        assert_eq!(keymap.action(Mode::Detail, g), Some(Action::Top));
+        assert_eq!(keymap.duplicate(), None);
+        keymap.rebind(Mode::Board, Action::SyncNow, &[g.into()]);
+        let (mode, key, _, _) = keymap.duplicate().unwrap();
+        assert_eq!((mode, key.first), (Mode::Board, g));
+        assert_eq!(Binding::parse("g g"), Ok(Binding::seq('g', 'g')));
+        assert!(Binding::parse("a b c").is_err());
     }
 
     #[test]

@@ -423,6 +423,8 @@ pub struct AppState {
     /// Terminal size, for paging and keeping the selection visible.
     pub viewport: (u16, u16),
     pub should_quit: bool,
+    /// The first key of a sequence (`g`), waiting for the second; the which-key hint shows.
+    pub pending_key: Option<crate::app::keymap::Key>,
 }
 
 /// The data a board is built from (what the store loads at start).
@@ -486,6 +488,7 @@ impl AppState {
             offset: chrono::Offset::fix(&Utc),
             viewport: (160, 48),
             should_quit: false,
+            pending_key: None,
         };
         state.rebuild_columns();
         state

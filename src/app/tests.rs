@@ -480,7 +480,7 @@ fn long_columns_scroll_to_keep_the_selection_visible() {
     assert!(column.offset <= column.selected && column.selected < column.offset + page);
     press(&mut state, KeyCode::PageUp);
     assert_eq!(state.columns[backlog].selected, 300 - page);
-    keys(&mut state, "g");
+    keys(&mut state, "gg");
     assert_eq!(state.columns[backlog].offset, 0);
 }
 
@@ -1268,4 +1268,38 @@ fn the_command_palette_runs_any_board_action_by_name() {
         Msg::Key(KeyEvent::new(KeyCode::Char('p'), KeyModifiers::CONTROL)),
     );
     assert!(matches!(&state.overlay, Some(Overlay::Picker(p)) if p.title == "Command"));
+}
+
+#[test]
+fn g_waits_for_the_next_key_and_shows_what_may_follow() {
+    let mut state = board();
+    let first = state.focused_column;
+    keys(&mut state, "gl");
+    assert_ne!(state.focused_column, first, "g l: last column");
+    assert!(state.pending_key.is_none());
+    keys(&mut state, "g");
+    assert_eq!(state.pending_key, Some(crate::app::keymap::Key::char('g')));
+    keys(&mut state, "h");
+    assert_eq!(
+        state.focused_column,
+        state.visible_columns()[0],
+        "g h: first column"
+    );
+    // An unbound second key is said, not silently eaten into something else.
+    keys(&mut state, "gx");
+    assert!(state.pending_key.is_none());
+    assert!(
+        state
+            .message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("g x is not bound")
+    );
+    // Esc cancels quietly.
+    state.message = None;
+    keys(&mut state, "g");
+    press(&mut state, KeyCode::Esc);
+    assert!(state.pending_key.is_none());
+    assert!(state.message.is_none());
 }

@@ -7,7 +7,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use crate::app::keymap::{Action, Key, Mode};
+use crate::app::keymap::{Action, Key, Mode, Resolved};
 use crate::app::overlays::{
     clear_filter, on_confirm_action, on_filter_action, on_input_action, on_picker_action,
     on_scroll_action, type_char,
@@ -358,9 +358,24 @@ fn on_key(state: &mut AppState, event: KeyEvent) -> Vec<Effect> {
         effects.extend(on_key(state, plain));
         return effects;
     }
-    match state.keymap.action(mode, key) {
-        Some(action) => on_action(state, mode, action),
-        None => {
+    let pending = state.pending_key.take();
+    match state.keymap.resolve(mode, pending, key) {
+        Resolved::Action(action) => on_action(state, mode, action),
+        // The which-key hint shows while the next key is awaited.
+        Resolved::Prefix => {
+            state.pending_key = Some(key);
+            Vec::new()
+        }
+        Resolved::Unbound if pending.is_some() => {
+            // Esc just cancels the sequence; anything else says it is not bound.
+            if key.code != KeyCode::Esc
+                && let Some(first) = pending
+            {
+                say(state, Tone::Warn, format!("{first} {key} is not bound"));
+            }
+            Vec::new()
+        }
+        Resolved::Unbound => {
             if mode.takes_text()
                 && let KeyCode::Char(c) = key.code
                 && !key.ctrl
@@ -515,6 +530,8 @@ fn on_board_action(state: &mut AppState, mode: Mode, action: Action) -> Vec<Effe
         Action::SelectDown => step_card(state, 1),
         Action::PageUp => step_card(state, -(state.cards_per_page() as isize)),
         Action::PageDown => step_card(state, state.cards_per_page() as isize),
+        Action::FirstColumn => step_column(state, isize::MIN / 2),
+        Action::LastColumn => step_column(state, isize::MAX / 2),
         Action::Top => step_card(state, isize::MIN / 2),
         Action::Bottom => step_card(state, isize::MAX / 2),
         Action::ToggleGrooming => {

@@ -268,7 +268,7 @@ fn build_keymap(
     path: &Path,
     text: &str,
 ) -> Result<crate::app::Keymap, ConfigError> {
-    use crate::app::keymap::{Action, Key, Mode};
+    use crate::app::keymap::{Action, Binding, Mode};
     let mut keymap = crate::app::Keymap::default();
     let line_of = |start: usize| text[..start.min(text.len())].matches('\n').count() + 1;
     let error = |line: usize, message: String| ConfigError::Syntax {
@@ -276,7 +276,7 @@ fn build_keymap(
         line,
         message,
     };
-    let mut lines: Vec<(Mode, Key, usize)> = Vec::new();
+    let mut lines: Vec<(Mode, Binding, usize)> = Vec::new();
     for (mode_name, entries) in raw.unwrap_or_default() {
         let first_line = entries
             .values()
@@ -313,7 +313,7 @@ fn build_keymap(
             };
             let keys = texts
                 .iter()
-                .map(|t| Key::parse(t))
+                .map(|t| Binding::parse(t))
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(|e| error(line, format!("[keys.{mode_name}] {action_name}: {e}")))?;
             for key in &keys {

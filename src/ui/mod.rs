@@ -63,6 +63,9 @@ pub fn render(frame: &mut Frame, state: &AppState) {
         Some(Overlay::Confirm(confirm)) => overlay::confirm(frame, confirm, state.theme),
         Some(Overlay::DateInput(input)) => overlay::date_input(frame, state, input),
     }
+    if let Some(first) = state.pending_key {
+        overlay::which_key(frame, state, first);
+    }
 }
 
 fn render_header(frame: &mut Frame, area: Rect, board_width: u16, state: &AppState) {

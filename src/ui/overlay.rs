@@ -7,7 +7,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
-use crate::app::keymap::{Key, Mode};
+use crate::app::keymap::{Binding, Key, Mode};
 use crate::app::state::{AppState, Confirm, DateInput, Picker};
 use crate::ui::{text, theme};
 
@@ -74,7 +74,8 @@ pub fn help(frame: &mut Frame, state: &AppState, mode: Mode, scroll: u16) {
         ));
     }
     let height = (lines.len() as u16 + 2).min(frame.area().height);
-    let area = centered(frame.area(), 76, height);
+    let width = lines.iter().map(Line::width).max().unwrap_or(40) as u16 + 3;
+    let area = centered(frame.area(), width.clamp(40, 100), height);
     let (_, block) = popup(
         frame,
         area,
@@ -88,11 +89,50 @@ pub fn help(frame: &mut Frame, state: &AppState, mode: Mode, scroll: u16) {
     );
 }
 
-fn join_keys(keys: &[Key]) -> String {
+/// The keys that may follow `first` (which-key, as in helix): bottom right, above the status
+/// line, until the next key.
+pub fn which_key(frame: &mut Frame, state: &AppState, first: Key) {
+    let hints = state.keymap.continuations(state.mode(), first);
+    let rows: Vec<(String, &str)> = hints
+        .iter()
+        .map(|(key, action)| (key.to_string(), action.describe()))
+        .collect();
+    let key_width = rows.iter().map(|(k, _)| text::width(k)).max().unwrap_or(1);
+    let width = rows
+        .iter()
+        .map(|(_, d)| key_width + 3 + text::width(d))
+        .max()
+        .unwrap_or(10)
+        .max(16) as u16
+        + 2;
+    let height = rows.len() as u16 + 2;
+    let screen = frame.area();
+    let area = Rect {
+        x: screen.width.saturating_sub(width + 1),
+        y: screen.height.saturating_sub(height + 1),
+        width: width.min(screen.width),
+        height: height.min(screen.height),
+    };
+    let (inner, block) = popup(frame, area, &format!("{first}…"));
+    frame.render_widget(block, area);
+    let lines: Vec<Line> = rows
+        .into_iter()
+        .map(|(key, describe)| {
+            Line::from(vec![
+                Span::styled(format!("{key:>key_width$}"), theme::FOCUSED_BORDER),
+                Span::raw("  "),
+                Span::raw(describe),
+            ])
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn join_keys(keys: &[Binding]) -> String {
     keys.iter()
-        .map(Key::to_string)
+        .map(Binding::to_string)
         .collect::<Vec<_>>()
-        .join(" ")
+        .join(", ")
 }
 
 pub fn picker(frame: &mut Frame, picker: &Picker, kind: theme::ThemeKind) {
