@@ -495,3 +495,97 @@ fn a_comment_written_in_the_editor_reaches_gitlab_once() {
     tmux.wait_exit();
     runtime.block_on(fake.stop());
 }
+
+#[test]
+fn the_triage_queue_decides_three_requests_and_gitlab_gets_exactly_that() {
+    if !tmux_available() {
+        return;
+    }
+    use sm_board::fake_gitlab::DEFAULT_TOKEN;
+    let (runtime, fake) = bundled_fake();
+    let id_of = |iid: i64| -> i64 {
+        let model = fake.shared.lock();
+        *model
+            .issues
+            .iter()
+            .find(|(_, v)| v["iid"] == iid)
+            .map(|(id, _)| id)
+            .unwrap()
+    };
+    let labels_of = |id: i64| -> Vec<String> {
+        let mut labels: Vec<String> = fake.shared.lock().issues[&id]["labels"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l.as_str().unwrap().to_string())
+            .collect();
+        labels.sort();
+        labels
+    };
+    // The first three of the queue, in the new_request column's order.
+    let (first, second, third) = (id_of(41), id_of(42), id_of(43));
+    let before: Vec<Vec<String>> = [first, second, third].map(labels_of).to_vec();
+    let expect = |labels: &[String], add: &[&str], drop_key: &[&str]| -> Vec<String> {
+        let mut out: Vec<String> = labels
+            .iter()
+            .filter(|l| !drop_key.iter().any(|k| l.starts_with(k)))
+            .cloned()
+            .collect();
+        out.extend(add.iter().map(|a| a.to_string()));
+        out.sort();
+        out
+    };
+    let want_first = expect(
+        &before[0],
+        &["sm_req::triage", "p::1"],
+        &["sm_req::", "p::"],
+    );
+    let want_third = expect(&before[2], &["sm_req::triage"], &["sm_req::"]);
+
+    let sandbox = Sandbox::new();
+    let db = sandbox.path("queue.sqlite3");
+    let args = format!(
+        "--gitlab-url {} --group strategic-marketing --db {}",
+        fake.base_url(),
+        db.display()
+    );
+    let tmux = Tmux::start_with_env(&sandbox, &[("GITLAB_TOKEN", DEFAULT_TOKEN)], &args, 160, 48);
+    tmux.wait_for("synced just now");
+    tmux.keys(&["T"]);
+    tmux.wait_for("TRIAGE 1 of 13");
+    // #41: set the priority (it stays on screen), then move it on (the decision).
+    tmux.keys(&["p"]);
+    tmux.wait_for("priority for #41");
+    tmux.keys(&["1", "Enter"]);
+    tmux.wait_for("#41: p:: none -> 1");
+    tmux.keys(&["L"]);
+    tmux.wait_for("TRIAGE 2 of 13");
+    // #42: skipped.
+    tmux.keys(&["s"]);
+    tmux.wait_for("TRIAGE 3 of 13");
+    // #43: moved on.
+    tmux.keys(&["L"]);
+    tmux.wait_for("TRIAGE 4 of 13");
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("triage ended at 4 of 13");
+    let start = Instant::now();
+    while labels_of(first) != want_first || labels_of(third) != want_third {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "not on GitLab yet: {:?} {:?}\n{}",
+            labels_of(first),
+            labels_of(third),
+            tmux.screen()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(
+        labels_of(second),
+        before[1],
+        "the skipped request is untouched"
+    );
+    tmux.keys(&["q"]);
+    tmux.wait_exit();
+    assert_eq!(status_json(&sandbox, &db)["pending_edits"], 0);
+    runtime.block_on(fake.stop());
+}
