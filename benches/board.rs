@@ -10,7 +10,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use sm_board::app::state::DetailContent;
-use sm_board::app::{AppState, Keymap, Msg, Source, update};
+use sm_board::app::{AppState, Effect, Keymap, Msg, Source, update};
 use sm_board::store::Store;
 use sm_board::workflow::Workflow;
 use sm_board::{demo, session, ui};
@@ -125,7 +125,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         update(&mut state, key('/'));
         for c in typed.chars() {
             let start = Instant::now();
-            update(&mut state, key(c));
+            // As the TUI does: free words are also looked up in descriptions and comments.
+            for effect in update(&mut state, key(c)) {
+                if let Effect::SearchText { words } = effect {
+                    for word in words {
+                        let ids = sm_board::store::search_text(store.conn(), &word)?;
+                        update(&mut state, Msg::TextHits { word, ids });
+                    }
+                }
+            }
             let _ = terminal.draw(|f| ui::render(f, &state));
             per_key.push(start.elapsed());
         }
