@@ -10,6 +10,7 @@ pub mod demo;
 pub mod editor;
 pub mod fake_gitlab;
 pub mod gitlab;
+pub mod metrics;
 pub mod session;
 pub mod share;
 pub mod store;
