@@ -175,7 +175,9 @@ mod tests {
         }
     }
 
-    fn path(stints: &[Stint]) -> Vec<(String, DateTime<Utc>, Option<DateTime<Utc>>)> {
+    type Step = (String, DateTime<Utc>, Option<DateTime<Utc>>);
+
+    fn path(stints: &[Stint]) -> Vec<Step> {
         let wf = Workflow::default();
         stints
             .iter()
@@ -183,9 +185,7 @@ mod tests {
             .collect()
     }
 
-    fn expect(
-        steps: &[(&str, DateTime<Utc>, Option<DateTime<Utc>>)],
-    ) -> Vec<(String, DateTime<Utc>, Option<DateTime<Utc>>)> {
+    fn expect(steps: &[(&str, DateTime<Utc>, Option<DateTime<Utc>>)]) -> Vec<Step> {
         steps
             .iter()
             .map(|(s, f, t)| (s.to_string(), *f, *t))
