@@ -176,6 +176,7 @@ mod tests {
     }
 
     type Step = (String, DateTime<Utc>, Option<DateTime<Utc>>);
+    type Expected<'a> = (&'a str, DateTime<Utc>, Option<DateTime<Utc>>);
 
     fn path(stints: &[Stint]) -> Vec<Step> {
         let wf = Workflow::default();
@@ -185,7 +186,7 @@ mod tests {
             .collect()
     }
 
-    fn expect(steps: &[(&str, DateTime<Utc>, Option<DateTime<Utc>>)]) -> Vec<Step> {
+    fn expect(steps: &[Expected]) -> Vec<Step> {
         steps
             .iter()
             .map(|(s, f, t)| (s.to_string(), *f, *t))
