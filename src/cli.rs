@@ -80,6 +80,10 @@ pub enum Command {
     Status {
         #[arg(long, value_enum, default_value_t = StatusFormat::Table)]
         format: StatusFormat,
+        /// What "moved since" covers: a date (2026-11-20), an RFC 3339 time, or 3d / 36h ago;
+        /// default: the start of the previous working day
+        #[arg(long, value_name = "WHEN")]
+        since: Option<String>,
     },
     /// Print the board once, as text, with the TUI's own renderer
     Board {

@@ -28,11 +28,22 @@ fn main() -> Result<ExitCode> {
             seed,
             offline,
         }) => run_demo(&config, issues, seed, offline, started),
-        Some(Command::Status { format }) => {
+        Some(Command::Status { format, since }) => {
             let (store, _) = session::open_cache(&config)?;
             let data = session::load_board(&store)?;
-            let summary = status::summarize(&config.workflow, &data);
-            print!("{}", status::render(&summary, format, Utc::now()));
+            let prefix = format!("{}::", config.workflow.state_key);
+            let events = sm_board::store::load_events_with_prefix(store.conn(), &prefix)?;
+            let clock = sm_board::metrics::Clock {
+                now: report_time()?,
+                offset: *Local::now().offset(),
+            };
+            let since = match since {
+                Some(text) => status::parse_since(&text, &clock).map_err(|e| eyre!(e))?,
+                None => clock.previous_working_day(),
+            };
+            let report = status::report(&config.workflow, &data, &events, clock, since);
+            let tty = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            print!("{}", status::render(&report, format, &clock, tty));
             Ok(())
         }
         Some(Command::Board { width, height }) => {
@@ -346,4 +357,15 @@ async fn run_tui(
 ) -> Result<()> {
     sm_board::tui::run(store, state, started, worker).await?;
     Ok(())
+}
+
+/// "Now" for reports: `SM_BOARD_NOW` (RFC 3339) pins it, so a report can be reproduced and
+/// tested against fixed data; otherwise the clock.
+fn report_time() -> Result<chrono::DateTime<Utc>> {
+    match std::env::var("SM_BOARD_NOW") {
+        Ok(text) => chrono::DateTime::parse_from_rfc3339(&text)
+            .map(|t| t.with_timezone(&Utc))
+            .map_err(|e| eyre!("SM_BOARD_NOW={text:?} is not an RFC 3339 time ({e}); unset it or write it like 2026-11-23T10:00:00Z")),
+        Err(_) => Ok(Utc::now()),
+    }
 }

@@ -410,6 +410,15 @@ fn perform(store: &Store, state: &AppState, effect: Effect) -> Option<Msg> {
                 }
             })
         }
+        Effect::LoadHistory => {
+            let prefix = format!("{}::", state.workflow.state_key);
+            let events =
+                store::load_events_with_prefix(store.conn(), &prefix).unwrap_or_else(|err| {
+                    tracing::warn!(error = %err, "label history could not be read");
+                    Vec::new()
+                });
+            Some(Msg::HistoryLoaded(std::sync::Arc::new(events)))
+        }
         Effect::LoadDetail { issue_id } => Some(Msg::DetailLoaded {
             issue_id,
             content: Box::new(load_detail(store, issue_id)),

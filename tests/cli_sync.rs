@@ -23,6 +23,13 @@ struct Server {
 
 impl Server {
     fn start(issues: usize, latency_ms: u64) -> Server {
+        Server::serve(
+            generate::generate(issues, 21, generate::default_anchor()),
+            latency_ms,
+        )
+    }
+
+    fn serve(issues: Vec<serde_json::Value>, latency_ms: u64) -> Server {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -35,7 +42,7 @@ impl Server {
         let fake = runtime
             .block_on(fake_gitlab::start(
                 FakeConfig {
-                    issues: generate::generate(issues, 21, generate::default_anchor()),
+                    issues,
                     milestones,
                     token: DEFAULT_TOKEN.into(),
                     latency_ms,
@@ -307,4 +314,125 @@ fn a_push_killed_at_any_point_lands_every_edit_exactly_once() {
     drop(model);
     assert_eq!(common::status_json(&sandbox, &db)["pending_edits"], 0);
     let _ = server.fake().shared.set_faults(FaultUpdate::default());
+}
+
+/// `status --format json` after a real sync of the bundled demo data, at a pinned "now": every
+/// count checked against the data itself (the issues' JSON and the fake's label events).
+#[test]
+fn status_json_after_a_sync_counts_exactly_what_gitlab_holds() {
+    use chrono::{DateTime, NaiveDate, Utc};
+    let sandbox = Sandbox::new();
+    let db = sandbox.path("standup.sqlite3");
+    let issues = sm_board::demo::bundled_issues().unwrap();
+    let mut server = Server::serve(issues.clone(), 0);
+    let url = server.url();
+    let out = cmd(&sandbox, &url, &db, DEFAULT_TOKEN, &["sync"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = cmd(
+        &sandbox,
+        &url,
+        &db,
+        DEFAULT_TOKEN,
+        &["status", "--format", "json", "--since", "2026-11-16"],
+    )
+    .env("SM_BOARD_NOW", "2026-11-23T10:00:00Z")
+    .env("TZ", "UTC")
+    .output()
+    .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let status: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+
+    let since: DateTime<Utc> = "2026-11-16T00:00:00Z".parse().unwrap();
+    let now: DateTime<Utc> = "2026-11-23T10:00:00Z".parse().unwrap();
+    let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    let time = |v: &serde_json::Value| -> Option<DateTime<Utc>> { v.as_str()?.parse().ok() };
+    let labels = |v: &serde_json::Value| -> Vec<String> {
+        v["labels"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l.as_str().unwrap().to_string())
+            .collect()
+    };
+    let iids = |key: &str| -> Vec<i64> {
+        let mut out: Vec<i64> = status[key]
+            .as_array()
+            .unwrap_or_else(|| panic!("no {key} in {status}"))
+            .iter()
+            .map(|r| r["iid"].as_i64().unwrap())
+            .collect();
+        out.sort();
+        out
+    };
+    let expect = |keep: &dyn Fn(&serde_json::Value) -> bool| -> Vec<i64> {
+        let mut out: Vec<i64> = issues
+            .iter()
+            .filter(|i| keep(i))
+            .map(|i| i["iid"].as_i64().unwrap())
+            .collect();
+        out.sort();
+        out
+    };
+    let due = |i: &serde_json::Value| {
+        i["due_date"]
+            .as_str()
+            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+    };
+    let open = |i: &serde_json::Value| i["state"] == "opened";
+    for key in [
+        "new_requests",
+        "overdue",
+        "due_soon",
+        "grooming_queue",
+        "wip_by_team",
+    ] {
+        assert!(
+            !status[key].as_array().unwrap().is_empty(),
+            "{key} is empty: the check would prove nothing"
+        );
+    }
+    assert_eq!(
+        iids("new_requests"),
+        expect(&|i| time(&i["created_at"]).is_some_and(|t| t >= since && t <= now))
+    );
+    assert_eq!(
+        iids("overdue"),
+        expect(&|i| open(i) && due(i).is_some_and(|d| d < today))
+    );
+    assert_eq!(
+        iids("due_soon"),
+        expect(&|i| open(i) && due(i).is_some_and(|d| d >= today && (d - today).num_days() <= 7))
+    );
+    // Every move GitLab recorded in the window: a state label added after the request was filed.
+    let moves_on_gitlab: usize = {
+        let model = server.fake().shared.lock();
+        model
+            .label_events
+            .iter()
+            .filter(|e| e.add && e.label.starts_with("sm_req::"))
+            .filter(|e| e.created_at >= since && e.created_at <= now)
+            .filter(|e| {
+                let created = time(&model.issues[&e.issue_id]["created_at"]).unwrap();
+                e.created_at > created
+            })
+            .count()
+    };
+    assert!(moves_on_gitlab > 0, "the seeded histories move requests");
+    assert_eq!(status["moved"].as_array().unwrap().len(), moves_on_gitlab);
+    let backlog_now = issues
+        .iter()
+        .filter(|i| labels(i).iter().any(|l| l == "sm_req::backlog"))
+        .count();
+    assert_eq!(
+        status["backlog_trend"].as_array().unwrap().last().unwrap()["count"],
+        backlog_now
+    );
+    assert_eq!(status["total"], issues.len());
+    assert_eq!(
+        status["cache_age_seconds"].as_i64().map(|s| s >= 0),
+        Some(true)
+    );
+    server.stop();
 }

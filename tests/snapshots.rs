@@ -465,3 +465,117 @@ fn which_key_lists_what_may_follow_g() {
     assert!(text.contains("e  last"), "{text}");
     insta::assert_snapshot!(text);
 }
+
+/// The bundled demo data with the label histories the fake GitLab gives it, as a sync would
+/// cache them (no network: the fake's model is read directly).
+fn demo_store_with_history() -> Store {
+    let issues = demo::bundled_issues().unwrap();
+    let store = Store::open_in_memory().unwrap();
+    demo::seed_store(&store, &issues).unwrap();
+    let model = sm_board::fake_gitlab::model::Model::new(issues, vec![]);
+    for record in store::load_issues(store.conn()).unwrap() {
+        let events: Vec<store::LabelEvent> = model
+            .label_events
+            .iter()
+            .filter(|e| e.issue_id == record.id)
+            .map(|e| store::LabelEvent {
+                id: e.id,
+                issue_id: e.issue_id,
+                label: e.label.clone(),
+                added: e.add,
+                actor: model.user(e.user_id)["username"]
+                    .as_str()
+                    .map(str::to_string),
+                created_at: e.created_at,
+            })
+            .collect();
+        let stale = store::StaleActivity {
+            issue_id: record.id,
+            project_id: record.project_id,
+            iid: record.iid,
+            updated_at: record.updated_at,
+        };
+        store::store_activity(
+            store.conn(),
+            &stale,
+            &[],
+            &events,
+            store::HistorySource::Events,
+            "sm_req",
+        )
+        .unwrap();
+    }
+    store
+}
+
+/// Opens the standup (S) or flow (F) view and hands it the cached histories, as the TUI does.
+fn insight(store: &Store, width: u16, height: u16, key: char) -> AppState {
+    let mut state = state_from(store, width, height);
+    press(&mut state, &[KeyCode::Char(key)]);
+    let events = store::load_events_with_prefix(store.conn(), "sm_req::").unwrap();
+    update(&mut state, Msg::HistoryLoaded(std::sync::Arc::new(events)));
+    state
+}
+
+#[test]
+fn standup_view_160x48() {
+    let store = demo_store_with_history();
+    let mut state = insight(&store, 160, 48, 'S');
+    let text = screen(&state);
+    assert!(text.contains("Moved since Fri 2026-11-20 00:00"), "{text}");
+    assert!(text.contains("Overdue"), "{text}");
+    insta::assert_snapshot!(text);
+    // Enter jumps to the selected (here: the second listed) request on the board.
+    let Some(sm_board::app::state::Overlay::Insight(view)) = &state.overlay else {
+        panic!("the standup view is open");
+    };
+    let second = view.listed()[1];
+    press(&mut state, &[KeyCode::Char('j'), KeyCode::Enter]);
+    assert!(state.overlay.is_none());
+    assert_eq!(state.selected_card().unwrap().record.id, second);
+}
+
+#[test]
+fn flow_view_80x24_and_160x48() {
+    let store = demo_store_with_history();
+    let state = insight(&store, 80, 24, 'F');
+    let small = screen(&state);
+    assert!(small.contains("Flow · last 30 days"), "{small}");
+    assert!(small.contains("Cycle med"), "{small}");
+    insta::assert_snapshot!("flow_80x24", small);
+    let mut state = insight(&store, 160, 48, 'F');
+    press(&mut state, &[KeyCode::Char('w')]);
+    let large = screen(&state);
+    assert!(large.contains("Flow · last 90 days"), "{large}");
+    insta::assert_snapshot!("flow_160x48_90_days", large);
+}
+
+#[test]
+fn status_markdown_of_the_demo_with_history() {
+    let store = demo_store_with_history();
+    let data = session::load_board(&store).unwrap();
+    let events = store::load_events_with_prefix(store.conn(), "sm_req::").unwrap();
+    let clock = sm_board::metrics::Clock {
+        now: Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap(),
+        offset: chrono::FixedOffset::east_opt(0).unwrap(),
+    };
+    let report = sm_board::commands::status::report(
+        &Workflow::default(),
+        &data,
+        &events,
+        clock,
+        clock.previous_working_day(),
+    );
+    let markdown = sm_board::commands::status::render(
+        &report,
+        sm_board::cli::StatusFormat::Markdown,
+        &clock,
+        false,
+    );
+    assert!(
+        markdown.contains("### Moved since Fri 2026-11-20 00:00"),
+        "{markdown}"
+    );
+    assert!(!markdown.contains('\u{1b}'), "no colour codes in markdown");
+    insta::assert_snapshot!(markdown);
+}

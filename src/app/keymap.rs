@@ -61,6 +61,10 @@ pub enum Action {
     PrevLink,
     FirstColumn,
     LastColumn,
+    Standup,
+    Flow,
+    SwitchWindow,
+    CopyReport,
 }
 
 impl Action {
@@ -108,6 +112,10 @@ impl Action {
             Action::Skip => "triage: skip to the next request",
             Action::OpenInBrowser => "open the request (or the selected link) in the browser",
             Action::ToggleSystemNotes => "show or hide system notes",
+            Action::Standup => "standup view: what moved, came in, waits, is overdue",
+            Action::Flow => "flow view: cumulative flow, throughput, cycle time, aging, load",
+            Action::SwitchWindow => "switch between the last 30 and 90 days",
+            Action::CopyReport => "copy the standup as markdown",
             Action::FirstColumn => "first column",
             Action::LastColumn => "last column",
             Action::NextLink => "select the next link",
@@ -124,7 +132,7 @@ impl Action {
 }
 
 /// Every action with its name in the config file (`[keys.board] move_next = "L"`).
-pub const ACTION_NAMES: [(Action, &str); 52] = [
+pub const ACTION_NAMES: [(Action, &str); 56] = [
     (Action::Quit, "quit"),
     (Action::Dismiss, "dismiss"),
     (Action::Help, "help"),
@@ -168,6 +176,10 @@ pub const ACTION_NAMES: [(Action, &str); 52] = [
     (Action::ToggleSystemNotes, "toggle_system_notes"),
     (Action::NextLink, "next_link"),
     (Action::PrevLink, "prev_link"),
+    (Action::Standup, "standup"),
+    (Action::Flow, "flow"),
+    (Action::SwitchWindow, "switch_window"),
+    (Action::CopyReport, "copy_report"),
     (Action::FirstColumn, "first_column"),
     (Action::LastColumn, "last_column"),
     (Action::CopyLink, "copy_link"),
@@ -207,10 +219,12 @@ pub enum Mode {
     Help,
     Input,
     Filter,
+    Standup,
+    Flow,
 }
 
 impl Mode {
-    pub const ALL: [Mode; 8] = [
+    pub const ALL: [Mode; 10] = [
         Mode::Board,
         Mode::Grooming,
         Mode::Detail,
@@ -219,6 +233,8 @@ impl Mode {
         Mode::Help,
         Mode::Input,
         Mode::Filter,
+        Mode::Standup,
+        Mode::Flow,
     ];
 
     /// The name used in `[keys.<mode>]`.
@@ -232,6 +248,8 @@ impl Mode {
             Mode::Help => "help",
             Mode::Input => "input",
             Mode::Filter => "filter",
+            Mode::Standup => "standup",
+            Mode::Flow => "flow",
         }
     }
 
@@ -245,6 +263,8 @@ impl Mode {
             Mode::Help => "help",
             Mode::Input => "text input",
             Mode::Filter => "filter",
+            Mode::Standup => "standup view",
+            Mode::Flow => "flow view",
         }
     }
 
@@ -580,6 +600,8 @@ impl Default for Keymap {
             (Key::char('v'), Action::Views),
             (Key::char('n'), Action::Comment),
             (Key::char('T'), Action::Triage),
+            (Key::char('S'), Action::Standup),
+            (Key::char('F'), Action::Flow),
             (Key::char('o'), Action::OpenInBrowser),
             (Key::char('y'), Action::CopyLink),
             (Key::char('Y'), Action::CopyReference),
@@ -707,6 +729,34 @@ impl Default for Keymap {
                 (Key::plain(KeyCode::Esc), Action::Dismiss),
             ],
         );
+        let closing = [
+            (Key::char('?'), Action::Help),
+            (Key::plain(KeyCode::Esc), Action::Dismiss),
+            (Key::char('q'), Action::Quit),
+        ];
+        let mut standup = vec![
+            (Key::plain(KeyCode::Down), Action::SelectDown),
+            (Key::char('j'), Action::SelectDown),
+            (Key::plain(KeyCode::Up), Action::SelectUp),
+            (Key::char('k'), Action::SelectUp),
+            (Key::plain(KeyCode::PageDown), Action::PageDown),
+            (Key::plain(KeyCode::PageUp), Action::PageUp),
+            (Key::char('g'), Action::Top),
+            (Key::char('G'), Action::Bottom),
+            (Key::plain(KeyCode::Enter), Action::Confirm),
+            (Key::char('y'), Action::CopyReport),
+            (Key::char('F'), Action::Flow),
+            (Key::char('S'), Action::Dismiss),
+        ];
+        standup.extend(closing);
+        modes.insert(Mode::Standup, standup);
+        let mut flow = vec![
+            (Key::char('w'), Action::SwitchWindow),
+            (Key::char('S'), Action::Standup),
+            (Key::char('F'), Action::Dismiss),
+        ];
+        flow.extend(closing);
+        modes.insert(Mode::Flow, flow);
         let mut modes: HashMap<Mode, Vec<(Binding, Action)>> = modes
             .into_iter()
             .map(|(mode, keys)| {

@@ -4,6 +4,7 @@
 pub mod dates;
 pub mod detail;
 pub mod history;
+pub mod insight;
 pub mod keymap;
 pub mod links;
 pub mod moves;

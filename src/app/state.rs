@@ -294,10 +294,15 @@ pub struct ActiveFilter {
 }
 
 /// What is open on top of the board.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Overlay {
+    /// The standup (`S`) or flow (`F`) view.
+    Insight(crate::app::insight::Insight),
     Filter(FilterInput),
-    Help { mode: Mode, scroll: u16 },
+    Help {
+        mode: Mode,
+        scroll: u16,
+    },
     Detail(Detail),
     Picker(Picker),
     Confirm(Confirm),
@@ -499,6 +504,7 @@ impl AppState {
         match &self.overlay {
             Some(Overlay::Help { .. }) => Mode::Help,
             Some(Overlay::Detail(_)) => Mode::Detail,
+            Some(Overlay::Insight(view)) => view.mode(),
             Some(Overlay::Picker(_)) => Mode::Picker,
             Some(Overlay::Confirm(_)) => Mode::Confirm,
             Some(Overlay::DateInput(_)) => Mode::Input,

@@ -38,7 +38,7 @@ fn queue(state: &AppState) -> Vec<i64> {
 }
 
 /// Selects request `id` on the board (focusing its column). False when it is not shown.
-fn select(state: &mut AppState, id: i64) -> bool {
+pub(crate) fn select(state: &mut AppState, id: i64) -> bool {
     for (c, column) in state.columns.iter_mut().enumerate() {
         if let Some(pos) = column
             .cards

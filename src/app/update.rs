@@ -43,6 +43,8 @@ pub enum Msg {
         summary: String,
         error: String,
     },
+    /// The cached state-label events (by issue, then time), for the standup and flow views.
+    HistoryLoaded(std::sync::Arc<Vec<crate::store::LabelEvent>>),
     /// Which requests' descriptions or comments hold `word`.
     TextHits {
         word: String,
@@ -99,6 +101,8 @@ pub enum Effect {
     LoadDetail {
         issue_id: i64,
     },
+    /// Read the cached label histories for the standup or flow view.
+    LoadHistory,
     /// Look the filter's free words up in the cached descriptions and comments.
     SearchText {
         words: Vec<String>,
@@ -316,6 +320,10 @@ fn handle(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Msg::HistoryLoaded(events) => {
+            crate::app::insight::loaded(state, &events);
+            Vec::new()
+        }
         Msg::TextHits { word, ids } => {
             if let Some(filter) = &mut state.filter
                 && filter.searching.remove(&word)
@@ -502,6 +510,7 @@ pub(crate) fn on_action(state: &mut AppState, mode: Mode, action: Action) -> Vec
     match mode {
         Mode::Board | Mode::Grooming => on_board_action(state, mode, action),
         Mode::Detail => crate::app::detail::on_detail_action(state, action),
+        Mode::Standup | Mode::Flow => crate::app::insight::on_action(state, action),
         Mode::Help => {
             on_scroll_action(state, action);
             Vec::new()
@@ -639,6 +648,12 @@ fn on_board_action(state: &mut AppState, mode: Mode, action: Action) -> Vec<Effe
         Action::Undo => return history::undo(state),
         Action::Redo => return history::redo(state),
         Action::Triage => triage::start(state),
+        Action::Standup => {
+            return crate::app::insight::open(state, crate::app::insight::InsightKind::Standup);
+        }
+        Action::Flow => {
+            return crate::app::insight::open(state, crate::app::insight::InsightKind::Flow);
+        }
         Action::Skip if state.triage.is_some() => triage::next(state),
         Action::Mark => toggle_mark(state),
         Action::MarkColumn => mark_column(state),

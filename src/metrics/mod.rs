@@ -4,6 +4,7 @@
 
 pub mod flow;
 pub mod history;
+pub mod report;
 pub mod standup;
 
 use chrono::{DateTime, Datelike, Days, FixedOffset, NaiveDate, Utc, Weekday};

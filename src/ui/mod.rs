@@ -4,6 +4,7 @@
 pub mod board;
 pub mod detail;
 pub mod grooming;
+pub mod insight;
 pub mod markdown;
 pub mod overlay;
 pub mod status;
@@ -59,6 +60,7 @@ pub fn render(frame: &mut Frame, state: &AppState) {
         None | Some(Overlay::Filter(_)) => {}
         Some(Overlay::Help { mode, scroll }) => overlay::help(frame, state, *mode, *scroll),
         Some(Overlay::Detail(detail)) => detail::render(frame, state, detail),
+        Some(Overlay::Insight(view)) => insight::render(frame, state, view),
         Some(Overlay::Picker(picker)) => overlay::picker(frame, picker, state.theme),
         Some(Overlay::Confirm(confirm)) => overlay::confirm(frame, confirm, state.theme),
         Some(Overlay::DateInput(input)) => overlay::date_input(frame, state, input),

@@ -1,0 +1,201 @@
+//! The standup (`S`) and flow (`F`) views: opened over the board, filled when the cached label
+//! histories arrive, computed by `metrics` against the state's clock. In the standup view `j`/`k`
+//! pick a listed request and `Enter` jumps to it on the board; `y` copies the standup as
+//! markdown; `w` switches the flow view between 30 and 90 days.
+
+use chrono::{DateTime, Utc};
+
+use crate::app::keymap::{Action, Mode};
+use crate::app::state::{AppState, BoardData, Overlay, Tone};
+use crate::app::update::Effect;
+use crate::cli::StatusFormat;
+use crate::metrics::report::{Report, Section, render, sections, summarize};
+use crate::metrics::{Clock, Flow, Histories, Inputs, Standup, flow, histories, standup};
+use crate::store::{IssueRecord, LabelEvent};
+
+/// The flow view's windows, in days.
+pub const WINDOWS: [u32; 2] = [30, 90];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InsightKind {
+    Standup,
+    Flow,
+}
+
+/// What the views show, computed once their histories are loaded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InsightData {
+    pub records: Vec<IssueRecord>,
+    pub histories: Histories,
+    pub standup: Standup,
+    pub sections: Vec<Section>,
+    pub flow: Flow,
+    /// The standup as markdown, for `y`.
+    pub markdown: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Insight {
+    pub kind: InsightKind,
+    /// The flow view's window.
+    pub days: u32,
+    /// The standup view's selected request (an index into the lines that name one).
+    pub cursor: usize,
+    /// `None` while the histories load.
+    pub data: Option<Box<InsightData>>,
+}
+
+impl Insight {
+    pub fn mode(&self) -> Mode {
+        match self.kind {
+            InsightKind::Standup => Mode::Standup,
+            InsightKind::Flow => Mode::Flow,
+        }
+    }
+
+    /// Ids of the requests the standup lists, in the order shown (`cursor` indexes this).
+    pub fn listed(&self) -> Vec<i64> {
+        self.data
+            .as_ref()
+            .map(|d| {
+                d.sections
+                    .iter()
+                    .flat_map(|s| s.items.iter().filter_map(|i| i.id))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+fn clock(state: &AppState) -> Clock {
+    Clock {
+        now: state.now,
+        offset: state.offset,
+    }
+}
+
+/// Opens a view (or switches to it); the histories are read from the cache once.
+pub fn open(state: &mut AppState, kind: InsightKind) -> Vec<Effect> {
+    if let Some(Overlay::Insight(view)) = &mut state.overlay {
+        view.kind = kind;
+        return Vec::new();
+    }
+    state.overlay = Some(Overlay::Insight(Insight {
+        kind,
+        days: WINDOWS[0],
+        cursor: 0,
+        data: None,
+    }));
+    vec![Effect::LoadHistory]
+}
+
+/// The board's requests as the cache has them, plus the events: everything computed at once.
+pub fn loaded(state: &mut AppState, events: &[LabelEvent]) {
+    let clock = clock(state);
+    let days = match &state.overlay {
+        Some(Overlay::Insight(view)) => view.days,
+        _ => return,
+    };
+    let records: Vec<IssueRecord> = state.cards.iter().map(|c| c.record.clone()).collect();
+    let histories = histories(&state.workflow, &records, events);
+    let inputs = Inputs {
+        wf: &state.workflow,
+        issues: &records,
+        histories: &histories,
+        clock,
+    };
+    let since: DateTime<Utc> = clock.previous_working_day();
+    let standup = standup(&inputs, since);
+    let flow = flow(&inputs, days);
+    let data = BoardData {
+        issues: records,
+        pending_edits: state.pending_edits,
+        last_synced_at: state.last_synced_at,
+        ..BoardData::default()
+    };
+    let report = Report {
+        summary: summarize(&state.workflow, &data),
+        cache_age_seconds: state
+            .last_synced_at
+            .map(|t| (clock.now - t).num_seconds().max(0)),
+        standup,
+    };
+    let markdown = render(&report, StatusFormat::Markdown, &clock, false);
+    let sections = sections(&report.standup, &clock);
+    if let Some(Overlay::Insight(view)) = &mut state.overlay {
+        view.data = Some(Box::new(InsightData {
+            records: data.issues,
+            histories,
+            standup: report.standup,
+            sections,
+            flow,
+            markdown,
+        }));
+    }
+}
+
+pub fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
+    let page = state.viewport.1.saturating_sub(8).max(1) as usize;
+    let now = clock(state);
+    let Some(Overlay::Insight(view)) = &mut state.overlay else {
+        return Vec::new();
+    };
+    let count = view.listed().len();
+    match action {
+        Action::Dismiss => state.overlay = None,
+        Action::Standup => view.kind = InsightKind::Standup,
+        Action::Flow => view.kind = InsightKind::Flow,
+        Action::SelectDown => view.cursor = (view.cursor + 1).min(count.saturating_sub(1)),
+        Action::SelectUp => view.cursor = view.cursor.saturating_sub(1),
+        Action::PageDown => view.cursor = (view.cursor + page).min(count.saturating_sub(1)),
+        Action::PageUp => view.cursor = view.cursor.saturating_sub(page),
+        Action::Top => view.cursor = 0,
+        Action::Bottom => view.cursor = count.saturating_sub(1),
+        Action::SwitchWindow => {
+            view.days = if view.days == WINDOWS[0] {
+                WINDOWS[1]
+            } else {
+                WINDOWS[0]
+            };
+            let days = view.days;
+            if let Some(data) = &mut view.data {
+                let inputs = Inputs {
+                    wf: &state.workflow,
+                    issues: &data.records,
+                    histories: &data.histories,
+                    clock: now,
+                };
+                data.flow = flow(&inputs, days);
+            }
+        }
+        Action::CopyReport => {
+            if let Some(data) = &view.data {
+                let markdown = data.markdown.clone();
+                state.say(Tone::Info, "copied the standup as markdown".into());
+                return vec![Effect::Copy(markdown)];
+            }
+        }
+        Action::Confirm => {
+            let Some(&id) = view.listed().get(view.cursor) else {
+                return Vec::new();
+            };
+            state.overlay = None;
+            jump_to(state, id);
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// Selects request `id` on the board, clearing a filter or showing closed columns if they hide it.
+fn jump_to(state: &mut AppState, id: i64) {
+    if crate::app::triage::select(state, id) {
+        return;
+    }
+    state.filter = None;
+    state.show_closed = true;
+    state.rebuild_columns();
+    if !crate::app::triage::select(state, id) {
+        state.say(Tone::Warn, "that request is no longer on the board".into());
+    }
+}
