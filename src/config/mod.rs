@@ -408,6 +408,7 @@ fn build_workflow(raw: RawWorkflow) -> Result<Workflow, String> {
                 }),
                 requires_team: state.requires_team.unwrap_or(false),
                 requires_assignee: state.requires_assignee.unwrap_or(false),
+                stale_after_days: state.stale_after_days,
             });
         }
         wf.states = built;

@@ -61,6 +61,8 @@ pub struct RawState {
     pub milestone: Option<String>,
     pub requires_team: Option<bool>,
     pub requires_assignee: Option<bool>,
+    /// Days in the state after which a card's age is highlighted.
+    pub stale_after_days: Option<u32>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -160,6 +160,24 @@ pub fn due_style(date: NaiveDate, today: NaiveDate) -> Style {
 }
 
 /// The four lines of a card, exactly `width` cells each.
+/// How long the card has been in its state (`5h`, `3d`): dim, yellow past the state's
+/// `stale_after_days`, red past twice that. Since creation when the move was never seen.
+fn age_in_state(state: &AppState, card: &Card, index: usize) -> Span<'static> {
+    let since = card.record.state_since.unwrap_or(card.record.created_at);
+    let age = state.now - since;
+    let text = if age.num_days() >= 1 {
+        format!("{}d", age.num_days())
+    } else {
+        format!("{}h", age.num_hours().max(0))
+    };
+    let style = match state.workflow.states[index].stale_after_days {
+        Some(limit) if age.num_days() > 2 * i64::from(limit) => theme::ERROR,
+        Some(limit) if age.num_days() > i64::from(limit) => theme::WARN,
+        _ => theme::DIM,
+    };
+    Span::styled(text, style)
+}
+
 fn card_lines(
     state: &AppState,
     card: &Card,
@@ -194,6 +212,9 @@ fn card_lines(
         left.push(Span::styled(format!("P{p}"), theme::priority(p)));
     }
     let mut right: Vec<Span> = Vec::new();
+    if open_state && let Placement::State(i) = card.class.placement {
+        right.push(age_in_state(state, card, i));
+    }
     if card.pending > 0 {
         right.push(Span::styled(
             format!("{}{}", theme::PENDING_MARK, card.pending),
@@ -305,4 +326,65 @@ fn spread(left: Vec<Span<'static>>, right: Vec<Span<'static>>, width: usize) -> 
         spans.push(span);
     }
     Line::from(spans)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::{Keymap, Source};
+    use crate::store::IssueRecord;
+    use crate::workflow::{IssueFacts, Workflow};
+    use chrono::{Duration, NaiveDate, TimeZone, Utc};
+
+    fn card_in_triage_for(days: i64) -> (AppState, Card) {
+        let now = Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap();
+        let record = IssueRecord {
+            id: 1,
+            iid: 1,
+            project_id: 1,
+            reference: "g/p#1".into(),
+            title: "t".into(),
+            facts: IssueFacts {
+                labels: vec!["sm_req::triage".into()],
+                open: true,
+                ..IssueFacts::default()
+            },
+            author: None,
+            created_at: now - Duration::days(90),
+            updated_at: now,
+            closed_at: None,
+            web_url: String::new(),
+            state_since: Some(now - Duration::days(days) - Duration::hours(1)),
+        };
+        let wf = Workflow::default();
+        let card = Card::new(&wf, record, 0);
+        let state = AppState::new(
+            wf,
+            Keymap::default(),
+            crate::app::BoardData::default(),
+            Source::Demo,
+            now,
+            NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+        );
+        (state, card)
+    }
+
+    #[test]
+    fn age_in_state_turns_yellow_past_the_threshold_and_red_past_twice_it() {
+        let triage = Workflow::default().state_index("triage").unwrap();
+        for (days, text, style) in [
+            (0, "1h", theme::DIM),
+            (3, "3d", theme::DIM),
+            (4, "4d", theme::WARN),
+            (7, "7d", theme::ERROR),
+        ] {
+            let (state, card) = card_in_triage_for(days);
+            let span = age_in_state(&state, &card, triage);
+            assert_eq!(
+                (span.content.as_ref(), span.style),
+                (text, style),
+                "{days} days"
+            );
+        }
+    }
 }

@@ -27,6 +27,8 @@ pub struct StateDef {
     pub requires_team: bool,
     /// Entering needs at least one assignee.
     pub requires_assignee: bool,
+    /// A request waiting longer than this in the state is highlighted on its card.
+    pub stale_after_days: Option<u32>,
 }
 
 impl StateDef {
@@ -37,6 +39,7 @@ impl StateDef {
             milestone: None,
             requires_team: false,
             requires_assignee: false,
+            stale_after_days: None,
         }
     }
 
@@ -153,13 +156,17 @@ pub struct Workflow {
 
 impl Default for Workflow {
     fn default() -> Self {
+        let mut new_request = StateDef::open("new_request");
+        new_request.stale_after_days = Some(2);
         let mut triage = StateDef::open("triage");
         triage.requires_team = true;
+        triage.stale_after_days = Some(3);
         let mut backlog = StateDef::open("backlog");
         backlog.milestone = Some(MilestoneRule::Named("SM_Backlog".to_string()));
         let mut assigned = StateDef::open("assigned");
         assigned.milestone = Some(MilestoneRule::CurrentQuarter);
         assigned.requires_assignee = true;
+        assigned.stale_after_days = Some(30);
         let usual = |from: &str, to: &str, confirm: Option<&str>| UsualMove {
             from: from.to_string(),
             to: to.to_string(),
@@ -169,7 +176,7 @@ impl Default for Workflow {
             scope_label: "sm_request".to_string(),
             state_key: "sm_req".to_string(),
             states: vec![
-                StateDef::open("new_request"),
+                new_request,
                 triage,
                 backlog,
                 assigned,
