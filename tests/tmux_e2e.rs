@@ -584,6 +584,13 @@ fn the_triage_queue_decides_three_requests_and_gitlab_gets_exactly_that() {
         before[1],
         "the skipped request is untouched"
     );
+    // The standup lists the two decisions; the flow view draws its charts.
+    tmux.keys(&["S"]);
+    tmux.wait_for("#41 new_request -> triage");
+    tmux.wait_for("#43 new_request -> triage");
+    tmux.keys(&["F"]);
+    tmux.wait_for("Cumulative flow");
+    tmux.keys(&["Escape"]);
     tmux.keys(&["q"]);
     tmux.wait_exit();
     assert_eq!(status_json(&sandbox, &db)["pending_edits"], 0);
