@@ -3,7 +3,11 @@
 //!
 //! cargo bench --bench board -- [ISSUES]     (default 10000)
 
-use std::time::{Duration, Instant};
+mod common;
+
+use std::time::Instant;
+
+use common::{median, time};
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -14,23 +18,6 @@ use sm_board::app::{AppState, Effect, Keymap, Msg, Source, update};
 use sm_board::store::Store;
 use sm_board::workflow::Workflow;
 use sm_board::{demo, session, ui};
-
-fn median(mut samples: Vec<Duration>) -> Duration {
-    samples.sort();
-    samples[samples.len() / 2]
-}
-
-fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> Duration {
-    median(
-        (0..runs)
-            .map(|_| {
-                let start = Instant::now();
-                std::hint::black_box(f());
-                start.elapsed()
-            })
-            .collect(),
-    )
-}
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let issues: usize = std::env::args()

@@ -4,7 +4,11 @@
 //!
 //! cargo bench --bench insight -- [ISSUES] [EVENTS]     (default 10000 100000)
 
-use std::time::{Duration, Instant};
+mod common;
+
+use std::time::Instant;
+
+use common::time;
 
 use chrono::{Duration as Span, FixedOffset, NaiveDate, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -18,23 +22,6 @@ use sm_board::metrics::Clock;
 use sm_board::store::{self, HistorySource, LabelEvent, StaleActivity, Store};
 use sm_board::workflow::Workflow;
 use sm_board::{demo, session, ui};
-
-fn median(mut samples: Vec<Duration>) -> Duration {
-    samples.sort();
-    samples[samples.len() / 2]
-}
-
-fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> Duration {
-    median(
-        (0..runs)
-            .map(|_| {
-                let start = Instant::now();
-                std::hint::black_box(f());
-                start.elapsed()
-            })
-            .collect(),
-    )
-}
 
 /// Seeds `path` with `issues` requests and about `events` state-label events.
 fn seed(

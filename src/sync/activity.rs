@@ -9,6 +9,7 @@ use futures_util::StreamExt;
 use crate::gitlab::{ApiError, Client, history, wire};
 use crate::store::{self, HistorySource, LabelEvent, Note, StaleActivity, Store};
 use crate::sync::SyncError;
+use crate::sync::engine::collect;
 
 /// Issues fetched at once (two requests each).
 const IN_FLIGHT: usize = 4;
@@ -24,24 +25,6 @@ enum Fetched {
     Gone,
 }
 
-async fn all<T: serde::de::DeserializeOwned>(
-    client: &Client,
-    path: &str,
-    query: &[(&str, String)],
-) -> Result<Vec<T>, ApiError> {
-    let mut items = Vec::new();
-    client
-        .each_page(path, query, |page| -> Result<(), ApiError> {
-            items.extend(
-                page.into_iter()
-                    .filter_map(|v| serde_json::from_value(v).ok()),
-            );
-            Ok(())
-        })
-        .await?;
-    Ok(items)
-}
-
 async fn fetch(
     client: &Client,
     issue: &StaleActivity,
@@ -49,7 +32,7 @@ async fn fetch(
 ) -> Result<Fetched, ApiError> {
     let base = format!("/projects/{}/issues/{}", issue.project_id, issue.iid);
     let query = [("sort", "asc".into()), ("order_by", "created_at".into())];
-    let notes: Vec<wire::Note> = match all(client, &format!("{base}/notes"), &query).await {
+    let notes: Vec<wire::Note> = match collect(client, &format!("{base}/notes"), &query).await {
         Ok(notes) => notes,
         Err(ApiError::NotFound { .. }) => return Ok(Fetched::Gone),
         Err(err) => return Err(err),
@@ -59,7 +42,7 @@ async fn fetch(
         .map(|n| history::note(issue.issue_id, n))
         .collect();
     let events: Result<Vec<wire::LabelEvent>, ApiError> =
-        all(client, &format!("{base}/resource_label_events"), &[]).await;
+        collect(client, &format!("{base}/resource_label_events"), &[]).await;
     Ok(match events {
         Ok(events) => Fetched::Activity {
             events: events

@@ -434,13 +434,14 @@ pub async fn pull(
 
 /// Every item of a list that parses as `T` (items GitLab adds fields to still parse; others are
 /// skipped).
-async fn collect<T: serde::de::DeserializeOwned>(
+pub(crate) async fn collect<T: serde::de::DeserializeOwned>(
     client: &Client,
     path: &str,
-) -> Result<Vec<T>, SyncError> {
+    query: &[(&str, String)],
+) -> Result<Vec<T>, ApiError> {
     let mut items = Vec::new();
     client
-        .each_page(path, &[], |page| -> Result<(), SyncError> {
+        .each_page(path, query, |page| -> Result<(), ApiError> {
             items.extend(
                 page.into_iter()
                     .filter_map(|v| serde_json::from_value(v).ok()),
@@ -457,12 +458,12 @@ async fn pull_metadata(
     target: &SyncTarget,
 ) -> Result<(), SyncError> {
     let conn = store.conn();
-    let labels: Vec<wire::Label> = collect(client, &target.collection("labels")).await?;
+    let labels: Vec<wire::Label> = collect(client, &target.collection("labels"), &[]).await?;
     store::upsert_labels(conn, &labels)?;
     let milestones: Vec<wire::Milestone> =
-        collect(client, &target.collection("milestones")).await?;
+        collect(client, &target.collection("milestones"), &[]).await?;
     store::upsert_milestones(conn, &milestones)?;
-    let members: Vec<wire::User> = collect(client, &target.collection("members/all")).await?;
+    let members: Vec<wire::User> = collect(client, &target.collection("members/all"), &[]).await?;
     store::upsert_members(conn, &members)?;
     if let Some(name) = &target.board {
         let mut order: Option<Vec<String>> = None;
