@@ -579,3 +579,29 @@ fn status_markdown_of_the_demo_with_history() {
     assert!(!markdown.contains('\u{1b}'), "no colour codes in markdown");
     insta::assert_snapshot!(markdown);
 }
+
+/// Every picker and the due-date input, opened on the selected request.
+#[test]
+fn each_picker() {
+    for (key, name, expect) in [
+        ('m', "picker_state", "Move #"),
+        ('u', "picker_use_case", "use case"),
+        ('t', "picker_team", "team"),
+        ('a', "picker_assignee", "assignee"),
+        ('M', "picker_milestone", "milestone"),
+        ('D', "input_due_date", "Due date for"),
+        ('f', "picker_gtm_phase", "GTM"),
+    ] {
+        let mut state = demo_state(100, 30);
+        press(
+            &mut state,
+            &[KeyCode::Char('l'), KeyCode::Char('l'), KeyCode::Char(key)],
+        );
+        let text = screen(&state);
+        assert!(
+            text.to_lowercase().contains(&expect.to_lowercase()),
+            "{key}: {text}"
+        );
+        insta::assert_snapshot!(name, text);
+    }
+}

@@ -253,11 +253,36 @@ fn test(test: &Test, card: &Card, wf: &Workflow, today: NaiveDate, hits: &TextHi
         Test::Open => facts.open,
         Test::Text(word) => {
             card.search_text.contains(word.as_str())
+                || fuzzy_word(&card.search_text, word)
                 || hits
                     .get(word)
                     .is_some_and(|ids| ids.contains(&card.record.id))
         }
     }
+}
+
+/// Fuzzy, for typos and abbreviations: `word` (3+ letters) is spelled, in order, inside one word
+/// of `text` that starts with the same letter (`bttlcrd` finds "battlecard", `wbnr` "webinar").
+/// Holding to one word that starts alike keeps a short query from matching everything.
+fn fuzzy_word(text: &str, word: &str) -> bool {
+    let mut letters = word.chars();
+    let Some(first) = letters.next() else {
+        return false;
+    };
+    if word.chars().count() < MIN_TEXT_SEARCH {
+        return false;
+    }
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|token| token.starts_with(first))
+        .any(|token| {
+            let mut wanted = word.chars().skip(1).peekable();
+            for c in token.chars().skip(1) {
+                if wanted.peek() == Some(&c) {
+                    wanted.next();
+                }
+            }
+            wanted.peek().is_none()
+        })
 }
 
 #[cfg(test)]
@@ -309,6 +334,18 @@ mod tests {
 
     fn hit(text: &str, card: &Card) -> bool {
         q(text).matches(card, &Workflow::default(), today(), &TextHits::new())
+    }
+
+    #[test]
+    fn free_words_forgive_typos_within_one_word() {
+        let c = card(&["sm_req::backlog"], None);
+        // The card's title: "Battlecard for Partner launch".
+        assert!(hit("bttlcrd", &c));
+        assert!(hit("prtnr", &c));
+        assert!(!hit("attlecard-x", &c));
+        // Letters spread over two words, or a different first letter, do not match.
+        assert!(!hit("bfp", &c));
+        assert!(!hit("ttlcrd", &c));
     }
 
     #[test]

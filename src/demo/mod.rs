@@ -73,11 +73,6 @@ pub fn seed_store(store: &Store, issues: &[Value]) -> Result<usize, DemoError> {
     let mut milestones: BTreeMap<i64, wire::Milestone> = BTreeMap::new();
     let mut members: BTreeMap<i64, wire::User> = BTreeMap::new();
     let mut labels: BTreeMap<String, wire::Label> = BTreeMap::new();
-    if let Ok(extra) = serde_json::from_value::<Vec<wire::Milestone>>(generate::milestones()) {
-        for m in extra {
-            milestones.insert(m.id, m);
-        }
-    }
     for (n, value) in issues.iter().enumerate() {
         let issue: wire::Issue = serde_json::from_value(value.clone())
             .map_err(|e| DemoError::Malformed(format!("issue #{n}: {e}")))?;
@@ -103,6 +98,14 @@ pub fn seed_store(store: &Store, issues: &[Value]) -> Result<usize, DemoError> {
     }
     let conn = store.conn();
     store::upsert_issues(conn, &rows)?;
+    // The usual quarters, unless the issues bring milestones of those titles themselves.
+    if let Ok(extra) = serde_json::from_value::<Vec<wire::Milestone>>(generate::milestones()) {
+        for m in extra {
+            if !milestones.values().any(|known| known.title == m.title) {
+                milestones.insert(m.id, m);
+            }
+        }
+    }
     store::upsert_milestones(conn, &milestones.into_values().collect::<Vec<_>>())?;
     store::upsert_members(conn, &members.into_values().collect::<Vec<_>>())?;
     store::upsert_labels(conn, &labels.into_values().collect::<Vec<_>>())?;

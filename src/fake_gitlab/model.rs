@@ -113,13 +113,18 @@ impl Model {
             next_id: 1_000_000,
             last_update: DateTime::<Utc>::UNIX_EPOCH,
         };
-        for m in extra_milestones {
-            if let Some(id) = m["id"].as_i64() {
-                model.milestones.insert(id, m);
-            }
-        }
         for issue in issues {
             model.adopt(issue);
+        }
+        // Extra milestones, unless the issues brought ones of the same title.
+        for m in extra_milestones {
+            let taken = model
+                .milestones
+                .values()
+                .any(|known| known["title"] == m["title"]);
+            if let (Some(id), false) = (m["id"].as_i64(), taken) {
+                model.milestones.insert(id, m);
+            }
         }
         if model.group_path.is_empty() {
             model.group_path = "strategic-marketing".into();
