@@ -19,7 +19,7 @@ const FULL_EVERY: Duration = Duration::from_secs(3600);
 pub const ACTIVITY_PER_PASS: usize = 100;
 /// While histories are still missing, the next pass comes this soon rather than after the
 /// interval, so they fill in within minutes without a burst of thousands of requests.
-const ACTIVITY_FOLLOW_UP: Duration = Duration::from_secs(3);
+const ACTIVITY_FOLLOW_UP: Duration = Duration::from_secs(15);
 /// Edits made in a burst are pushed together.
 const EDIT_DEBOUNCE: Duration = Duration::from_millis(300);
 
