@@ -73,12 +73,7 @@ fn seed(
         }
         list.sort_by_key(|e| (e.created_at, e.id));
         total += list.len();
-        let stale = StaleActivity {
-            issue_id: record.id,
-            project_id: record.project_id,
-            iid: record.iid,
-            updated_at: record.updated_at,
-        };
+        let stale = StaleActivity::of(&record);
         store::store_activity(
             store.conn(),
             &stale,

@@ -205,12 +205,7 @@ fn store_with_activity() -> (Store, i64) {
             at(6, 8),
         ),
     ];
-    let stale = store::StaleActivity {
-        issue_id: record.id,
-        project_id: record.project_id,
-        iid: record.iid,
-        updated_at: record.updated_at,
-    };
+    let stale = store::StaleActivity::of(&record);
     store::store_activity(
         store.conn(),
         &stale,
@@ -489,12 +484,7 @@ fn demo_store_with_history() -> Store {
                 created_at: e.created_at,
             })
             .collect();
-        let stale = store::StaleActivity {
-            issue_id: record.id,
-            project_id: record.project_id,
-            iid: record.iid,
-            updated_at: record.updated_at,
-        };
+        let stale = store::StaleActivity::of(&record);
         store::store_activity(
             store.conn(),
             &stale,

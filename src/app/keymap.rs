@@ -589,6 +589,20 @@ const CARD_EDITS: [(Key, Action); 13] = [
     (Key::plain(KeyCode::Enter), Action::OpenDetail),
 ];
 
+/// The last bindings of the board and of the grooming pane, the same in both.
+const BOARD_AND_PANE: [(Key, Action); 10] = [
+    (Key::char('z'), Action::Undo),
+    (Key::char('Z'), Action::Redo),
+    (Key::char('/'), Action::Filter),
+    (Key::char('r'), Action::SyncNow),
+    (Key::char('C'), Action::ResolveConflict),
+    (Key::plain(KeyCode::Tab), Action::ToggleGrooming),
+    (Key::char('c'), Action::ToggleClosed),
+    (Key::char('?'), Action::Help),
+    (Key::plain(KeyCode::Esc), Action::Dismiss),
+    (Key::char('q'), Action::Quit),
+];
+
 impl Default for Keymap {
     fn default() -> Self {
         let mut modes: HashMap<Mode, Vec<(Key, Action)>> = HashMap::new();
@@ -607,17 +621,8 @@ impl Default for Keymap {
             (Key::char('Y'), Action::CopyReference),
             (Key::char(' '), Action::Mark),
             (Key::char('V'), Action::MarkColumn),
-            (Key::char('z'), Action::Undo),
-            (Key::char('Z'), Action::Redo),
-            (Key::char('/'), Action::Filter),
-            (Key::char('r'), Action::SyncNow),
-            (Key::char('C'), Action::ResolveConflict),
-            (Key::plain(KeyCode::Tab), Action::ToggleGrooming),
-            (Key::char('c'), Action::ToggleClosed),
-            (Key::char('?'), Action::Help),
-            (Key::plain(KeyCode::Esc), Action::Dismiss),
-            (Key::char('q'), Action::Quit),
         ]);
+        board.extend(BOARD_AND_PANE);
         modes.insert(Mode::Board, board);
 
         let mut grooming = vec![
@@ -636,17 +641,8 @@ impl Default for Keymap {
             (Key::char('s'), Action::Skip),
             (Key::char('n'), Action::Comment),
             (Key::char('T'), Action::Triage),
-            (Key::char('z'), Action::Undo),
-            (Key::char('Z'), Action::Redo),
-            (Key::char('/'), Action::Filter),
-            (Key::char('r'), Action::SyncNow),
-            (Key::char('C'), Action::ResolveConflict),
-            (Key::plain(KeyCode::Tab), Action::ToggleGrooming),
-            (Key::char('c'), Action::ToggleClosed),
-            (Key::char('?'), Action::Help),
-            (Key::plain(KeyCode::Esc), Action::Dismiss),
-            (Key::char('q'), Action::Quit),
         ]);
+        grooming.extend(BOARD_AND_PANE);
         modes.insert(Mode::Grooming, grooming);
 
         modes.insert(

@@ -66,8 +66,8 @@ fn done_state(inputs: &Inputs) -> Option<usize> {
         .or_else(|| inputs.wf.states.iter().position(|s| s.closed))
 }
 
-/// The first day index (into the window starting at `first`) whose end `t` falls before or on,
-/// i.e. the day `t` is on, as an offset that may lie outside the window.
+/// The day `t` falls on, as an offset from the window's `first` day (negative before it, past
+/// its length after it).
 fn day_index(inputs: &Inputs, first: NaiveDate, t: DateTime<Utc>) -> i64 {
     (inputs.clock.date(t) - first).num_days()
 }

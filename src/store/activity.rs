@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::store::{Result, StoreError};
 
@@ -89,6 +89,18 @@ pub fn stale_activity(conn: &Connection, limit: usize) -> Result<Vec<StaleActivi
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+impl StaleActivity {
+    /// A cached issue as of its last update (tests, benchmarks and seeding write its activity).
+    pub fn of(record: &crate::store::IssueRecord) -> StaleActivity {
+        StaleActivity {
+            issue_id: record.id,
+            project_id: record.project_id,
+            iid: record.iid,
+            updated_at: record.updated_at,
+        }
+    }
+}
+
 /// How many issues still wait for their activity to be fetched.
 pub fn stale_activity_count(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row(
@@ -158,7 +170,7 @@ pub fn store_activity(
     let labels: Option<String> = tx
         .prepare_cached("SELECT labels FROM issues WHERE id = ?1")?
         .query_row([issue.issue_id], |row| row.get(0))
-        .ok();
+        .optional()?;
     if let Some(labels) = labels {
         let prefix = format!("{state_key}::");
         let current: Vec<&str> = labels
