@@ -307,11 +307,12 @@ fn run_board(config: &Config, started: std::time::Instant) -> Result<()> {
     let mut state = new_state(config, &store, source)?;
     let worker = match (&config.gitlab, store.path()) {
         (Some(gitlab), Some(db)) => match config::token::resolve(gitlab) {
-            Ok(token) => WorkerStart::Ready(sm_board::sync::worker::spawn(
+            Ok(login) => WorkerStart::Ready(sm_board::sync::worker::spawn(
                 sm_board::sync::worker::WorkerConfig {
                     db: db.to_path_buf(),
                     url: gitlab.url.clone(),
-                    token,
+                    login,
+                    ca_cert: gitlab.ca_cert.clone(),
                     target: sm_board::sync::SyncTarget {
                         scope: gitlab.scope.clone(),
                         scope_label: config.workflow.scope_label.clone(),

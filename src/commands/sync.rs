@@ -25,8 +25,8 @@ pub enum ConnectError {
 /// A client and target for the configured GitLab.
 pub fn connect(config: &Config, policy: RetryPolicy) -> Result<(Client, SyncTarget), ConnectError> {
     let gitlab = config.gitlab.as_ref().ok_or(ConnectError::NotConfigured)?;
-    let secret = token::resolve(gitlab)?;
-    let client = Client::new(&gitlab.url, secret, policy)?;
+    let login = token::resolve(gitlab)?;
+    let client = Client::connect(&gitlab.url, login, policy, gitlab.ca_cert.as_deref())?;
     Ok((
         client,
         SyncTarget {

@@ -1,6 +1,7 @@
 //! Configuration: the TOML file (validated, with file/line/key in every error) merged with flags
 //! and environment. Flags beat environment (clap reads both), which beats the file.
 
+pub mod glab;
 mod paths;
 mod raw;
 pub mod token;
@@ -76,6 +77,10 @@ pub struct GitLabTarget {
     pub scope: Scope,
     pub board: Option<String>,
     pub token: Option<Secret>,
+    /// The config file `token` came from.
+    pub token_file: Option<PathBuf>,
+    /// `[gitlab] ca_cert`: a PEM bundle of extra CAs to trust (a private CA).
+    pub ca_cert: Option<PathBuf>,
     pub sync_interval: Duration,
 }
 
@@ -175,12 +180,15 @@ pub fn load(overrides: &Overrides) -> Result<Config, ConfigError> {
     let gitlab = match (url, scope) {
         (url, Some(scope)) => Some(GitLabTarget {
             url: url
+                .or_else(|| glab_host_url(&|name| std::env::var(name).ok()))
                 .unwrap_or_else(|| "https://gitlab.com".to_string())
                 .trim_end_matches('/')
                 .to_string(),
             scope,
             board: raw_gitlab.board.clone(),
             token: raw_gitlab.token.clone().map(Secret::new),
+            token_file: raw_gitlab.token.as_ref().and(file.clone()),
+            ca_cert: raw_gitlab.ca_cert.clone().map(|p| expand_home(&p)),
             sync_interval: Duration::from_secs(raw_gitlab.sync_interval_secs.unwrap_or(60).max(5)),
         }),
         (Some(_), None) => {
@@ -219,6 +227,28 @@ pub fn load(overrides: &Overrides) -> Result<Config, ConfigError> {
         show_closed: raw.ui.as_ref().and_then(|u| u.show_closed).unwrap_or(true),
         file,
     })
+}
+
+/// The GitLab glab's environment names (`GITLAB_HOST`, `GL_HOST`, `GITLAB_URI`), used only when
+/// neither flags, `SM_BOARD_GITLAB_URL` nor the config file name one. A bare host gets https.
+pub fn glab_host_url(env: &dyn Fn(&str) -> Option<String>) -> Option<String> {
+    let host = ["GITLAB_HOST", "GL_HOST", "GITLAB_URI"]
+        .iter()
+        .find_map(|name| env(name).filter(|v| !v.trim().is_empty()))?;
+    let host = host.trim().trim_end_matches('/');
+    Some(if host.contains("://") {
+        host.to_string()
+    } else {
+        format!("https://{host}")
+    })
+}
+
+/// `~/x` is the home directory's `x` (paths in the config file are written by hand).
+fn expand_home(path: &str) -> PathBuf {
+    match (path.strip_prefix("~/"), directories::BaseDirs::new()) {
+        (Some(rest), Some(dirs)) => dirs.home_dir().join(rest),
+        _ => PathBuf::from(path),
+    }
 }
 
 /// A token may only live in a file nobody else can read.

@@ -37,6 +37,7 @@ pub struct RawGitLab {
     pub project: Option<String>,
     pub board: Option<String>,
     pub token: Option<String>,
+    pub ca_cert: Option<String>,
     pub sync_interval_secs: Option<u64>,
 }
 

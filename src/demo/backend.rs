@@ -75,7 +75,8 @@ pub fn start(
                 let handle = worker::spawn(WorkerConfig {
                     db,
                     url: fake.base_url(),
-                    token: Secret::new(DEFAULT_TOKEN.into()),
+                    login: Secret::new(DEFAULT_TOKEN.into()).into(),
+                    ca_cert: None,
                     target: SyncTarget {
                         scope: Scope::Group(group),
                         scope_label: workflow.scope_label.clone(),

@@ -42,13 +42,85 @@ pub struct FakeConfig {
     pub latency_ms: u64,
 }
 
+/// What kind of credential a token is: GitLab takes personal (and project/group) access tokens
+/// in `PRIVATE-TOKEN` or `Authorization: Bearer`, OAuth access tokens only as Bearer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    Personal,
+    OAuth {
+        expires: Option<chrono::DateTime<chrono::Utc>>,
+    },
+}
+
+/// A token the fake accepts.
+#[derive(Debug, Clone)]
+pub struct FakeToken {
+    pub value: String,
+    /// Scope `api` (true) or only `read_api`.
+    pub write: bool,
+    pub kind: TokenKind,
+}
+
+impl FakeToken {
+    pub fn personal(value: &str, write: bool) -> Self {
+        FakeToken {
+            value: value.to_string(),
+            write,
+            kind: TokenKind::Personal,
+        }
+    }
+}
+
+/// How the request authenticated.
+enum Presented {
+    PrivateToken(String),
+    Bearer(String),
+    Nothing,
+}
+
+fn presented(headers: &axum::http::HeaderMap) -> Presented {
+    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    if let Some(token) = text("private-token") {
+        return Presented::PrivateToken(token.to_string());
+    }
+    match text("authorization").and_then(|v| v.strip_prefix("Bearer ")) {
+        Some(token) => Presented::Bearer(token.trim().to_string()),
+        None => Presented::Nothing,
+    }
+}
+
+/// GitLab's answer to a request's credentials: whether it may write, or the 401 to send.
+fn authenticate(tokens: &[FakeToken], presented: Presented) -> Result<bool, Value> {
+    let unauthorized = json!({"message": "401 Unauthorized"});
+    let (value, as_bearer) = match presented {
+        Presented::PrivateToken(value) => (value, false),
+        Presented::Bearer(value) => (value, true),
+        Presented::Nothing => return Err(unauthorized),
+    };
+    let Some(token) = tokens.iter().find(|t| t.value == value) else {
+        return Err(unauthorized);
+    };
+    match token.kind {
+        // PRIVATE-TOKEN looks the value up among access tokens only: an OAuth token there is
+        // unknown.
+        TokenKind::OAuth { .. } if !as_bearer => Err(unauthorized),
+        TokenKind::OAuth {
+            expires: Some(expires),
+        } if expires <= chrono::Utc::now() => Err(json!({
+            "error": "invalid_token",
+            "error_description": "Token is expired. You can either do re-authorization or token refresh."
+        })),
+        _ => Ok(token.write),
+    }
+}
+
 /// State shared by the handlers.
 pub struct Shared {
     model: Mutex<Model>,
     faults: Mutex<Faults>,
     stats: Mutex<Stats>,
-    /// Tokens and whether they may write (`api`) or only read (`read_api`).
-    tokens: Mutex<Vec<(String, bool)>>,
+    /// Tokens the fake accepts.
+    tokens: Mutex<Vec<FakeToken>>,
     window: Mutex<(i64, u64)>,
 }
 
@@ -110,9 +182,19 @@ impl Shared {
         Ok(())
     }
 
-    /// Adds a token; `write` false gives it scope `read_api` only.
+    /// Adds a personal access token; `write` false gives it scope `read_api` only.
     pub fn add_token(&self, token: &str, write: bool) {
-        lock(&self.tokens).push((token.to_string(), write));
+        lock(&self.tokens).push(FakeToken::personal(token, write));
+    }
+
+    /// Adds an OAuth access token (what `glab auth login` in the browser stores), with scope
+    /// `api`, valid until `expires` (`None`: never expires).
+    pub fn add_oauth_token(&self, token: &str, expires: Option<chrono::DateTime<chrono::Utc>>) {
+        lock(&self.tokens).push(FakeToken {
+            value: token.to_string(),
+            write: true,
+            kind: TokenKind::OAuth { expires },
+        });
     }
 }
 
@@ -158,7 +240,7 @@ pub async fn start(config: FakeConfig, listen: SocketAddr) -> std::io::Result<Ru
             ..Faults::default()
         }),
         stats: Mutex::new(Stats::default()),
-        tokens: Mutex::new(vec![(config.token, true)]),
+        tokens: Mutex::new(vec![FakeToken::personal(&config.token, true)]),
         window: Mutex::new((0, 0)),
     });
     let listener = tokio::net::TcpListener::bind(listen).await?;
@@ -263,26 +345,10 @@ async fn gatekeeper(State(app): State<Arc<Shared>>, request: Request, next: Next
         }
         None => {}
     }
-    let headers = request.headers();
-    let presented = headers
-        .get("private-token")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
-        .or_else(|| {
-            headers
-                .get("authorization")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.strip_prefix("Bearer "))
-                .map(str::to_string)
-        });
-    let may_write = presented.and_then(|token| {
-        lock(&app.tokens)
-            .iter()
-            .find(|(t, _)| *t == token)
-            .map(|(_, write)| *write)
-    });
-    let Some(may_write) = may_write else {
-        return routes::error(401, json!({"message": "401 Unauthorized"}));
+    let may_write = authenticate(&lock(&app.tokens), presented(request.headers()));
+    let may_write = match may_write {
+        Ok(may_write) => may_write,
+        Err(body) => return routes::error(401, body),
     };
     if !may_write && request.method() != axum::http::Method::GET {
         return routes::error(

@@ -9,7 +9,7 @@ use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 
-use crate::config::Secret;
+use crate::config::token::Login;
 use crate::gitlab::error::{ApiError, error_message};
 
 /// How hard to try before giving up on one request.
@@ -39,7 +39,7 @@ pub struct Client {
     /// `https://gitlab.example.com` (no trailing slash).
     base: String,
     host: String,
-    token: Secret,
+    login: Login,
     policy: RetryPolicy,
     requests: AtomicU64,
     jitter: AtomicU64,
@@ -86,14 +86,56 @@ pub fn check_url(url: &str) -> Result<(), ApiError> {
     }
 }
 
+/// Extra CAs to trust, from a PEM file (`[gitlab] ca_cert`, glab's per-host `ca_cert`).
+fn extra_roots(path: &std::path::Path) -> Result<Vec<reqwest::Certificate>, ApiError> {
+    let pem = std::fs::read(path).map_err(|e| {
+        ApiError::Config(format!(
+            "cannot read the CA certificate file {} ({e}); fix `ca_cert` or remove it",
+            path.display()
+        ))
+    })?;
+    let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
+        ApiError::Config(format!(
+            "{} holds no PEM certificate ({e}); `ca_cert` needs the CA in PEM form",
+            path.display()
+        ))
+    })?;
+    if certs.is_empty() {
+        return Err(ApiError::Config(format!(
+            "{} holds no PEM certificate; `ca_cert` needs the CA in PEM form",
+            path.display()
+        )));
+    }
+    Ok(certs)
+}
+
 impl Client {
-    pub fn new(base_url: &str, token: Secret, policy: RetryPolicy) -> Result<Client, ApiError> {
+    /// A client with the system's trusted CAs (and `SSL_CERT_FILE`).
+    pub fn new(
+        base_url: &str,
+        login: impl Into<Login>,
+        policy: RetryPolicy,
+    ) -> Result<Client, ApiError> {
+        Self::connect(base_url, login.into(), policy, None)
+    }
+
+    /// A client that also trusts the CAs in `ca_cert` (else the login's own, from glab).
+    pub fn connect(
+        base_url: &str,
+        login: Login,
+        policy: RetryPolicy,
+        ca_cert: Option<&std::path::Path>,
+    ) -> Result<Client, ApiError> {
         check_url(base_url)?;
         install_crypto_provider();
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(5))
             .timeout(Duration::from_secs(30))
-            .user_agent(concat!("sm-board/", env!("CARGO_PKG_VERSION")))
+            .user_agent(concat!("sm-board/", env!("CARGO_PKG_VERSION")));
+        if let Some(path) = ca_cert.or(login.ca_cert.as_deref()) {
+            builder = builder.tls_certs_merge(extra_roots(path)?);
+        }
+        let http = builder
             .build()
             .map_err(|e| ApiError::Config(format!("cannot set up HTTP: {e}")))?;
         let base = base_url.trim_end_matches('/').to_string();
@@ -108,7 +150,7 @@ impl Client {
             http,
             base,
             host,
-            token,
+            login,
             policy,
             requests: AtomicU64::new(0),
             jitter: AtomicU64::new(0x9E37_79B9),
@@ -157,7 +199,9 @@ impl Client {
             let mut request = self
                 .http
                 .request(method.clone(), url)
-                .header("PRIVATE-TOKEN", self.token.expose())
+                // Bearer takes every kind of token GitLab has (personal, project and group
+                // access tokens, and OAuth, which PRIVATE-TOKEN refuses).
+                .bearer_auth(self.login.secret.expose())
                 .query(query);
             if let Some(body) = body {
                 request = request.json(body);
@@ -176,6 +220,12 @@ impl Client {
             let (status, headers, text) = match outcome {
                 Ok(answer) => answer,
                 Err(err) => {
+                    if let Some(problem) = certificate_problem(&err) {
+                        return Err(ApiError::Tls {
+                            host: self.host.clone(),
+                            problem,
+                        });
+                    }
                     // Connection refused, reset or dropped mid-body, DNS, timeouts.
                     let detail = describe(err);
                     tracing::debug!(%path, attempt, %detail, "request failed");
@@ -203,7 +253,10 @@ impl Client {
             }
             let message = error_message(&text);
             return Err(match status.as_u16() {
-                401 => ApiError::Unauthorized { message },
+                401 => ApiError::Unauthorized {
+                    message,
+                    hint: self.login.rejected_hint(),
+                },
                 403 => ApiError::Forbidden { message },
                 404 => ApiError::NotFound { path, message },
                 429 | 500..=599 => ApiError::Server {
@@ -338,6 +391,44 @@ fn parse(text: &str) -> Result<Value, ApiError> {
     serde_json::from_str(text).map_err(|e| ApiError::Malformed(format!("invalid JSON: {e}")))
 }
 
+/// What is wrong with the server's certificate, when that is why the connection failed.
+fn certificate_problem(err: &reqwest::Error) -> Option<String> {
+    use rustls::CertificateError;
+    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(current) = next {
+        // An io::Error's `source` skips the error it wraps: look inside it too.
+        let inner = current
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+            .map(|e| e as &(dyn std::error::Error + 'static));
+        for candidate in [Some(current), inner].into_iter().flatten() {
+            if let Some(tls) = candidate.downcast_ref::<rustls::Error>() {
+                return Some(match tls {
+                    rustls::Error::InvalidCertificate(cert) => match cert {
+                        CertificateError::UnknownIssuer => {
+                            "issued by a certificate authority this machine does not trust".into()
+                        }
+                        CertificateError::Expired | CertificateError::ExpiredContext { .. } => {
+                            "expired".into()
+                        }
+                        CertificateError::NotValidYet
+                        | CertificateError::NotValidYetContext { .. } => "not valid yet".into(),
+                        CertificateError::NotValidForName
+                        | CertificateError::NotValidForNameContext { .. } => {
+                            "made out for another host name".into()
+                        }
+                        CertificateError::Revoked => "revoked".into(),
+                        other => format!("rejected: {other:?}"),
+                    },
+                    other => format!("TLS failed: {other}"),
+                });
+            }
+        }
+        next = current.source().or(inner.and_then(|e| e.source()));
+    }
+    None
+}
+
 fn describe(err: reqwest::Error) -> String {
     if err.is_timeout() {
         "timed out".to_string()
@@ -417,7 +508,7 @@ mod tests {
     fn backoff_grows_and_stays_capped() {
         let client = Client::new(
             "http://127.0.0.1:1",
-            Secret::new("t".into()),
+            crate::config::Secret::new("t".into()),
             RetryPolicy::default(),
         )
         .unwrap();

@@ -3,11 +3,14 @@
 /// A failed GitLab request, after retries.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ApiError {
+    #[error("GitLab answered 401 ({message}): {hint}")]
+    Unauthorized { message: String, hint: String },
     #[error(
-        "GitLab answered 401 ({message}): the token was rejected; create a personal access \
-         token with scope `api` and put it in GITLAB_TOKEN"
+        "the TLS certificate of {host} is {problem}: for a private CA set `ca_cert = \"/path/ca.pem\"` \
+         under [gitlab] in the config file (or SSL_CERT_FILE); otherwise the server or the address \
+         is not the one you meant"
     )]
-    Unauthorized { message: String },
+    Tls { host: String, problem: String },
     #[error(
         "GitLab answered 403 ({message}): the token may not do this; writing needs a token with \
          scope `api` (a `read_api` token can only read)"
@@ -108,9 +111,12 @@ mod tests {
 
     #[test]
     fn messages_say_what_to_do_and_never_carry_a_token() {
+        let login = crate::config::token::Login::from(crate::config::Secret::new("glpat-x".into()));
         let e = ApiError::Unauthorized {
             message: "401 Unauthorized".into(),
+            hint: login.rejected_hint(),
         };
+        assert!(!e.to_string().contains("glpat-x"));
         assert!(e.to_string().contains("GITLAB_TOKEN"));
         assert!(e.to_string().contains("scope `api`"));
     }

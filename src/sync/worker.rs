@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc;
 
-use crate::config::Secret;
+use crate::config::token::Login;
 use crate::gitlab::{Client, RetryPolicy};
 use crate::store::Store;
 use crate::sync::{SyncReport, SyncTarget, sync};
@@ -46,7 +46,9 @@ pub enum SyncEvent {
 pub struct WorkerConfig {
     pub db: PathBuf,
     pub url: String,
-    pub token: Secret,
+    pub login: Login,
+    /// `[gitlab] ca_cert`.
+    pub ca_cert: Option<PathBuf>,
     pub target: SyncTarget,
     pub workflow: Workflow,
     pub interval: Duration,
@@ -96,7 +98,12 @@ async fn run(
         Ok(store) => store,
         Err(err) => return fail(err.to_string()),
     };
-    let client = match Client::new(&config.url, config.token.clone(), RetryPolicy::default()) {
+    let client = match Client::connect(
+        &config.url,
+        config.login.clone(),
+        RetryPolicy::default(),
+        config.ca_cert.as_deref(),
+    ) {
         Ok(client) => client,
         Err(err) => return fail(err.to_string()),
     };
