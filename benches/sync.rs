@@ -47,7 +47,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             RetryPolicy::default(),
         )?;
         let target = SyncTarget {
-            scope: Scope::Group("strategic-marketing".into()),
+            scope: Scope::Group("marketing/strategic-marketing".into()),
             scope_label: "sm_request".into(),
             board: None,
             activity_per_pass: 0,

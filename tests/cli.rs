@@ -99,7 +99,7 @@ fn move_queues_the_edit_and_status_sees_it() {
     let stdout = text(&out.stdout);
     assert_eq!(
         stdout.lines().next(),
-        Some("queued: strategic-marketing/sm-requests#41 move new_request -> triage")
+        Some("queued: marketing/strategic-marketing/sm-requests#41 move new_request -> triage")
     );
     assert!(
         stdout.contains("no GitLab configured: the edit stays in this cache"),
@@ -178,7 +178,7 @@ fn label_replaces_scoped_values_and_removes_with_a_minus() {
         db_arg,
     ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(text(&out.stdout).starts_with("queued: strategic-marketing/sm-requests#59"));
+    assert!(text(&out.stdout).starts_with("queued: marketing/strategic-marketing/sm-requests#59"));
     let again = sandbox.run(&["label", "59", "p::3", "--db", db_arg]);
     assert!(
         text(&again.stdout).contains("nothing queued"),

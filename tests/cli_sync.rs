@@ -76,7 +76,12 @@ fn cmd(sandbox: &Sandbox, url: &str, db: &std::path::Path, token: &str, args: &[
     command
         .env("GITLAB_TOKEN", token)
         .args(args)
-        .args(["--gitlab-url", url, "--group", "strategic-marketing"])
+        .args([
+            "--gitlab-url",
+            url,
+            "--group",
+            "marketing/strategic-marketing",
+        ])
         .arg("--db")
         .arg(db);
     command

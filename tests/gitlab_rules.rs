@@ -169,3 +169,138 @@ async fn a_rejected_token_names_where_it_came_from() {
     assert!(text.contains("GITLAB_ACCESS_TOKEN"), "{text}");
     assert!(!text.contains("nope"), "{text}");
 }
+
+/// The names of one `/groups/:id/...` or `/projects/:id/...` list, as the fake answers it.
+async fn names(fake: &RunningFake, path: &str) -> Vec<String> {
+    let response = reqwest::Client::new()
+        .get(format!("{}/api/v4{path}", fake.base_url()))
+        .header("PRIVATE-TOKEN", DEFAULT_TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200, "{path}");
+    let items: Vec<Value> = response.json().await.unwrap();
+    items
+        .iter()
+        .map(|i| {
+            i["title"]
+                .as_str()
+                .or(i["name"].as_str())
+                .unwrap()
+                .to_string()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_fake_lists_ancestors_milestones_and_descendants_labels_only_when_asked() {
+    let fake = fake(generate::generate(60, 5, generate::default_anchor())).await;
+    let board = "/groups/marketing%2Fstrategic-marketing";
+    assert_eq!(
+        fake.shared.lock().group_path,
+        "marketing/strategic-marketing"
+    );
+    // The workflow's milestones live on the parent group.
+    assert!(
+        names(&fake, &format!("{board}/milestones"))
+            .await
+            .is_empty()
+    );
+    let with = names(&fake, &format!("{board}/milestones?include_ancestors=true")).await;
+    assert!(with.contains(&"SM_Backlog".to_string()), "{with:?}");
+    assert!(names(&fake, "/groups/marketing/milestones").await.len() >= 4);
+    let project = "/projects/marketing%2Fstrategic-marketing%2Fsm-requests";
+    assert!(
+        names(&fake, &format!("{project}/milestones"))
+            .await
+            .is_empty()
+    );
+    let with = names(
+        &fake,
+        &format!("{project}/milestones?include_ancestors=true"),
+    )
+    .await;
+    assert!(with.contains(&"FY27-Q4".to_string()), "{with:?}");
+    // Subgroup labels come only with include_descendant_groups.
+    let label = generate::SUBGROUP_LABEL.to_string();
+    let own = names(&fake, &format!("{board}/labels")).await;
+    assert!(own.contains(&"sm_req::backlog".to_string()), "{own:?}");
+    assert!(!own.contains(&label), "{own:?}");
+    let with = names(
+        &fake,
+        &format!("{board}/labels?include_descendant_groups=true"),
+    )
+    .await;
+    assert!(with.contains(&label), "{with:?}");
+    // A subgroup sees its ancestors' labels by default.
+    let sub = names(
+        &fake,
+        "/groups/marketing%2Fstrategic-marketing%2Ffield/labels",
+    )
+    .await;
+    assert!(sub.contains(&label) && sub.contains(&"sm_req::backlog".to_string()));
+    let sub = names(
+        &fake,
+        "/groups/marketing%2Fstrategic-marketing%2Ffield/labels?include_ancestor_groups=false",
+    )
+    .await;
+    assert_eq!(sub, [label]);
+}
+
+fn cached_milestones(store: &Store) -> Vec<String> {
+    store::load_milestones(store.conn())
+        .unwrap()
+        .into_iter()
+        .map(|m| m.title)
+        .collect()
+}
+
+fn cached_labels(store: &Store) -> Vec<String> {
+    let mut stmt = store.conn().prepare("SELECT name FROM labels").unwrap();
+    stmt.query_map([], |row| row.get::<_, String>(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+#[tokio::test]
+async fn a_subgroup_board_finds_its_parent_group_s_milestones_and_subgroup_labels() {
+    let fake = fake(generate::generate(60, 6, generate::default_anchor())).await;
+    let client = Client::new(
+        &fake.base_url(),
+        Secret::new(DEFAULT_TOKEN.into()),
+        policy(),
+    )
+    .unwrap();
+    let store = Store::open_in_memory().unwrap();
+    sync_with(&client, &store, &target(&fake)).await.unwrap();
+    let milestones = cached_milestones(&store);
+    for title in ["SM_Backlog", "FY27-Q4"] {
+        assert!(milestones.contains(&title.to_string()), "{milestones:?}");
+    }
+    let labels = cached_labels(&store);
+    assert!(
+        labels.contains(&generate::SUBGROUP_LABEL.to_string()),
+        "{labels:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_project_board_finds_its_ancestors_milestones() {
+    let fake = fake(generate::generate(60, 7, generate::default_anchor())).await;
+    let client = Client::new(
+        &fake.base_url(),
+        Secret::new(DEFAULT_TOKEN.into()),
+        policy(),
+    )
+    .unwrap();
+    let store = Store::open_in_memory().unwrap();
+    let target = SyncTarget {
+        scope: Scope::Project("marketing/strategic-marketing/sm-requests".into()),
+        ..target(&fake)
+    };
+    let report = sync_with(&client, &store, &target).await.unwrap();
+    assert!(report.in_step(), "{report:?}");
+    assert!(cached_milestones(&store).contains(&"SM_Backlog".to_string()));
+    assert!(cached_labels(&store).contains(&"sm_req::backlog".to_string()));
+}

@@ -135,14 +135,17 @@ fn references_resolve_as_users_type_them() {
     let one = |r: &str| store::find_by_reference(conn, r).unwrap();
     let by_iid = one("41");
     assert_eq!(by_iid.len(), 1);
-    assert_eq!(by_iid[0].reference, "strategic-marketing/sm-requests#41");
-    assert_eq!(one("#41"), by_iid);
-    assert_eq!(one("strategic-marketing/sm-requests#41"), by_iid);
     assert_eq!(
-        one("https://gitlab.example.com/strategic-marketing/sm-requests/-/issues/41"),
+        by_iid[0].reference,
+        "marketing/strategic-marketing/sm-requests#41"
+    );
+    assert_eq!(one("#41"), by_iid);
+    assert_eq!(one("marketing/strategic-marketing/sm-requests#41"), by_iid);
+    assert_eq!(
+        one("https://gitlab.example.com/marketing/strategic-marketing/sm-requests/-/issues/41"),
         by_iid
     );
-    assert!(one("strategic-marketing/other#41").is_empty());
+    assert!(one("marketing/strategic-marketing/other#41").is_empty());
     assert!(one("#99999").is_empty());
     assert!(one("not-a-number").is_empty());
 }

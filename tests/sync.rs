@@ -59,7 +59,7 @@ async fn world(issues: Vec<Value>) -> World {
         client,
         store: Store::open_in_memory().unwrap(),
         target: SyncTarget {
-            scope: Scope::Group("strategic-marketing".into()),
+            scope: Scope::Group("marketing/strategic-marketing".into()),
             scope_label: "sm_request".into(),
             board: Some("SM Request Board".into()),
             // Activity has tests of its own; the others count issue-list requests.

@@ -350,7 +350,7 @@ fn filter_bulk_move_and_undo_reach_gitlab_exactly() {
     let sandbox = Sandbox::new();
     let db = sandbox.path("triage.sqlite3");
     let args = format!(
-        "--gitlab-url {} --group strategic-marketing --db {}",
+        "--gitlab-url {} --group marketing/strategic-marketing --db {}",
         fake.base_url(),
         db.display()
     );
@@ -440,7 +440,7 @@ fn a_comment_written_in_the_editor_reaches_gitlab_once() {
     std::fs::set_permissions(&editor, std::fs::Permissions::from_mode(0o755)).unwrap();
     let db = sandbox.path("comment.sqlite3");
     let args = format!(
-        "--gitlab-url {} --group strategic-marketing --db {}",
+        "--gitlab-url {} --group marketing/strategic-marketing --db {}",
         fake.base_url(),
         db.display()
     );
@@ -545,7 +545,7 @@ fn the_triage_queue_decides_three_requests_and_gitlab_gets_exactly_that() {
     let sandbox = Sandbox::new();
     let db = sandbox.path("queue.sqlite3");
     let args = format!(
-        "--gitlab-url {} --group strategic-marketing --db {}",
+        "--gitlab-url {} --group marketing/strategic-marketing --db {}",
         fake.base_url(),
         db.display()
     );

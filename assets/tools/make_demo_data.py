@@ -11,7 +11,9 @@ from datetime import date, datetime, timedelta, timezone
 
 ANCHOR = date(2026, 11, 23)
 HOST = "https://gitlab.example.com"
-GROUP = "strategic-marketing"
+GROUP = "marketing/strategic-marketing"
+# The workflow's milestones live on the parent group, as on gitlab.com.
+PARENT_GROUP, PARENT_GROUP_ID = "marketing", 70
 PROJECTS = {101: "sm-requests", 102: "competitive-intel"}
 
 USERS = {
@@ -119,11 +121,11 @@ def user(name):
 
 def milestone(title, project_id):
     m = MILESTONES[title]
-    return {"id": m["id"], "iid": m["iid"], "group_id": 77, "title": title,
+    return {"id": m["id"], "iid": m["iid"], "group_id": PARENT_GROUP_ID, "title": title,
             "description": "Requests accepted but not yet scheduled" if title == "SM_Backlog" else f"Strategic Marketing {title}",
             "state": m["state"], "created_at": "2026-01-05T09:00:00.000Z",
             "updated_at": "2026-01-05T09:00:00.000Z", "due_date": m["due"], "start_date": m["start"],
-            "expired": False, "web_url": f"{HOST}/groups/{GROUP}/-/milestones/{m['iid']}"}
+            "expired": False, "web_url": f"{HOST}/groups/{PARENT_GROUP}/-/milestones/{m['iid']}"}
 
 def description(title, team, ucase, requester, due):
     audience = random.choice(["Enterprise sales (EMEA)", "Public sector AEs", "SDR team",
@@ -141,7 +143,7 @@ def description(title, team, ucase, requester, due):
         f"- Use case: `{ucase}`" if ucase else "- Use case: not sure yet",
         f"- Suggested team: {team}" if team else "- Suggested team: ?",
         f"- Needed by: {due}" if due else "- Needed by: no hard date",
-        "- Related: https://gitlab.example.com/strategic-marketing/sm-requests/-/issues/1", "",
+        f"- Related: {HOST}/{GROUP}/sm-requests/-/issues/1", "",
         "## Definition of done", "",
         "- [ ] Draft shared in the request thread",
         "- [ ] Reviewed by the requesting team",

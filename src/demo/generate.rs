@@ -1,7 +1,9 @@
 //! Synthetic SM requests in GitLab's issue JSON shape, for scale (`--issues N --seed S`).
 //!
 //! Deterministic for a given seed (own small PRNG, so the output never changes with a crate
-//! upgrade). The group `strategic-marketing` holds three projects so group scope is exercised.
+//! upgrade). The group `marketing/strategic-marketing` holds three projects, one of them in the
+//! subgroup `field` with a label of that subgroup's own, so group scope is exercised; the
+//! workflow's milestones live on the parent group `marketing`, as they do on gitlab.com.
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use serde_json::{Value, json};
@@ -32,12 +34,22 @@ impl Rng {
 }
 
 const HOST: &str = "https://gitlab.example.com";
-const GROUP: &str = "strategic-marketing";
+const GROUP: &str = "marketing/strategic-marketing";
+/// The groups, with GitLab ids: the parent holding the milestones, the board's group, and a
+/// subgroup with a project of its own.
+pub const GROUPS: [(i64, &str); 3] = [
+    (70, "marketing"),
+    (77, "marketing/strategic-marketing"),
+    (78, "marketing/strategic-marketing/field"),
+];
+const PARENT_GROUP_ID: i64 = 70;
 const PROJECTS: [(i64, &str); 3] = [
     (201, "sm-requests"),
     (202, "competitive-intel"),
-    (203, "field-enablement"),
+    (203, "field/field-enablement"),
 ];
+/// A label defined on the `field` subgroup, carried by that subgroup's issues.
+pub const SUBGROUP_LABEL: &str = "field::event";
 const TEAMS: [&str; 5] = [
     "pmm",
     "tech-pmm",
@@ -98,11 +110,38 @@ const STATE_WEIGHTS: [(&str, u64); 8] = [
 
 /// The milestones generated requests use (also served as the milestone list).
 pub fn milestones() -> Value {
+    let parent = GROUPS[0].1;
+    let milestone = |id: i64, iid: i64, title: &str, state: &str, start: Value, due: Value| {
+        json!({"id": id, "iid": iid, "group_id": PARENT_GROUP_ID, "title": title, "state": state,
+               "start_date": start, "due_date": due,
+               "web_url": format!("{HOST}/groups/{parent}/-/milestones/{iid}")})
+    };
     json!([
-        {"id": 800, "iid": 1, "title": "SM_Backlog", "state": "active", "start_date": null, "due_date": null},
-        {"id": 801, "iid": 2, "title": "FY27-Q3", "state": "closed", "start_date": "2026-08-01", "due_date": "2026-10-31"},
-        {"id": 802, "iid": 3, "title": "FY27-Q4", "state": "active", "start_date": "2026-11-01", "due_date": "2027-01-31"},
-        {"id": 803, "iid": 4, "title": "FY28-Q1", "state": "active", "start_date": "2027-02-01", "due_date": "2027-04-30"}
+        milestone(800, 1, "SM_Backlog", "active", Value::Null, Value::Null),
+        milestone(
+            801,
+            2,
+            "FY27-Q3",
+            "closed",
+            json!("2026-08-01"),
+            json!("2026-10-31")
+        ),
+        milestone(
+            802,
+            3,
+            "FY27-Q4",
+            "active",
+            json!("2026-11-01"),
+            json!("2027-01-31")
+        ),
+        milestone(
+            803,
+            4,
+            "FY28-Q1",
+            "active",
+            json!("2027-02-01"),
+            json!("2027-04-30")
+        )
     ])
 }
 
@@ -173,6 +212,9 @@ pub fn generate(count: usize, seed: u64, anchor: DateTime<Utc>) -> Vec<Value> {
                     labels.push(format!("eteam::{}", rng.pick(&["N", "N", "N", "Y"])));
                 }
                 labels.push(format!("ucase::{use_case}"));
+            }
+            if project_slot == 2 {
+                labels.push(SUBGROUP_LABEL.to_string());
             }
             labels.sort();
             let closed = matches!(state, "completed" | "transfered" | "declined");

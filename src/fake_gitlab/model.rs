@@ -28,6 +28,39 @@ pub struct Project {
     pub path_with_namespace: String,
 }
 
+impl Project {
+    /// The full path of the group the project lives in.
+    pub fn namespace(&self) -> &str {
+        self.path_with_namespace
+            .rsplit_once('/')
+            .map_or("", |(group, _)| group)
+    }
+}
+
+/// A group: every namespace above a project is one, up to the top.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    pub id: i64,
+    pub full_path: String,
+}
+
+impl Group {
+    /// Is `path` this group or below it?
+    pub fn contains_path(&self, path: &str) -> bool {
+        path == self.full_path
+            || path
+                .strip_prefix(self.full_path.as_str())
+                .is_some_and(|rest| rest.starts_with('/'))
+    }
+}
+
+/// Who a label or milestone belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Owner {
+    Group(i64),
+    Project(i64),
+}
+
 #[derive(Debug, Clone)]
 pub struct Note {
     pub id: i64,
@@ -53,9 +86,15 @@ pub struct LabelEvent {
 /// Everything the fake serves.
 #[derive(Debug)]
 pub struct Model {
+    /// The group holding every project (the board's group).
     pub group_id: i64,
     pub group_path: String,
+    /// Every group, ancestors of the board's group and its subgroups included.
+    pub groups: Vec<Group>,
     pub projects: Vec<Project>,
+    /// Where each label is defined (GitLab lists group labels, project labels and their
+    /// ancestors' by rules of their own).
+    pub label_owners: BTreeMap<String, Owner>,
     /// By global issue id.
     pub issues: BTreeMap<i64, Value>,
     pub labels: BTreeMap<String, Value>,
@@ -100,7 +139,9 @@ impl Model {
         let mut model = Model {
             group_id: 77,
             group_path: String::new(),
+            groups: Vec::new(),
             projects: Vec::new(),
+            label_owners: BTreeMap::new(),
             issues: BTreeMap::new(),
             labels: BTreeMap::new(),
             milestones: BTreeMap::new(),
@@ -126,10 +167,140 @@ impl Model {
                 model.milestones.insert(id, m);
             }
         }
-        if model.group_path.is_empty() {
-            model.group_path = "strategic-marketing".into();
-        }
+        model.build_groups();
         model
+    }
+
+    /// Groups from the projects' paths; ids from the milestones that name their group (GitLab's
+    /// `group_id` with a `web_url` under `/groups/<path>/`), else made up. The board's group is
+    /// the deepest one holding every project. Seeded labels belong to the deepest group holding
+    /// every project whose issues carry them, so a label used only in a subgroup is that
+    /// subgroup's.
+    fn build_groups(&mut self) {
+        let mut paths: Vec<String> = Vec::new();
+        for project in &self.projects {
+            let mut path = project.namespace().to_string();
+            while !path.is_empty() {
+                paths.push(path.clone());
+                path = path
+                    .rsplit_once('/')
+                    .map_or(String::new(), |(up, _)| up.to_string());
+            }
+        }
+        paths.sort();
+        paths.dedup();
+        let known_ids: BTreeMap<String, i64> = self
+            .milestones
+            .values()
+            .filter_map(|m| {
+                let id = m["group_id"].as_i64()?;
+                let url = m["web_url"].as_str()?;
+                let path = url.split("/groups/").nth(1)?.split("/-/").next()?;
+                Some((path.to_string(), id))
+            })
+            .collect();
+        let common = common_namespace(self.projects.iter().map(Project::namespace));
+        self.group_path = if common.is_empty() {
+            "strategic-marketing".into()
+        } else {
+            common
+        };
+        if paths.is_empty() {
+            paths.push(self.group_path.clone());
+        }
+        let mut made_up = 900_000;
+        self.groups = paths
+            .into_iter()
+            .map(|full_path| {
+                let id = known_ids.get(&full_path).copied().unwrap_or_else(|| {
+                    if full_path == self.group_path {
+                        77
+                    } else {
+                        made_up += 1;
+                        made_up
+                    }
+                });
+                Group { id, full_path }
+            })
+            .collect();
+        self.group_id = self.group(&self.group_path).map_or(self.group_id, |g| g.id);
+        let board_group = self.group_id;
+        // Milestones without a known owner are the board group's.
+        let owners: Vec<i64> = self.groups.iter().map(|g| g.id).collect();
+        for milestone in self.milestones.values_mut() {
+            let owned = milestone["group_id"]
+                .as_i64()
+                .is_some_and(|g| owners.contains(&g))
+                || milestone["project_id"].as_i64().is_some();
+            if !owned {
+                milestone["group_id"] = json!(board_group);
+            }
+        }
+        let mut used_in: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for issue in self.issues.values() {
+            let Some(project) = issue["project_id"]
+                .as_i64()
+                .and_then(|p| self.projects.iter().find(|x| x.id == p))
+            else {
+                continue;
+            };
+            for name in issue["labels"].as_array().into_iter().flatten() {
+                if let Some(name) = name.as_str() {
+                    used_in
+                        .entry(name.to_string())
+                        .or_default()
+                        .push(project.namespace().to_string());
+                }
+            }
+        }
+        for name in self.labels.keys() {
+            let namespace = used_in
+                .get(name)
+                .map(|spaces| common_namespace(spaces.iter().map(String::as_str)))
+                .filter(|n| !n.is_empty())
+                .unwrap_or_else(|| self.group_path.clone());
+            let owner = self.group(&namespace).map_or(board_group, |g| g.id);
+            self.label_owners
+                .entry(name.clone())
+                .or_insert(Owner::Group(owner));
+        }
+    }
+
+    /// A group by numeric id or full path.
+    pub fn group(&self, id_or_path: &str) -> Option<&Group> {
+        let id = id_or_path.parse::<i64>().ok();
+        self.groups
+            .iter()
+            .find(|g| Some(g.id) == id || g.full_path == id_or_path)
+    }
+
+    /// The group and every group above it, nearest first.
+    pub fn group_and_ancestors(&self, group: &Group) -> Vec<i64> {
+        self.groups
+            .iter()
+            .filter(|g| g.contains_path(&group.full_path))
+            .map(|g| (g.full_path.len(), g.id))
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .rev()
+            .map(|(_, id)| id)
+            .collect()
+    }
+
+    /// The groups below `group` (not itself).
+    pub fn descendants(&self, group: &Group) -> Vec<i64> {
+        self.groups
+            .iter()
+            .filter(|g| g.id != group.id && group.contains_path(&g.full_path))
+            .map(|g| g.id)
+            .collect()
+    }
+
+    /// The group a project lives in.
+    pub fn project_group(&self, project: &Project) -> Option<&Group> {
+        self.groups
+            .iter()
+            .find(|g| g.full_path == project.namespace())
     }
 
     fn adopt(&mut self, mut issue: Value) {
@@ -147,11 +318,6 @@ impl Model {
                 id: project_id,
                 path_with_namespace: project_path.clone(),
             });
-            if self.group_path.is_empty()
-                && let Some((group, _)) = project_path.rsplit_once('/')
-            {
-                self.group_path = group.to_string();
-            }
         }
         if let Some(m) = issue.get("milestone").filter(|m| m.is_object())
             && let Some(mid) = m["id"].as_i64()
@@ -270,7 +436,7 @@ impl Model {
     }
 
     pub fn is_group(&self, id_or_path: &str) -> bool {
-        id_or_path == self.group_path || id_or_path.parse::<i64>().ok() == Some(self.group_id)
+        self.group(id_or_path).is_some()
     }
 
     pub fn issue_id(&self, project_id: i64, iid: i64) -> Option<i64> {
@@ -333,6 +499,24 @@ impl IssueUpdate {
     }
 }
 
+/// The deepest path that every one of `paths` is at or below.
+fn common_namespace<'a>(paths: impl Iterator<Item = &'a str>) -> String {
+    let mut common: Option<Vec<&str>> = None;
+    for path in paths {
+        let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
+        common = Some(match common {
+            None => parts,
+            Some(so_far) => so_far
+                .iter()
+                .zip(&parts)
+                .take_while(|(a, b)| a == b)
+                .map(|(a, _)| *a)
+                .collect(),
+        });
+    }
+    common.unwrap_or_default().join("/")
+}
+
 fn scoped_key(label: &str) -> Option<&str> {
     label
         .rfind("::")
@@ -369,6 +553,14 @@ impl Model {
                 continue; // GitLab drops labels it may not create, silently.
             }
             self.ensure_label(name);
+            if !known && let Some(project) = before["project_id"].as_i64() {
+                // A label GitLab creates on the fly is the project's own.
+                self.label_owners
+                    .insert(name.clone(), Owner::Project(project));
+                if let Some(label) = self.labels.get_mut(name) {
+                    label["is_project_label"] = json!(true);
+                }
+            }
             if self.scoped == ScopedLabels::Exclusive
                 && let Some(key) = scoped_key(name)
             {

@@ -15,7 +15,7 @@ use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
 use crate::fake_gitlab::Shared;
-use crate::fake_gitlab::model::{IssueUpdate, Model, timestamp};
+use crate::fake_gitlab::model::{IssueUpdate, Model, Owner, timestamp};
 
 /// Above this many records GitLab stops sending totals.
 const TOTALS_LIMIT: usize = 10_000;
@@ -156,7 +156,7 @@ fn label_names(issue: &Value) -> Vec<&str> {
 /// GitLab's issue list filters and ordering.
 fn filter_issues<'m>(
     model: &'m Model,
-    project: Option<i64>,
+    projects: &[i64],
     params: &Params,
 ) -> Result<Vec<&'m Value>, Response> {
     let state = param(params, "state").unwrap_or("all");
@@ -192,7 +192,11 @@ fn filter_issues<'m>(
     let mut found: Vec<&Value> = model
         .issues
         .values()
-        .filter(|i| project.is_none_or(|p| i["project_id"].as_i64() == Some(p)))
+        .filter(|i| {
+            i["project_id"]
+                .as_i64()
+                .is_some_and(|p| projects.contains(&p))
+        })
         .filter(|i| state == "all" || i["state"] == state)
         .filter(|i| {
             let names = i["labels"].as_array().map(Vec::as_slice).unwrap_or(&[]);
@@ -248,12 +252,12 @@ fn render_issue(model: &Model, issue: &Value, details: bool) -> Value {
 
 fn list_issues(
     model: &Model,
-    project: Option<i64>,
+    projects: &[i64],
     params: &Params,
     headers: &HeaderMap,
     path: &str,
 ) -> Response {
-    match filter_issues(model, project, params) {
+    match filter_issues(model, projects, params) {
         Ok(found) => {
             let details = param(params, "with_labels_details") == Some("true");
             paginate_with(&found, params, headers, path, |i| {
@@ -272,11 +276,18 @@ pub async fn group_issues(
 ) -> Response {
     let params = params(raw);
     let model = app.lock();
-    if !model.is_group(&group) {
+    let Some(found) = model.group(&group) else {
         return not_found("Group");
-    }
+    };
+    // A group's issues are those of every project in it or its subgroups.
+    let projects: Vec<i64> = model
+        .projects
+        .iter()
+        .filter(|p| found.contains_path(p.namespace()))
+        .map(|p| p.id)
+        .collect();
     let path = format!("/api/v4/groups/{}/issues", encode(&group));
-    list_issues(&model, None, &params, &headers, &path)
+    list_issues(&model, &projects, &params, &headers, &path)
 }
 
 pub async fn project_issues(
@@ -291,7 +302,7 @@ pub async fn project_issues(
         return not_found("Project");
     };
     let path = format!("/api/v4/projects/{}/issues", encode(&project));
-    list_issues(&model, Some(p), &params, &headers, &path)
+    list_issues(&model, &[p], &params, &headers, &path)
 }
 
 fn encode(path: &str) -> String {
@@ -576,13 +587,22 @@ pub async fn scoped_collection(
     }
     let path = format!("/api/v4/{kind}/{}/{what}", encode(&scope));
     let items: Vec<Value> = match what.as_str() {
-        "labels" => model.labels.values().cloned().collect(),
+        "labels" => scoped_labels(&model, &kind, &scope, &params),
         "milestones" => {
+            if param(&params, "include_ancestors").is_some()
+                && param(&params, "include_parent_milestones").is_some()
+            {
+                return bad_request(
+                    "include_ancestors, include_parent_milestones are mutually exclusive".into(),
+                );
+            }
             let state = param(&params, "state");
+            let owners = milestone_owners(&model, &kind, &scope, &params);
             model
                 .milestones
                 .values()
                 .filter(|m| state.is_none_or(|s| m["state"] == s))
+                .filter(|m| owners.contains(&milestone_owner(m)))
                 .cloned()
                 .collect()
         }
@@ -590,6 +610,83 @@ pub async fn scoped_collection(
         _ => return not_found("Resource"),
     };
     paginate(items, &params, &headers, &path)
+}
+
+fn flag(params: &Params, name: &str) -> Option<bool> {
+    param(params, name).map(|v| v == "true")
+}
+
+/// Where a group or project (`kind`/`scope`) sits: the owners it sees as its own, and its
+/// ancestor groups, nearest first.
+fn own_and_ancestors(model: &Model, kind: &str, scope: &str) -> (Vec<Owner>, Vec<Owner>) {
+    if kind == "projects" {
+        let Some(project) = model.project(scope) else {
+            return (Vec::new(), Vec::new());
+        };
+        let above = model
+            .project_group(project)
+            .map(|g| model.group_and_ancestors(g))
+            .unwrap_or_default();
+        (
+            vec![Owner::Project(project.id)],
+            above.into_iter().map(Owner::Group).collect(),
+        )
+    } else {
+        let Some(group) = model.group(scope) else {
+            return (Vec::new(), Vec::new());
+        };
+        let above = model.group_and_ancestors(group);
+        (
+            vec![Owner::Group(group.id)],
+            above.into_iter().skip(1).map(Owner::Group).collect(),
+        )
+    }
+}
+
+fn milestone_owner(milestone: &Value) -> Owner {
+    match milestone["project_id"].as_i64() {
+        Some(project) => Owner::Project(project),
+        None => Owner::Group(milestone["group_id"].as_i64().unwrap_or(0)),
+    }
+}
+
+/// Milestones list only the group's or project's own; ancestors' come with
+/// `include_ancestors=true` (older GitLab: `include_parent_milestones`).
+fn milestone_owners(model: &Model, kind: &str, scope: &str, params: &Params) -> Vec<Owner> {
+    let (mut owners, ancestors) = own_and_ancestors(model, kind, scope);
+    let with_ancestors = flag(params, "include_ancestors")
+        .or(flag(params, "include_parent_milestones"))
+        .unwrap_or(false);
+    if with_ancestors {
+        owners.extend(ancestors);
+    }
+    owners
+}
+
+/// Labels: the group's or project's own and (by default) its ancestor groups'; a group's
+/// subgroups' labels only with `include_descendant_groups=true`.
+fn scoped_labels(model: &Model, kind: &str, scope: &str, params: &Params) -> Vec<Value> {
+    let (mut owners, ancestors) = own_and_ancestors(model, kind, scope);
+    if flag(params, "include_ancestor_groups").unwrap_or(true) {
+        owners.extend(ancestors);
+    }
+    if kind == "groups"
+        && flag(params, "include_descendant_groups").unwrap_or(false)
+        && let Some(group) = model.group(scope)
+    {
+        owners.extend(model.descendants(group).into_iter().map(Owner::Group));
+    }
+    model
+        .labels
+        .iter()
+        .filter(|(name, _)| {
+            model
+                .label_owners
+                .get(*name)
+                .is_some_and(|owner| owners.contains(owner))
+        })
+        .map(|(_, label)| label.clone())
+        .collect()
 }
 
 /// The SM Request Board: one list per state label that exists, in workflow order.
@@ -665,19 +762,20 @@ pub async fn members(
 
 pub async fn get_group(State(app): State<Arc<Shared>>, Path(group): Path<String>) -> Response {
     let model = app.lock();
-    if !model.is_group(&group) {
+    let Some(found) = model.group(&group) else {
         return not_found("Group");
-    }
-    let name = model
-        .group_path
-        .rsplit('/')
-        .next()
-        .unwrap_or("")
-        .to_string();
+    };
+    let name = found.full_path.rsplit('/').next().unwrap_or("").to_string();
+    let parent_id = found
+        .full_path
+        .rsplit_once('/')
+        .and_then(|(parent, _)| model.group(parent))
+        .map(|g| g.id);
     Json(json!({
-        "id": model.group_id, "name": name, "path": name, "full_path": model.group_path,
-        "full_name": model.group_path, "web_url": format!("https://gitlab.example.com/groups/{}", model.group_path),
-        "visibility": "private", "parent_id": null
+        "id": found.id, "name": name, "path": name, "full_path": found.full_path,
+        "full_name": found.full_path,
+        "web_url": format!("https://gitlab.example.com/groups/{}", found.full_path),
+        "visibility": "private", "parent_id": parent_id
     }))
     .into_response()
 }
@@ -696,7 +794,8 @@ pub async fn get_project(State(app): State<Arc<Shared>>, Path(project): Path<Str
     Json(json!({
         "id": p.id, "name": name, "path": name, "path_with_namespace": p.path_with_namespace,
         "name_with_namespace": p.path_with_namespace,
-        "namespace": {"id": model.group_id, "full_path": model.group_path, "kind": "group"},
+        "namespace": {"id": model.project_group(p).map_or(model.group_id, |g| g.id),
+                      "full_path": p.namespace(), "kind": "group"},
         "web_url": format!("https://gitlab.example.com/{}", p.path_with_namespace),
         "default_branch": "main", "visibility": "private"
     }))

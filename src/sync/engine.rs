@@ -458,10 +458,36 @@ async fn pull_metadata(
     target: &SyncTarget,
 ) -> Result<(), SyncError> {
     let conn = store.conn();
-    let labels: Vec<wire::Label> = collect(client, &target.collection("labels"), &[]).await?;
+    // Labels: a group's own and its ancestors' by default; its subgroups' (which their
+    // projects' issues carry) only when asked.
+    let mut label_query = vec![("include_ancestor_groups", "true".to_string())];
+    if matches!(target.scope, Scope::Group(_)) {
+        label_query.push(("include_descendant_groups", "true".to_string()));
+    }
+    let labels: Vec<wire::Label> =
+        collect(client, &target.collection("labels"), &label_query).await?;
     store::upsert_labels(conn, &labels)?;
-    let milestones: Vec<wire::Milestone> =
-        collect(client, &target.collection("milestones"), &[]).await?;
+    // Milestones: only the group's or project's own unless ancestors are asked for, and the
+    // workflow's usually live on a parent group.
+    let milestones_path = target.collection("milestones");
+    let milestones: Vec<wire::Milestone> = match collect(
+        client,
+        &milestones_path,
+        &[("include_ancestors", "true".to_string())],
+    )
+    .await
+    {
+        // GitLab before 16.7 only knows the older name.
+        Err(ApiError::Rejected { status: 400, .. }) => {
+            collect(
+                client,
+                &milestones_path,
+                &[("include_parent_milestones", "true".to_string())],
+            )
+            .await?
+        }
+        other => other?,
+    };
     store::upsert_milestones(conn, &milestones)?;
     let members: Vec<wire::User> = collect(client, &target.collection("members/all"), &[]).await?;
     store::upsert_members(conn, &members)?;
