@@ -304,3 +304,153 @@ async fn a_project_board_finds_its_ancestors_milestones() {
     assert!(cached_milestones(&store).contains(&"SM_Backlog".to_string()));
     assert!(cached_labels(&store).contains(&"sm_req::backlog".to_string()));
 }
+
+/// Every issue of the board on the fake, with its `updated_at`.
+fn remote_board(fake: &RunningFake) -> std::collections::BTreeMap<i64, String> {
+    let model = fake.shared.lock();
+    model
+        .issues
+        .values()
+        .filter(|i| {
+            i["labels"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|l| l == "sm_request")
+        })
+        .map(|i| {
+            (
+                i["id"].as_i64().unwrap(),
+                i["updated_at"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn cached_board(store: &Store) -> std::collections::BTreeMap<i64, String> {
+    store::load_issues(store.conn())
+        .unwrap()
+        .into_iter()
+        .map(|r| {
+            (
+                r.id,
+                r.updated_at
+                    .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            )
+        })
+        .collect()
+}
+
+fn live_updates(fake: &RunningFake, count: u32) {
+    fake.shared
+        .set_faults(sm_board::fake_gitlab::faults::FaultUpdate {
+            live_updates: Some(count),
+            ..Default::default()
+        })
+        .unwrap();
+}
+
+#[tokio::test]
+async fn no_issue_is_missed_when_pages_shift_during_the_first_listing() {
+    let fake = fake(generate::generate(450, 8, generate::default_anchor())).await;
+    let client = Client::new(
+        &fake.base_url(),
+        Secret::new(DEFAULT_TOKEN.into()),
+        policy(),
+    )
+    .unwrap();
+    let store = Store::open_in_memory().unwrap();
+    live_updates(&fake, 2);
+    let report = sync_with(&client, &store, &target(&fake)).await.unwrap();
+    live_updates(&fake, 0);
+    assert!(report.in_step(), "{report:?}");
+    let remote = remote_board(&fake);
+    let cached = cached_board(&store);
+    let missing: Vec<&i64> = remote
+        .keys()
+        .filter(|id| !cached.contains_key(id))
+        .collect();
+    assert!(missing.is_empty(), "{} missed: {missing:?}", missing.len());
+    // The next pass catches whatever changed after the listing passed it.
+    let report = sync_with(&client, &store, &target(&fake)).await.unwrap();
+    assert!(report.in_step(), "{report:?}");
+    assert_eq!(cached_board(&store), remote_board(&fake));
+}
+
+#[tokio::test]
+async fn no_update_is_missed_when_pages_shift_during_an_incremental_listing() {
+    let fake = fake(generate::generate(300, 9, generate::default_anchor())).await;
+    let client = Client::new(
+        &fake.base_url(),
+        Secret::new(DEFAULT_TOKEN.into()),
+        policy(),
+    )
+    .unwrap();
+    let store = Store::open_in_memory().unwrap();
+    sync_with(&client, &store, &target(&fake)).await.unwrap();
+    // 250 issues change, so the next incremental listing spans three pages.
+    let ids: Vec<i64> = remote_board(&fake).keys().take(250).copied().collect();
+    for id in &ids {
+        fake.shared.lock().add_note(*id, "bump".into(), false);
+    }
+    live_updates(&fake, 3);
+    sync_with(&client, &store, &target(&fake)).await.unwrap();
+    live_updates(&fake, 0);
+    let remote = remote_board(&fake);
+    let cached = cached_board(&store);
+    let stale: Vec<&i64> = ids
+        .iter()
+        .filter(|id| cached[*id] < remote[*id] && !stale_by_live_edit(&fake, **id))
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "{} updates missed: {stale:?}",
+        stale.len()
+    );
+    sync_with(&client, &store, &target(&fake)).await.unwrap();
+    assert_eq!(cached_board(&store), remote_board(&fake));
+}
+
+/// Was the issue's last change one of the knob's own comments (made after it was listed)?
+fn stale_by_live_edit(fake: &RunningFake, id: i64) -> bool {
+    let model = fake.shared.lock();
+    model
+        .notes
+        .iter()
+        .rev()
+        .find(|n| n.issue_id == id)
+        .is_some_and(|n| n.body.starts_with("Working on it"))
+}
+
+#[tokio::test]
+async fn the_hourly_full_pass_comes_for_a_cache_kept_in_step_incrementally() {
+    use sm_board::sync::engine::{FULL_PASS_AT, full_pass_due};
+    let fake = fake(generate::generate(30, 10, generate::default_anchor())).await;
+    let client = Client::new(
+        &fake.base_url(),
+        Secret::new(DEFAULT_TOKEN.into()),
+        policy(),
+    )
+    .unwrap();
+    let store = Store::open_in_memory().unwrap();
+    let now = chrono::Utc::now();
+    assert!(full_pass_due(&store, now).unwrap(), "a new cache");
+    sync_with(&client, &store, &target(&fake)).await.unwrap();
+    assert!(
+        !full_pass_due(&store, now).unwrap(),
+        "the first sync is a full one"
+    );
+    assert!(full_pass_due(&store, now + chrono::Duration::minutes(61)).unwrap());
+    // A cache with a high-water mark but no full pass on record (an older sm-board, or only
+    // `sync` runs) gets one too.
+    store
+        .conn()
+        .execute("DELETE FROM sync_state WHERE key = ?1", [FULL_PASS_AT])
+        .unwrap();
+    assert!(
+        store::get_state(store.conn(), store::ISSUES_HIGH_WATER)
+            .unwrap()
+            .is_some()
+    );
+    assert!(full_pass_due(&store, now).unwrap());
+}

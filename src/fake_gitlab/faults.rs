@@ -52,6 +52,10 @@ pub struct FaultUpdate {
     pub label_events_api: Option<bool>,
     /// Refuse every API request as if the network were down (connection dropped).
     pub offline: Option<bool>,
+    /// After each page of an issue listing that has more pages, someone comments on this many
+    /// of the issues already listed: they move to the end of an `updated_at` listing and the
+    /// rest shift up, as GitLab's live offset pages do.
+    pub live_updates: Option<u32>,
 }
 
 #[derive(Debug, Default)]
@@ -61,6 +65,7 @@ pub struct Faults {
     pub error_rate: f64,
     pub offline: bool,
     pub rng: u64,
+    pub live_updates: u32,
 }
 
 impl Faults {

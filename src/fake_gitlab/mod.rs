@@ -136,6 +136,11 @@ impl Shared {
         lock(&self.model)
     }
 
+    /// How many listed issues change after each page of a listing (see `FaultUpdate`).
+    pub fn live_updates(&self) -> u32 {
+        lock(&self.faults).live_updates
+    }
+
     pub fn stats(&self) -> Stats {
         lock(&self.stats).clone()
     }
@@ -161,6 +166,9 @@ impl Shared {
         }
         if let Some(offline) = update.offline {
             faults.offline = offline;
+        }
+        if let Some(live) = update.live_updates {
+            faults.live_updates = live;
         }
         let mut model = self.lock();
         match update.scoped_labels.as_deref() {

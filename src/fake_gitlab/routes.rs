@@ -275,7 +275,8 @@ pub async fn group_issues(
     headers: HeaderMap,
 ) -> Response {
     let params = params(raw);
-    let model = app.lock();
+    let live = app.live_updates();
+    let mut model = app.lock();
     let Some(found) = model.group(&group) else {
         return not_found("Group");
     };
@@ -287,7 +288,9 @@ pub async fn group_issues(
         .map(|p| p.id)
         .collect();
     let path = format!("/api/v4/groups/{}/issues", encode(&group));
-    list_issues(&model, &projects, &params, &headers, &path)
+    let response = list_issues(&model, &projects, &params, &headers, &path);
+    live_edits(&mut model, &projects, &params, &response, live);
+    response
 }
 
 pub async fn project_issues(
@@ -297,12 +300,48 @@ pub async fn project_issues(
     headers: HeaderMap,
 ) -> Response {
     let params = params(raw);
-    let model = app.lock();
+    let live = app.live_updates();
+    let mut model = app.lock();
     let Some(p) = model.project(&project).map(|p| p.id) else {
         return not_found("Project");
     };
     let path = format!("/api/v4/projects/{}/issues", encode(&project));
-    list_issues(&model, &[p], &params, &headers, &path)
+    let response = list_issues(&model, &[p], &params, &headers, &path);
+    live_edits(&mut model, &[p], &params, &response, live);
+    response
+}
+
+/// The live-pagination knob: when a listing has further pages, comment on the first `count`
+/// issues of it (already served), so they move to its end and everything after shifts up.
+fn live_edits(
+    model: &mut Model,
+    projects: &[i64],
+    params: &Params,
+    response: &Response,
+    count: u32,
+) {
+    let more = response
+        .headers()
+        .get("x-next-page")
+        .is_some_and(|v| !v.is_empty());
+    if count == 0 || !response.status().is_success() || !more {
+        return;
+    }
+    let listed: Vec<i64> = match filter_issues(model, projects, params) {
+        Ok(found) => found
+            .iter()
+            .take(count as usize)
+            .filter_map(|i| i["id"].as_i64())
+            .collect(),
+        Err(_) => return,
+    };
+    for id in listed {
+        model.add_note(
+            id,
+            "Working on it (a comment made while a listing ran)".into(),
+            false,
+        );
+    }
 }
 
 fn encode(path: &str) -> String {

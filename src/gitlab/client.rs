@@ -321,6 +321,15 @@ impl Client {
         parse(&text)
     }
 
+    /// One page of a list, by path and query (the caller pages).
+    pub async fn list_page(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> Result<Vec<Value>, ApiError> {
+        Ok(self.page(&self.url(path), query).await?.items)
+    }
+
     async fn page(&self, url: &str, query: &[(&str, String)]) -> Result<Page, ApiError> {
         let (text, headers) = self.send(Method::GET, url, query, None, true).await?;
         let items = match parse(&text)? {

@@ -18,6 +18,10 @@ const OVERLAP: Duration = Duration::seconds(5);
 /// Labels, milestones and members are refreshed at most this often on incremental syncs.
 const METADATA_EVERY: Duration = Duration::hours(1);
 const METADATA_SYNCED_AT: &str = "metadata_synced_at";
+/// `sync_state` key: when the last full pass (which notices deletions) finished.
+pub const FULL_PASS_AT: &str = "full_pass_at";
+/// How often the board makes a full pass.
+pub const FULL_EVERY: Duration = Duration::hours(1);
 /// `sync_state` key: the configured board's list labels in position order (JSON array).
 pub const BOARD_LISTS: &str = "board_lists";
 
@@ -370,38 +374,28 @@ pub async fn pull(
         .map(|t| t.with_timezone(&Utc));
     let since = high_water.filter(|_| !full);
     report.full = since.is_none();
-    let mut query: Vec<(&str, String)> = vec![
-        ("labels", target.scope_label.clone()),
-        ("state", "all".into()),
-        ("scope", "all".into()),
-        ("order_by", "updated_at".into()),
-        ("sort", "asc".into()),
-        ("per_page", "100".into()),
-    ];
-    if let Some(mark) = since {
-        query.push(("updated_after", stamp(mark - OVERLAP)));
-    }
     let mut seen: Vec<i64> = Vec::new();
     let mut pulled = 0usize;
     let mut changed = 0usize;
-    let listing = client
-        .each_page(
-            &target.collection("issues"),
-            &query,
-            |page| -> Result<(), SyncError> {
-                let mut issues = Vec::with_capacity(page.len());
-                for value in &page {
-                    let issue = parse_issue(value)?;
-                    seen.push(issue.id);
-                    issues.push((issue, value.to_string()));
-                }
-                changed += store::apply_remote_page(conn, &issues, &wf.state_key)?;
-                pulled += issues.len();
-                progress(Progress::Pulling { pulled });
-                Ok(())
-            },
-        )
-        .await;
+    let listing = list_by_update(
+        client,
+        &target.collection("issues"),
+        &target.scope_label,
+        since.map(|mark| mark - OVERLAP),
+        |page| -> Result<(), SyncError> {
+            let mut issues = Vec::with_capacity(page.len());
+            for value in &page {
+                let issue = parse_issue(value)?;
+                seen.push(issue.id);
+                issues.push((issue, value.to_string()));
+            }
+            changed += store::apply_remote_page(conn, &issues, &wf.state_key)?;
+            pulled += issues.len();
+            progress(Progress::Pulling { pulled });
+            Ok(())
+        },
+    )
+    .await;
     report.pulled = pulled;
     report.changed = changed;
     match listing {
@@ -414,6 +408,7 @@ pub async fn pull(
     }
     if report.full {
         report.removed = store::remove_missing(conn, &seen)?;
+        store::set_state(conn, FULL_PASS_AT, &Utc::now().to_rfc3339())?;
     }
     let metadata_due = report.full
         || store::get_state(conn, METADATA_SYNCED_AT)?
@@ -430,6 +425,85 @@ pub async fn pull(
         }
     }
     Ok(())
+}
+
+/// Issues with `label`, updated at or after `since` (all of them without), oldest update first,
+/// delivered page by page to `on_page`, each issue once per state it was seen in.
+///
+/// GitLab's offset pages are live: an issue updated while a listing runs moves to its end and
+/// the rest shift up, so `page=N+1` can skip an issue that slid onto a page already fetched,
+/// and a deletion or a label taken off shifts them the same way. So each request starts again
+/// from the last `updated_at` seen (`updated_after` is inclusive): an issue nobody touched
+/// keeps its place after that point and cannot be skipped, and one that was touched comes
+/// again at the end. Only when a whole page shares one `updated_at` does the page number move
+/// on within it.
+async fn list_by_update<E: From<ApiError>>(
+    client: &Client,
+    path: &str,
+    label: &str,
+    since: Option<DateTime<Utc>>,
+    mut on_page: impl FnMut(Vec<Value>) -> Result<(), E>,
+) -> Result<(), E> {
+    const PER_PAGE: usize = 100;
+    let mut cursor = since;
+    let mut page = 1u32;
+    // What this listing delivered already, by id: re-seen unchanged issues are not passed on.
+    let mut delivered: std::collections::HashMap<i64, String> = std::collections::HashMap::new();
+    loop {
+        let mut query: Vec<(&str, String)> = vec![
+            ("labels", label.to_string()),
+            ("state", "all".into()),
+            ("scope", "all".into()),
+            ("order_by", "updated_at".into()),
+            ("sort", "asc".into()),
+            ("per_page", PER_PAGE.to_string()),
+        ];
+        if let Some(at) = cursor {
+            query.push(("updated_after", stamp(at)));
+        }
+        if page > 1 {
+            query.push(("page", page.to_string()));
+        }
+        let items = client.list_page(path, &query).await?;
+        let full_page = items.len() >= PER_PAGE;
+        let last = items
+            .last()
+            .and_then(|i| i["updated_at"].as_str())
+            .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+            .map(|t| t.with_timezone(&Utc));
+        let fresh: Vec<Value> = items
+            .into_iter()
+            .filter(|item| {
+                let (Some(id), Some(updated)) = (item["id"].as_i64(), item["updated_at"].as_str())
+                else {
+                    return true; // let the parser say what is wrong with it
+                };
+                delivered.insert(id, updated.to_string()).as_deref() != Some(updated)
+            })
+            .collect();
+        if !fresh.is_empty() {
+            on_page(fresh)?;
+        }
+        if !full_page {
+            return Ok(());
+        }
+        match last {
+            Some(last) if Some(last) != cursor => {
+                cursor = Some(last);
+                page = 1;
+            }
+            // A whole page of one instant: step through it.
+            _ => page += 1,
+        }
+    }
+}
+
+/// Is a full pass due? Yes when none is on record for this cache (a cache synced only
+/// incrementally, or by an older sm-board) or the last one is older than `FULL_EVERY`.
+pub fn full_pass_due(store: &Store, now: DateTime<Utc>) -> Result<bool, StoreError> {
+    Ok(store::get_state(store.conn(), FULL_PASS_AT)?
+        .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
+        .is_none_or(|t| now - t.with_timezone(&Utc) > FULL_EVERY))
 }
 
 /// Every item of a list that parses as `T` (items GitLab adds fields to still parse; others are

@@ -3,7 +3,7 @@
 //! channel. The UI never waits on the network.
 
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use tokio::sync::mpsc;
 
@@ -13,8 +13,6 @@ use crate::store::Store;
 use crate::sync::{SyncReport, SyncTarget, sync};
 use crate::workflow::Workflow;
 
-/// A full pass (which notices deleted and moved issues) at least this often.
-const FULL_EVERY: Duration = Duration::from_secs(3600);
 /// Issues whose comments and label history one background pass fetches (two requests each).
 pub const ACTIVITY_PER_PASS: usize = 100;
 /// While histories are still missing, the next pass comes this soon rather than after the
@@ -107,7 +105,6 @@ async fn run(
         Ok(client) => client,
         Err(err) => return fail(err.to_string()),
     };
-    let mut last_full: Option<Instant> = None;
     let mut wait = config.interval;
     loop {
         let trigger = tokio::select! {
@@ -126,7 +123,9 @@ async fn run(
         while let Ok(more) = triggers.try_recv() {
             full |= matches!(more, Trigger::Now { full: true });
         }
-        full |= last_full.is_some_and(|at| at.elapsed() > FULL_EVERY);
+        // A full pass (which notices deleted and moved issues) hourly, counted in the cache so
+        // it also comes for a cache other processes kept in step incrementally.
+        full |= crate::sync::engine::full_pass_due(&store, chrono::Utc::now()).unwrap_or(false);
         let _ = events.send(SyncEvent::Started);
         match sync(
             &client,
@@ -139,9 +138,6 @@ async fn run(
         .await
         {
             Ok(report) => {
-                if report.full && report.offline.is_none() {
-                    last_full = Some(Instant::now());
-                }
                 wait = if report.activity > 0 && report.activity_waiting > 0 {
                     ACTIVITY_FOLLOW_UP
                 } else {
