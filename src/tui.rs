@@ -147,6 +147,7 @@ async fn event_loop(
             }
             event = next_sync_event(&mut worker) => match event {
                 Some(SyncEvent::Started) => Some(Msg::SyncStarted),
+                Some(SyncEvent::Waiting(until)) => Some(Msg::SyncWaiting(until)),
                 // Reload the board only when the pass changed something it shows.
                 Some(SyncEvent::Finished(report)) if !report.changed_board() => Some(Msg::SyncFinished {
                     report: Box::new(report),

@@ -454,3 +454,90 @@ async fn the_hourly_full_pass_comes_for_a_cache_kept_in_step_incrementally() {
     );
     assert!(full_pass_due(&store, now).unwrap());
 }
+
+fn throttle(fake: &RunningFake, limit: u64, window_secs: u64) {
+    fake.shared
+        .set_faults(sm_board::fake_gitlab::faults::FaultUpdate {
+            profile: Some("gitlab.com".into()),
+            rate_limit: Some(limit),
+            rate_limit_window_secs: Some(window_secs),
+            ..Default::default()
+        })
+        .unwrap();
+}
+
+#[tokio::test]
+async fn the_gitlab_com_profile_sends_rate_limit_headers_only_on_the_429() {
+    let fake = fake(generate::generate(5, 11, generate::default_anchor())).await;
+    throttle(&fake, 2, 3600);
+    let get = || async {
+        reqwest::Client::new()
+            .get(format!("{}/api/v4/groups/77/issues", fake.base_url()))
+            .header("PRIVATE-TOKEN", DEFAULT_TOKEN)
+            .send()
+            .await
+            .unwrap()
+    };
+    for _ in 0..2 {
+        let ok = get().await;
+        assert_eq!(ok.status().as_u16(), 200);
+        assert!(ok.headers().get("ratelimit-remaining").is_none());
+    }
+    let refused = get().await;
+    assert_eq!(refused.status().as_u16(), 429);
+    let h = refused.headers();
+    let retry: u64 = h["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=3600).contains(&retry));
+    assert_eq!(h["ratelimit-remaining"], "0");
+    assert!(h.get("ratelimit-reset").is_some() && h.get("ratelimit-resettime").is_some());
+    assert_eq!(refused.text().await.unwrap(), "Retry later\n");
+}
+
+#[tokio::test]
+async fn a_short_rate_limit_is_waited_out_and_said() {
+    let fake = fake(generate::generate(450, 12, generate::default_anchor())).await;
+    throttle(&fake, 4, 2);
+    let waits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = waits.clone();
+    let client = Client::new(
+        &fake.base_url(),
+        Secret::new(DEFAULT_TOKEN.into()),
+        policy(),
+    )
+    .unwrap()
+    .on_rate_limit_wait(Box::new(move |_| {
+        counted.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }));
+    let store = Store::open_in_memory().unwrap();
+    let report = sync_with(&client, &store, &target(&fake)).await.unwrap();
+    assert!(report.in_step(), "{report:?}");
+    assert_eq!(cached_board(&store), remote_board(&fake));
+    assert!(waits.load(std::sync::atomic::Ordering::Relaxed) > 0);
+}
+
+#[tokio::test]
+async fn a_long_rate_limit_is_reported_not_slept_through() {
+    let fake = fake(generate::generate(250, 13, generate::default_anchor())).await;
+    throttle(&fake, 2, 3600);
+    let client = Client::new(
+        &fake.base_url(),
+        Secret::new(DEFAULT_TOKEN.into()),
+        policy(),
+    )
+    .unwrap();
+    let store = Store::open_in_memory().unwrap();
+    let started = std::time::Instant::now();
+    let report = sync_with(&client, &store, &target(&fake)).await.unwrap();
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    assert!(!report.in_step());
+    let until = report.rate_limited_until.expect("rate limited");
+    assert!(until > chrono::Utc::now() + chrono::Duration::seconds(60));
+    let summary = sm_board::commands::sync::summary(&report).join("\n");
+    assert!(
+        summary.contains("rate limited") && summary.contains("next sync"),
+        "{summary}"
+    );
+    // What was pulled before the limit stays, and the next pass goes on from there.
+    let kept = store::load_issues(store.conn()).unwrap().len();
+    assert!((100..250).contains(&kept), "{kept}");
+}

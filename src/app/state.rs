@@ -221,6 +221,10 @@ pub struct SyncState {
     pub running: bool,
     pub offline: Option<String>,
     pub error: Option<String>,
+    /// The running pass waits out GitLab's rate limit until then.
+    pub waiting_until: Option<chrono::DateTime<chrono::Utc>>,
+    /// The last pass stopped at GitLab's rate limit, which lasts until then.
+    pub rate_limited_until: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

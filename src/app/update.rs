@@ -55,6 +55,8 @@ pub enum Msg {
         content: Box<crate::app::state::DetailContent>,
     },
     SyncStarted,
+    /// The pass is waiting out GitLab's rate limit until then.
+    SyncWaiting(chrono::DateTime<chrono::Utc>),
     /// A pass ended; `data` is the board reloaded from the cache when the pass changed it.
     SyncFinished {
         report: Box<SyncReport>,
@@ -258,10 +260,16 @@ fn handle(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             state.sync.running = true;
             Vec::new()
         }
+        Msg::SyncWaiting(until) => {
+            state.sync.waiting_until = Some(until);
+            Vec::new()
+        }
         Msg::SyncFinished { report, data } => {
             state.sync.running = false;
             state.sync.error = None;
             state.sync.offline = report.offline.clone();
+            state.sync.waiting_until = None;
+            state.sync.rate_limited_until = report.rate_limited_until;
             if let Some(data) = data {
                 // Descriptions and comments may have changed: look the words up again.
                 if let Some(filter) = &mut state.filter {

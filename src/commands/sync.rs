@@ -26,7 +26,14 @@ pub enum ConnectError {
 pub fn connect(config: &Config, policy: RetryPolicy) -> Result<(Client, SyncTarget), ConnectError> {
     let gitlab = config.gitlab.as_ref().ok_or(ConnectError::NotConfigured)?;
     let login = token::resolve(gitlab)?;
-    let client = Client::connect(&gitlab.url, login, policy, gitlab.ca_cert.as_deref())?;
+    let client = Client::connect(&gitlab.url, login, policy, gitlab.ca_cert.as_deref())?
+        .on_rate_limit_wait(Box::new(|until| {
+            // Said whether or not stderr is a terminal: a wait is news, not progress.
+            eprintln!(
+                "\rGitLab is rate-limiting this token: waiting until {}",
+                until.with_timezone(&chrono::Local).format("%H:%M:%S")
+            );
+        }));
     Ok((
         client,
         SyncTarget {
@@ -95,8 +102,10 @@ pub fn summary(report: &SyncReport) -> Vec<String> {
             "failed: {failed}; retry or drop it with `sm-board resolve REF --mine|--theirs`"
         ));
     }
-    if let Some(offline) = &report.offline {
-        lines.push(format!("offline: {offline}"));
+    match (&report.offline, report.rate_limited_until) {
+        (Some(why), Some(_)) => lines.push(format!("rate limited: {why}")),
+        (Some(offline), None) => lines.push(format!("offline: {offline}")),
+        _ => {}
     }
     if report.unsent > 0 {
         lines.push(format!("{} edit(s) not on GitLab yet", report.unsent));

@@ -56,6 +56,14 @@ pub struct FaultUpdate {
     /// of the issues already listed: they move to the end of an `updated_at` listing and the
     /// rest shift up, as GitLab's live offset pages do.
     pub live_updates: Option<u32>,
+    /// `gitlab.com` (2,000 requests a minute, `RateLimit-*` headers only on the 429) or
+    /// `self-managed` (the same budget, headers on every answer: the default).
+    pub profile: Option<String>,
+    /// Requests per window before a 429 (0: no limit).
+    pub rate_limit: Option<u64>,
+    pub rate_limit_window_secs: Option<u64>,
+    /// `always` or `on_429`.
+    pub rate_limit_headers: Option<String>,
 }
 
 #[derive(Debug, Default)]

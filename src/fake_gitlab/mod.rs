@@ -9,6 +9,7 @@ pub mod faults;
 mod history;
 pub mod model;
 mod routes;
+pub mod throttle;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -28,9 +29,6 @@ use model::{Model, ScopedLabels};
 
 /// The token the fake accepts unless told otherwise (it guards nothing: the fake is local).
 pub const DEFAULT_TOKEN: &str = "sm-board-fake-token";
-
-/// GitLab.com's authenticated API limit per minute.
-const RATE_LIMIT: u64 = 2000;
 
 /// How the fake starts.
 #[derive(Debug, Clone)]
@@ -121,7 +119,7 @@ pub struct Shared {
     stats: Mutex<Stats>,
     /// Tokens the fake accepts.
     tokens: Mutex<Vec<FakeToken>>,
-    window: Mutex<(i64, u64)>,
+    throttle: Mutex<throttle::Throttle>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -169,6 +167,38 @@ impl Shared {
         }
         if let Some(live) = update.live_updates {
             faults.live_updates = live;
+        }
+        drop(faults);
+        {
+            let mut throttle = lock(&self.throttle);
+            match update.profile.as_deref() {
+                None => {}
+                Some("gitlab.com") => {
+                    *throttle = throttle::Throttle::new(2000, 60, throttle::RateHeaders::On429);
+                }
+                Some("self-managed") => *throttle = throttle::Throttle::default(),
+                Some(other) => {
+                    return Err(format!(
+                        "profile is `gitlab.com` or `self-managed`, not `{other}`"
+                    ));
+                }
+            }
+            if let Some(limit) = update.rate_limit {
+                throttle.limit = limit;
+            }
+            if let Some(secs) = update.rate_limit_window_secs {
+                throttle.window_secs = secs.max(1);
+            }
+            match update.rate_limit_headers.as_deref() {
+                None => {}
+                Some("always") => throttle.headers = throttle::RateHeaders::Always,
+                Some("on_429") => throttle.headers = throttle::RateHeaders::On429,
+                Some(other) => {
+                    return Err(format!(
+                        "rate_limit_headers is `always` or `on_429`, not `{other}`"
+                    ));
+                }
+            }
         }
         let mut model = self.lock();
         match update.scoped_labels.as_deref() {
@@ -249,7 +279,7 @@ pub async fn start(config: FakeConfig, listen: SocketAddr) -> std::io::Result<Ru
         }),
         stats: Mutex::new(Stats::default()),
         tokens: Mutex::new(vec![FakeToken::personal(&config.token, true)]),
-        window: Mutex::new((0, 0)),
+        throttle: Mutex::new(throttle::Throttle::default()),
     });
     let listener = tokio::net::TcpListener::bind(listen).await?;
     let addr = listener.local_addr()?;
@@ -334,8 +364,6 @@ async fn gatekeeper(State(app): State<Arc<Shared>>, request: Request, next: Next
             let mut response = (StatusCode::TOO_MANY_REQUESTS, "Retry later\n").into_response();
             let h = response.headers_mut();
             h.insert("retry-after", HeaderValue::from(secs));
-            h.insert("ratelimit-limit", HeaderValue::from(RATE_LIMIT));
-            h.insert("ratelimit-remaining", HeaderValue::from(0));
             return response;
         }
         Some(Fault::Drop) => {
@@ -366,33 +394,47 @@ async fn gatekeeper(State(app): State<Arc<Shared>>, request: Request, next: Next
                    "scope": "api"}),
         );
     }
+    // GitLab throttles per user, after authentication.
+    let (admission, headers_always) = {
+        let mut throttle = lock(&app.throttle);
+        let admission = throttle.admit(chrono::Utc::now().timestamp());
+        (admission, throttle.headers == throttle::RateHeaders::Always)
+    };
+    if !admission.allowed {
+        let mut response = (StatusCode::TOO_MANY_REQUESTS, "Retry later\n").into_response();
+        rate_headers(response.headers_mut(), &admission);
+        let h = response.headers_mut();
+        h.insert("retry-after", HeaderValue::from(admission.retry_after));
+        if let Some(reset) = chrono::DateTime::from_timestamp(admission.reset, 0)
+            && let Ok(value) =
+                HeaderValue::from_str(&reset.format("%a, %d %b %Y %H:%M:%S GMT").to_string())
+        {
+            h.insert("ratelimit-resettime", value);
+        }
+        return response;
+    }
     let mut response = next.run(request).await;
     if latency > 0 {
         tokio::time::sleep(Duration::from_millis(latency) - half).await;
     }
-    let now = chrono::Utc::now().timestamp();
-    let minute = now / 60;
-    let used = {
-        let mut window = lock(&app.window);
-        if window.0 != minute {
-            *window = (minute, 0);
-        }
-        window.1 += 1;
-        window.1
-    };
-    let h = response.headers_mut();
-    h.insert("ratelimit-limit", HeaderValue::from(RATE_LIMIT));
-    h.insert("ratelimit-observed", HeaderValue::from(used));
+    if headers_always {
+        rate_headers(response.headers_mut(), &admission);
+    }
+    response
+}
+
+fn rate_headers(h: &mut axum::http::HeaderMap, admission: &throttle::Admission) {
+    h.insert("ratelimit-limit", HeaderValue::from(admission.limit));
+    h.insert("ratelimit-observed", HeaderValue::from(admission.used));
     h.insert(
         "ratelimit-remaining",
-        HeaderValue::from(RATE_LIMIT.saturating_sub(used)),
+        HeaderValue::from(admission.limit.saturating_sub(admission.used)),
     );
-    h.insert("ratelimit-reset", HeaderValue::from((minute + 1) * 60));
+    h.insert("ratelimit-reset", HeaderValue::from(admission.reset));
     h.insert(
         "ratelimit-name",
         HeaderValue::from_static("throttle_authenticated_api"),
     );
-    response
 }
 
 async fn admin_stats(State(app): State<Arc<Shared>>) -> Response {

@@ -20,6 +20,9 @@ pub struct RetryPolicy {
     pub max_delay: Duration,
     /// Pages fetched at once when the server gives totals.
     pub concurrency: usize,
+    /// The longest a rate limit is waited out within one request; longer, and the request
+    /// fails with `RateLimited` so the rest waits for the next pass.
+    pub max_rate_wait: Duration,
 }
 
 impl Default for RetryPolicy {
@@ -29,6 +32,7 @@ impl Default for RetryPolicy {
             base_delay: Duration::from_millis(250),
             max_delay: Duration::from_secs(20),
             concurrency: 4,
+            max_rate_wait: Duration::from_secs(60),
         }
     }
 }
@@ -43,7 +47,12 @@ pub struct Client {
     policy: RetryPolicy,
     requests: AtomicU64,
     jitter: AtomicU64,
+    /// Told when a rate limit is being waited out, and until when.
+    on_wait: Option<WaitNotifier>,
 }
+
+/// Called with the time a rate-limit wait ends.
+pub type WaitNotifier = Box<dyn Fn(chrono::DateTime<chrono::Utc>) + Send + Sync>;
 
 /// One page of a list.
 struct Page {
@@ -154,7 +163,14 @@ impl Client {
             policy,
             requests: AtomicU64::new(0),
             jitter: AtomicU64::new(0x9E37_79B9),
+            on_wait: None,
         })
+    }
+
+    /// Tells `notify` whenever a rate limit is waited out (for a status line).
+    pub fn on_rate_limit_wait(mut self, notify: WaitNotifier) -> Self {
+        self.on_wait = Some(notify);
+        self
     }
 
     /// HTTP requests sent so far (retries included).
@@ -243,10 +259,29 @@ impl Client {
             if status.is_success() {
                 return Ok((text, headers));
             }
-            let retryable = status == StatusCode::TOO_MANY_REQUESTS
-                || (idempotent && matches!(status.as_u16(), 500 | 502 | 503 | 504));
+            if status == StatusCode::TOO_MANY_REQUESTS {
+                // Retry-After, else the window's reset, else backoff; never a long silent sleep.
+                let wait = retry_after(&headers)
+                    .or_else(|| until_reset(&headers, chrono::Utc::now().timestamp()))
+                    .unwrap_or_else(|| self.backoff(attempt));
+                let until = chrono::Utc::now()
+                    + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::zero());
+                if wait > self.policy.max_rate_wait || attempt >= self.policy.attempts {
+                    tracing::warn!(%path, wait_s = wait.as_secs(), "rate limited: giving up this pass");
+                    return Err(ApiError::RateLimited { until });
+                }
+                tracing::info!(%path, attempt, wait_ms = wait.as_millis() as u64, "rate limited: waiting");
+                if let Some(notify) = &self.on_wait {
+                    notify(until);
+                }
+                tokio::time::sleep(wait).await;
+                continue;
+            }
+            let retryable = idempotent && matches!(status.as_u16(), 500 | 502 | 503 | 504);
             if retryable && attempt < self.policy.attempts {
-                let wait = retry_after(&headers).unwrap_or_else(|| self.backoff(attempt));
+                let wait = retry_after(&headers)
+                    .unwrap_or_else(|| self.backoff(attempt))
+                    .min(self.policy.max_rate_wait);
                 tracing::info!(%path, status = status.as_u16(), attempt, wait_ms = wait.as_millis() as u64, "retrying");
                 tokio::time::sleep(wait).await;
                 continue;
@@ -449,6 +484,15 @@ fn describe(err: reqwest::Error) -> String {
         // Without the URL: it is ours to log, and keeps messages short.
         err.without_url().to_string()
     }
+}
+
+/// How long until `RateLimit-Reset` (unix seconds), when the server sent it.
+fn until_reset(headers: &HeaderMap, now: i64) -> Option<Duration> {
+    let reset = headers
+        .get("ratelimit-reset")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<i64>().ok())?;
+    Some(Duration::from_secs((reset - now).max(1) as u64))
 }
 
 /// `Retry-After` in seconds, when the server sent one.

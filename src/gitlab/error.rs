@@ -27,6 +27,13 @@ pub enum ApiError {
     Server { status: u16, attempts: u32 },
     #[error("cannot reach GitLab at {host} ({detail}); working offline, edits stay queued")]
     Offline { host: String, detail: String },
+    #[error(
+        "GitLab is rate-limiting this token until {}; what is left waits for the next sync",
+        until.with_timezone(&chrono::Local).format("%H:%M:%S")
+    )]
+    RateLimited {
+        until: chrono::DateTime<chrono::Utc>,
+    },
     #[error("GitLab sent something that is not what the API documents: {0}")]
     Malformed(String),
     #[error("{0}")]
@@ -42,7 +49,10 @@ impl ApiError {
 
     /// Worth retrying later as-is (offline or a server that keeps failing).
     pub fn is_transient(&self) -> bool {
-        matches!(self, ApiError::Offline { .. } | ApiError::Server { .. })
+        matches!(
+            self,
+            ApiError::Offline { .. } | ApiError::Server { .. } | ApiError::RateLimited { .. }
+        )
     }
 }
 

@@ -73,6 +73,8 @@ pub struct SyncReport {
     pub activity_waiting: i64,
     /// Edits still not on GitLab after this pass (pending, failed or in conflict).
     pub unsent: i64,
+    /// GitLab rate-limited this pass until then; the rest waits for the next one.
+    pub rate_limited_until: Option<DateTime<Utc>>,
     pub requests: u64,
 }
 
@@ -85,6 +87,14 @@ impl SyncReport {
             || !self.failed.is_empty()
             || !self.removed.is_empty()
             || self.activity > 0
+    }
+
+    /// Stops the pass for a passing reason (offline, a failing server, a rate limit).
+    pub fn hold_back(&mut self, err: &ApiError) {
+        self.offline = Some(err.to_string());
+        if let ApiError::RateLimited { until } = err {
+            self.rate_limited_until = Some(*until);
+        }
     }
 
     /// Cache and GitLab agree and no edit waits.
@@ -227,7 +237,7 @@ pub async fn push(
             Ok(()) => {}
             Err(SyncError::Api(err)) if err.is_transient() => {
                 store::note_attempt(store.conn(), entry.seq, &err.to_string())?;
-                report.offline = Some(err.to_string());
+                report.hold_back(&err);
                 return Ok(());
             }
             Err(SyncError::Api(err @ ApiError::Unauthorized { .. })) => return Err(err.into()),
@@ -401,7 +411,7 @@ pub async fn pull(
     match listing {
         Ok(()) => {}
         Err(SyncError::Api(err)) if err.is_transient() => {
-            report.offline = Some(err.to_string());
+            report.hold_back(&err);
             return Ok(());
         }
         Err(err) => return Err(err),
@@ -418,7 +428,7 @@ pub async fn pull(
         match pull_metadata(client, store, target).await {
             Ok(()) => store::set_state(conn, METADATA_SYNCED_AT, &Utc::now().to_rfc3339())?,
             Err(SyncError::Api(err)) if err.is_transient() => {
-                report.offline = Some(err.to_string());
+                report.hold_back(&err);
                 return Ok(());
             }
             Err(err) => return Err(err),
@@ -629,7 +639,7 @@ pub async fn sync(
         {
             Ok(done) => report.activity = done,
             Err(SyncError::Api(err)) if err.is_transient() => {
-                report.offline = Some(err.to_string());
+                report.hold_back(&err);
             }
             Err(err) => return Err(err),
         }

@@ -34,6 +34,8 @@ pub enum Trigger {
 #[derive(Debug, Clone)]
 pub enum SyncEvent {
     Started,
+    /// Waiting out GitLab's rate limit until then.
+    Waiting(chrono::DateTime<chrono::Utc>),
     Finished(SyncReport),
     /// The pass could not run (rejected token, cache error, ...): said so the user can act.
     Failed(String),
@@ -102,7 +104,12 @@ async fn run(
         RetryPolicy::default(),
         config.ca_cert.as_deref(),
     ) {
-        Ok(client) => client,
+        Ok(client) => {
+            let waits = events.clone();
+            client.on_rate_limit_wait(Box::new(move |until| {
+                let _ = waits.send(SyncEvent::Waiting(until));
+            }))
+        }
         Err(err) => return fail(err.to_string()),
     };
     let mut wait = config.interval;

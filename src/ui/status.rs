@@ -34,8 +34,21 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState) {
             theme::ERROR,
         ));
     }
-    if state.sync.running {
+    let clock = |t: chrono::DateTime<chrono::Utc>| {
+        t.with_timezone(&chrono::Local).format("%H:%M").to_string()
+    };
+    if let (true, Some(until)) = (state.sync.running, state.sync.waiting_until) {
+        right.push(Span::styled(
+            format!("⟳ rate limited, waiting until {} · ", clock(until)),
+            theme::WARN,
+        ));
+    } else if state.sync.running {
         right.push(Span::styled("⟳ syncing · ", theme::PENDING));
+    } else if let Some(until) = state.sync.rate_limited_until {
+        right.push(Span::styled(
+            format!("rate limited until {} · ", clock(until)),
+            theme::WARN,
+        ));
     } else if state.sync.offline.is_some() {
         right.push(Span::styled("offline · ", theme::WARN));
     } else if state.sync.error.is_some() {
