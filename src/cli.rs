@@ -135,6 +135,21 @@ pub enum Command {
         /// Fraction (0..1) of API requests that fail with a random 500/502/503
         #[arg(long, value_name = "R")]
         error_rate: Option<f64>,
+        /// Also accept this OAuth access token (only as `Authorization: Bearer`, as GitLab does)
+        #[arg(long, value_name = "T")]
+        oauth_token: Vec<String>,
+        /// Behave like `gitlab.com` (RateLimit-* headers only on the 429) or `self-managed`
+        #[arg(long, value_name = "NAME")]
+        profile: Option<String>,
+        /// Requests allowed per minute before a 429 (default 2000; 0: no limit)
+        #[arg(long, value_name = "N")]
+        rate_limit: Option<u64>,
+        /// Serve HTTPS with this PEM certificate chain (needs --tls-key)
+        #[arg(long, value_name = "FILE", requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// The PEM private key for --tls-cert
+        #[arg(long, value_name = "FILE", requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
     },
     /// Queue label changes: `p::1` replaces any other p:: label; remove with --remove NAME
     /// (or `-NAME` after `--`)

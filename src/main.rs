@@ -87,19 +87,30 @@ fn main() -> Result<ExitCode> {
             token,
             faults,
             error_rate,
-        }) => run_fake_gitlab(
+            oauth_token,
+            profile,
+            rate_limit,
+            tls_cert,
+            tls_key,
+        }) => run_fake_gitlab(FakeServe {
             listen,
             issues,
             seed,
             data,
             latency_ms,
             token,
-            sm_board::fake_gitlab::faults::FaultUpdate {
+            oauth_tokens: oauth_token,
+            tls: tls_cert
+                .zip(tls_key)
+                .map(|(cert, key)| sm_board::fake_gitlab::tls::TlsFiles { cert, key }),
+            faults: sm_board::fake_gitlab::faults::FaultUpdate {
                 schedule: (!faults.is_empty()).then_some(faults),
                 error_rate,
+                profile,
+                rate_limit,
                 ..Default::default()
             },
-        ),
+        }),
         Some(Command::Label {
             reference,
             mut labels,
@@ -128,15 +139,31 @@ fn install_error_reporting() -> Result<()> {
     hook.install()
 }
 
-fn run_fake_gitlab(
+/// What `sm-board fake-gitlab` serves, and how.
+struct FakeServe {
     listen: std::net::SocketAddr,
     issues: Option<usize>,
     seed: u64,
     data: Option<std::path::PathBuf>,
     latency_ms: u64,
     token: String,
+    oauth_tokens: Vec<String>,
+    tls: Option<sm_board::fake_gitlab::tls::TlsFiles>,
     faults: sm_board::fake_gitlab::faults::FaultUpdate,
-) -> Result<()> {
+}
+
+fn run_fake_gitlab(serve: FakeServe) -> Result<()> {
+    let FakeServe {
+        listen,
+        issues,
+        seed,
+        data,
+        latency_ms,
+        token,
+        oauth_tokens,
+        tls,
+        faults,
+    } = serve;
     let generated = issues.is_some();
     let issues = match (data, issues) {
         (Some(path), _) => {
@@ -162,7 +189,7 @@ fn run_fake_gitlab(
         .wrap_err("cannot start the async runtime")?;
     runtime.block_on(async move {
         let count = issues.len();
-        let fake = sm_board::fake_gitlab::start(
+        let fake = sm_board::fake_gitlab::start_with(
             sm_board::fake_gitlab::FakeConfig {
                 issues,
                 milestones,
@@ -170,12 +197,16 @@ fn run_fake_gitlab(
                 latency_ms,
             },
             listen,
+            tls,
         )
         .await
-        .wrap_err_with(|| format!("cannot listen on {listen}"))?;
-        fake.shared
-            .set_faults(faults)
-            .map_err(|e| eyre!("{e}: faults are 500, 502, 503, 429, 429:SECS or drop"))?;
+        .wrap_err_with(|| format!("cannot serve on {listen}"))?;
+        for oauth in &oauth_tokens {
+            fake.shared.add_oauth_token(oauth, None);
+        }
+        fake.shared.set_faults(faults).map_err(|e| {
+            eyre!("{e} (faults are 500, 502, 503, 429, 429:SECS or drop; profiles gitlab.com or self-managed)")
+        })?;
         println!("{}", fake.base_url());
         std::io::stdout().flush()?;
         eprintln!(

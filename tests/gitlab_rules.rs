@@ -541,3 +541,76 @@ async fn a_long_rate_limit_is_reported_not_slept_through() {
     let kept = store::load_issues(store.conn()).unwrap().len();
     assert!((100..250).contains(&kept), "{kept}");
 }
+
+fn fixture(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/tls")
+        .join(name)
+}
+
+async fn https_fake(cert: &str) -> RunningFake {
+    let milestones = match generate::milestones() {
+        Value::Array(all) => all,
+        _ => vec![],
+    };
+    fake_gitlab::start_with(
+        FakeConfig {
+            issues: generate::generate(40, 14, generate::default_anchor()),
+            milestones,
+            token: DEFAULT_TOKEN.into(),
+            latency_ms: 0,
+        },
+        "127.0.0.1:0".parse::<SocketAddr>().unwrap(),
+        Some(fake_gitlab::tls::TlsFiles {
+            cert: fixture(&format!("{cert}.pem")),
+            key: fixture(&format!("{cert}.key")),
+        }),
+    )
+    .await
+    .unwrap()
+}
+
+async fn sync_over_tls(fake: &RunningFake, ca: Option<&str>) -> Result<SyncReport, SyncError> {
+    let ca = ca.map(fixture);
+    let client = Client::connect(
+        &fake.base_url(),
+        Login::from(Secret::new(DEFAULT_TOKEN.into())),
+        policy(),
+        ca.as_deref(),
+    )
+    .unwrap();
+    let store = Store::open_in_memory().unwrap();
+    sync_with(&client, &store, &target(fake)).await
+}
+
+#[tokio::test]
+async fn a_private_ca_works_with_ca_cert() {
+    let fake = https_fake("server").await;
+    assert!(fake.base_url().starts_with("https://"));
+    let report = sync_over_tls(&fake, Some("ca.pem")).await.unwrap();
+    assert!(report.in_step(), "{report:?}");
+    assert_eq!(report.pulled, 40);
+}
+
+#[tokio::test]
+async fn certificate_failures_are_named_never_offline() {
+    let cases = [
+        ("server", None, "does not trust"),
+        ("expired", Some("ca.pem"), "expired"),
+        ("wrong-host", Some("ca.pem"), "another host name"),
+    ];
+    for (cert, ca, says) in cases {
+        let fake = https_fake(cert).await;
+        let err = sync_over_tls(&fake, ca).await.unwrap_err();
+        assert!(
+            matches!(err, SyncError::Api(ApiError::Tls { .. })),
+            "{cert}: {err}"
+        );
+        let text = err.to_string();
+        assert!(
+            text.contains(says) && text.contains("ca_cert"),
+            "{cert}: {text}"
+        );
+        assert!(!text.contains("offline"), "{text}");
+    }
+}

@@ -10,6 +10,7 @@ mod history;
 pub mod model;
 mod routes;
 pub mod throttle;
+pub mod tls;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -120,6 +121,8 @@ pub struct Shared {
     /// Tokens the fake accepts.
     tokens: Mutex<Vec<FakeToken>>,
     throttle: Mutex<throttle::Throttle>,
+    /// Served over TLS: the links in pagination headers say `https`.
+    https: bool,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -239,15 +242,18 @@ impl Shared {
 /// A running fake; dropping it stops the server.
 pub struct RunningFake {
     pub addr: SocketAddr,
+    /// Served over HTTPS.
+    pub https: bool,
     pub shared: Arc<Shared>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl RunningFake {
-    /// `http://127.0.0.1:PORT`.
+    /// `http://127.0.0.1:PORT` (`https://` when serving TLS).
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.https { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
     }
 
     /// Stops the server and waits for it.
@@ -271,6 +277,16 @@ impl Drop for RunningFake {
 
 /// Starts the fake on `listen` (port 0 picks a free one) in the current tokio runtime.
 pub async fn start(config: FakeConfig, listen: SocketAddr) -> std::io::Result<RunningFake> {
+    start_with(config, listen, None).await
+}
+
+/// Starts the fake, serving HTTPS with `tls` when given.
+pub async fn start_with(
+    config: FakeConfig,
+    listen: SocketAddr,
+    tls: Option<tls::TlsFiles>,
+) -> std::io::Result<RunningFake> {
+    let acceptor = tls.as_ref().map(tls::acceptor).transpose()?;
     let shared = Arc::new(Shared {
         model: Mutex::new(Model::new(config.issues, config.milestones)),
         faults: Mutex::new(Faults {
@@ -280,16 +296,23 @@ pub async fn start(config: FakeConfig, listen: SocketAddr) -> std::io::Result<Ru
         stats: Mutex::new(Stats::default()),
         tokens: Mutex::new(vec![FakeToken::personal(&config.token, true)]),
         throttle: Mutex::new(throttle::Throttle::default()),
+        https: acceptor.is_some(),
     });
     let listener = tokio::net::TcpListener::bind(listen).await?;
     let addr = listener.local_addr()?;
     let app = router(shared.clone());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let https = acceptor.is_some();
     let task = tokio::spawn(async move {
+        let stop = async {
+            let _ = rx.await;
+        };
+        if let Some(acceptor) = acceptor {
+            tls::serve(listener, acceptor, app, stop).await;
+            return;
+        }
         let served = axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = rx.await;
-            })
+            .with_graceful_shutdown(stop)
             .await;
         if let Err(err) = served {
             tracing::error!(error = %err, "fake GitLab stopped");
@@ -297,6 +320,7 @@ pub async fn start(config: FakeConfig, listen: SocketAddr) -> std::io::Result<Ru
     });
     Ok(RunningFake {
         addr,
+        https,
         shared,
         shutdown: Some(tx),
         task: Some(task),
@@ -339,7 +363,12 @@ fn router(shared: Arc<Shared>) -> Router {
 }
 
 /// Counting, latency, injected faults, authentication and rate-limit headers, in that order.
-async fn gatekeeper(State(app): State<Arc<Shared>>, request: Request, next: Next) -> Response {
+async fn gatekeeper(State(app): State<Arc<Shared>>, mut request: Request, next: Next) -> Response {
+    // Handlers build absolute links (`Link`, as GitLab does) and need the scheme.
+    request.headers_mut().insert(
+        routes::SCHEME_HEADER,
+        HeaderValue::from_static(if app.https { "https" } else { "http" }),
+    );
     let kind = faults::classify(request.method().as_str(), request.uri().path());
     lock(&app.stats).count(&kind);
     let (latency, fault) = {

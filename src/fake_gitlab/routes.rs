@@ -17,6 +17,9 @@ use serde_json::{Value, json};
 use crate::fake_gitlab::Shared;
 use crate::fake_gitlab::model::{IssueUpdate, Model, Owner, timestamp};
 
+/// Set on each request by the gatekeeper: the scheme the fake is served with.
+pub const SCHEME_HEADER: &str = "x-sm-board-fake-scheme";
+
 /// Above this many records GitLab stops sending totals.
 const TOTALS_LIMIT: usize = 10_000;
 
@@ -83,13 +86,17 @@ fn paginate_with<T>(
         .get("host")
         .and_then(|h| h.to_str().ok())
         .unwrap_or("localhost");
+    let scheme = headers
+        .get(SCHEME_HEADER)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("http");
     let url = |p: usize| {
         let mut query = form_urlencoded::Serializer::new(String::new());
         for (k, v) in params.iter().filter(|(k, _)| k != "page") {
             query.append_pair(k, v);
         }
         query.append_pair("page", &p.to_string());
-        format!("http://{host}{path}?{}", query.finish())
+        format!("{scheme}://{host}{path}?{}", query.finish())
     };
     let show_totals = total <= TOTALS_LIMIT;
     let mut links = Vec::new();

@@ -440,35 +440,35 @@ fn certificate_problem(err: &reqwest::Error) -> Option<String> {
     use rustls::CertificateError;
     let mut next: Option<&(dyn std::error::Error + 'static)> = Some(err);
     while let Some(current) = next {
-        // An io::Error's `source` skips the error it wraps: look inside it too.
-        let inner = current
-            .downcast_ref::<std::io::Error>()
-            .and_then(|io| io.get_ref())
-            .map(|e| e as &(dyn std::error::Error + 'static));
-        for candidate in [Some(current), inner].into_iter().flatten() {
-            if let Some(tls) = candidate.downcast_ref::<rustls::Error>() {
-                return Some(match tls {
-                    rustls::Error::InvalidCertificate(cert) => match cert {
-                        CertificateError::UnknownIssuer => {
-                            "issued by a certificate authority this machine does not trust".into()
-                        }
-                        CertificateError::Expired | CertificateError::ExpiredContext { .. } => {
-                            "expired".into()
-                        }
-                        CertificateError::NotValidYet
-                        | CertificateError::NotValidYetContext { .. } => "not valid yet".into(),
-                        CertificateError::NotValidForName
-                        | CertificateError::NotValidForNameContext { .. } => {
-                            "made out for another host name".into()
-                        }
-                        CertificateError::Revoked => "revoked".into(),
-                        other => format!("rejected: {other:?}"),
-                    },
-                    other => format!("TLS failed: {other}"),
-                });
-            }
+        if let Some(tls) = current.downcast_ref::<rustls::Error>() {
+            return Some(match tls {
+                rustls::Error::InvalidCertificate(cert) => match cert {
+                    CertificateError::UnknownIssuer => {
+                        "issued by a certificate authority this machine does not trust".into()
+                    }
+                    CertificateError::Expired | CertificateError::ExpiredContext { .. } => {
+                        "expired".into()
+                    }
+                    CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
+                        "not valid yet".into()
+                    }
+                    CertificateError::NotValidForName
+                    | CertificateError::NotValidForNameContext { .. } => {
+                        "made out for another host name".into()
+                    }
+                    CertificateError::Revoked => "revoked".into(),
+                    other => format!("rejected ({other:?})"),
+                },
+                other => format!("not usable: TLS failed ({other})"),
+            });
         }
-        next = current.source().or(inner.and_then(|e| e.source()));
+        // An io::Error's `source` skips the error it wraps: step into it instead.
+        next = match current.downcast_ref::<std::io::Error>() {
+            Some(io) => io
+                .get_ref()
+                .map(|inner| inner as &(dyn std::error::Error + 'static)),
+            None => current.source(),
+        };
     }
     None
 }

@@ -240,7 +240,10 @@ pub async fn push(
                 report.hold_back(&err);
                 return Ok(());
             }
-            Err(SyncError::Api(err @ ApiError::Unauthorized { .. })) => return Err(err.into()),
+            // Not this edit's fault: stop the pass, keep every edit queued.
+            Err(SyncError::Api(
+                err @ (ApiError::Unauthorized { .. } | ApiError::Tls { .. } | ApiError::Config(_)),
+            )) => return Err(err.into()),
             Err(SyncError::Api(err)) => {
                 let reference = store::load_issue(store.conn(), entry.issue_id)
                     .map(|r| r.reference)
