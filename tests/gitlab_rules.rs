@@ -66,6 +66,12 @@ async fn sync_with(
     .await
 }
 
+/// A plain HTTP client for checking the fake itself.
+fn http() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::new()
+}
+
 fn glab_login(token: &str, expiry: Option<&str>) -> Login {
     Login {
         secret: Secret::new(token.into()),
@@ -82,7 +88,7 @@ fn glab_login(token: &str, expiry: Option<&str>) -> Login {
 /// One raw request with a header, for checking the fake itself.
 async fn raw_get(fake: &RunningFake, header: (&str, &str)) -> (u16, Value) {
     let group = fake.shared.lock().group_path.replace('/', "%2F");
-    let response = reqwest::Client::new()
+    let response = http()
         .get(format!("{}/api/v4/groups/{group}/issues", fake.base_url()))
         .header(header.0, header.1)
         .send()
@@ -172,7 +178,7 @@ async fn a_rejected_token_names_where_it_came_from() {
 
 /// The names of one `/groups/:id/...` or `/projects/:id/...` list, as the fake answers it.
 async fn names(fake: &RunningFake, path: &str) -> Vec<String> {
-    let response = reqwest::Client::new()
+    let response = http()
         .get(format!("{}/api/v4{path}", fake.base_url()))
         .header("PRIVATE-TOKEN", DEFAULT_TOKEN)
         .send()
@@ -471,7 +477,7 @@ async fn the_gitlab_com_profile_sends_rate_limit_headers_only_on_the_429() {
     let fake = fake(generate::generate(5, 11, generate::default_anchor())).await;
     throttle(&fake, 2, 3600);
     let get = || async {
-        reqwest::Client::new()
+        http()
             .get(format!("{}/api/v4/groups/77/issues", fake.base_url()))
             .header("PRIVATE-TOKEN", DEFAULT_TOKEN)
             .send()
@@ -613,4 +619,158 @@ async fn certificate_failures_are_named_never_offline() {
         );
         assert!(!text.contains("offline"), "{text}");
     }
+}
+
+async fn put(fake: &RunningFake, path: &str, body: Value) -> (u16, Value) {
+    let response = http()
+        .put(format!("{}/api/v4{path}", fake.base_url()))
+        .header("PRIVATE-TOKEN", DEFAULT_TOKEN)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn the_fake_validates_state_event_and_reports_deleted_labels_as_null() {
+    let fake = fake(generate::generate(5, 15, generate::default_anchor())).await;
+    let (id, project, iid) = {
+        let model = fake.shared.lock();
+        let issue = model.issues.values().next().unwrap();
+        (
+            issue["id"].as_i64().unwrap(),
+            issue["project_id"].as_i64().unwrap(),
+            issue["iid"].as_i64().unwrap(),
+        )
+    };
+    let path = format!("/projects/{project}/issues/{iid}");
+    let (status, body) = put(&fake, &path, serde_json::json!({"state_event": "archive"})).await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(
+        put(&fake, &path, serde_json::json!({"state_event": "close"}))
+            .await
+            .0,
+        200
+    );
+    fake.shared.lock().delete_label("sm_request");
+    let events = names_of_events(&fake, &format!("{path}/resource_label_events")).await;
+    assert!(events.iter().any(Value::is_null), "{events:?}");
+    assert!(
+        !fake.shared.lock().issues[&id]["labels"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l == "sm_request")
+    );
+}
+
+async fn names_of_events(fake: &RunningFake, path: &str) -> Vec<Value> {
+    let items: Vec<Value> = http()
+        .get(format!("{}/api/v4{path}", fake.base_url()))
+        .header("PRIVATE-TOKEN", DEFAULT_TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    items.into_iter().map(|e| e["label"].clone()).collect()
+}
+
+#[tokio::test]
+async fn the_fake_applies_the_list_filters_gitlab_has() {
+    let fake = fake(generate::generate(80, 16, generate::default_anchor())).await;
+    let count = |query: &'static str| {
+        let url = format!(
+            "{}/api/v4/groups/77/issues?per_page=100&{query}",
+            fake.base_url()
+        );
+        async move {
+            let answer: Value = http()
+                .get(url)
+                .header("PRIVATE-TOKEN", DEFAULT_TOKEN)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            // A 400 answers with an object, not a list.
+            answer.as_array().map_or(0, Vec::len)
+        }
+    };
+    let all = count("").await;
+    assert_eq!(all, 80);
+    let confidential = count("confidential=true").await;
+    assert!(confidential > 0 && confidential < all);
+    assert_eq!(count("confidential=false").await, all - confidential);
+    let backlog = count("labels=sm_req::backlog").await;
+    assert_eq!(count("not[labels]=sm_req::backlog").await, all - backlog);
+    assert_eq!(count("milestone=SM_Backlog").await, backlog);
+    assert_eq!(count("scope=assigned_to_me").await, 0);
+    assert_eq!(count("scope=everything").await, 0, "a 400 is no list");
+    // An archived project's issues leave the group's list unless asked for.
+    fake.shared
+        .set_faults(sm_board::fake_gitlab::faults::FaultUpdate {
+            archive_project: Some("marketing/strategic-marketing/competitive-intel".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    let visible = count("").await;
+    assert!(visible < all);
+    assert_eq!(count("non_archived=false").await, all);
+}
+
+#[tokio::test]
+async fn an_archived_project_is_named_on_a_refused_edit_and_on_the_full_pass() {
+    let fake = fake(generate::generate(120, 17, generate::default_anchor())).await;
+    let client = Client::new(
+        &fake.base_url(),
+        Secret::new(DEFAULT_TOKEN.into()),
+        policy(),
+    )
+    .unwrap();
+    let store = Store::open_in_memory().unwrap();
+    let target = target(&fake);
+    sync_with(&client, &store, &target).await.unwrap();
+    let project = "marketing/strategic-marketing/competitive-intel";
+    let record = store::load_issues(store.conn())
+        .unwrap()
+        .into_iter()
+        .find(|r| r.reference.starts_with(project) && r.facts.open)
+        .unwrap();
+    let wf = Workflow::default();
+    let edit = sm_board::workflow::edit::set_field(&record.facts, &wf.fields.priority, "1");
+    store::apply_edit(
+        store.conn(),
+        record.id,
+        &edit,
+        &wf.state_key,
+        chrono::Utc::now(),
+    )
+    .unwrap();
+    fake.shared
+        .set_faults(sm_board::fake_gitlab::faults::FaultUpdate {
+            archive_project: Some(project.into()),
+            ..Default::default()
+        })
+        .unwrap();
+    let report = sync_with(&client, &store, &target).await.unwrap();
+    assert_eq!(report.failed.len(), 1, "{report:?}");
+    assert!(
+        report.failed[0].contains("archived"),
+        "{}",
+        report.failed[0]
+    );
+    assert!(!report.failed[0].contains("scope"), "{}", report.failed[0]);
+    let report = sync(&client, &store, &wf, &target, true, &mut |_| {})
+        .await
+        .unwrap();
+    assert!(!report.removed.is_empty());
+    assert_eq!(report.archived.len(), 1, "{report:?}");
+    assert_eq!(report.archived[0].0, project);
+    let summary = sm_board::commands::sync::summary(&report).join("\n");
+    assert!(summary.contains("is archived"), "{summary}");
 }

@@ -107,6 +107,12 @@ REQUESTS = [
     ("Need someone to look at this", None, None, 101),
 ]
 
+# Requests whose titles must not leave the team (a customer, an unannounced partner).
+CONFIDENTIAL = {
+    "Messaging house for software supply chain security",
+    "Battlecard refresh: Azure DevOps Boards objection handling",
+}
+
 STATES = (
     ["new_request"] * 8 + ["triage"] * 8 + ["backlog"] * 18 + ["assigned"] * 12
     + ["completed"] * 10 + ["transfered"] * 4 + ["declined"] * 4
@@ -227,7 +233,7 @@ def main():
             "upvotes": random.randint(0, 4),
             "downvotes": 0,
             "due_date": due,
-            "confidential": False,
+            "confidential": title in CONFIDENTIAL,
             "discussion_locked": None,
             "issue_type": "issue",
             "web_url": f"{HOST}/{GROUP}/{PROJECTS[project]}/-/issues/{iid}",

@@ -85,6 +85,12 @@ pub fn summary(report: &SyncReport) -> Vec<String> {
             report.activity, report.activity_waiting
         ));
     }
+    for (project, count) in &report.archived {
+        lines.push(format!(
+            "{project} is archived: its {count} request(s) left the board (GitLab lists no \
+             issues of archived projects)"
+        ));
+    }
     if !report.removed.is_empty() {
         lines.push(format!(
             "removed {} issue(s) GitLab no longer lists (deleted, moved or not visible): {}",

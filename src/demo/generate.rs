@@ -256,7 +256,8 @@ pub fn generate(count: usize, seed: u64, anchor: DateTime<Utc>) -> Vec<Value> {
                 },
                 "user_notes_count": rng.below(10),
                 "type": "ISSUE",
-                "confidential": false
+                // A few requests are confidential, as on the real board.
+                "confidential": n % 23 == 7
             })
         })
         .collect()

@@ -64,6 +64,8 @@ pub struct FaultUpdate {
     pub rate_limit_window_secs: Option<u64>,
     /// `always` or `on_429`.
     pub rate_limit_headers: Option<String>,
+    /// Archive this project (id or path).
+    pub archive_project: Option<String>,
 }
 
 #[derive(Debug, Default)]

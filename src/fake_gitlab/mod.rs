@@ -6,6 +6,7 @@
 //! request counters are set with flags and at run time through `/_fake/*`, outside `/api/v4`.
 
 pub mod faults;
+mod filters;
 mod history;
 pub mod model;
 mod routes;
@@ -219,6 +220,9 @@ impl Shared {
         }
         if let Some(create) = update.create_unknown_labels {
             model.create_unknown_labels = create;
+        }
+        if let Some(project) = &update.archive_project {
+            model.archive_project(project)?;
         }
         Ok(())
     }

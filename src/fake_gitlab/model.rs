@@ -92,6 +92,8 @@ pub struct Model {
     /// Every group, ancestors of the board's group and its subgroups included.
     pub groups: Vec<Group>,
     pub projects: Vec<Project>,
+    /// Archived projects: read-only, and left out of group issue lists by default.
+    pub archived: std::collections::BTreeSet<i64>,
     /// Where each label is defined (GitLab lists group labels, project labels and their
     /// ancestors' by rules of their own).
     pub label_owners: BTreeMap<String, Owner>,
@@ -142,6 +144,7 @@ impl Model {
             groups: Vec::new(),
             projects: Vec::new(),
             label_owners: BTreeMap::new(),
+            archived: std::collections::BTreeSet::new(),
             issues: BTreeMap::new(),
             labels: BTreeMap::new(),
             milestones: BTreeMap::new(),
@@ -264,6 +267,28 @@ impl Model {
                 .entry(name.clone())
                 .or_insert(Owner::Group(owner));
         }
+    }
+
+    /// Deletes a label as GitLab does: it goes from every issue; its events stay, naming no
+    /// label (`"label": null`).
+    pub fn delete_label(&mut self, name: &str) {
+        self.labels.remove(name);
+        self.label_owners.remove(name);
+        for issue in self.issues.values_mut() {
+            if let Some(labels) = issue["labels"].as_array_mut() {
+                labels.retain(|l| l.as_str() != Some(name));
+            }
+        }
+    }
+
+    /// Archives a project (by id or path): read-only, and out of group issue lists.
+    pub fn archive_project(&mut self, id_or_path: &str) -> Result<(), String> {
+        let id = self
+            .project(id_or_path)
+            .map(|p| p.id)
+            .ok_or_else(|| format!("no project `{id_or_path}`"))?;
+        self.archived.insert(id);
+        Ok(())
     }
 
     /// A group by numeric id or full path.

@@ -11,10 +11,10 @@ use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
 use crate::fake_gitlab::Shared;
+use crate::fake_gitlab::filters::IssueFilters;
 use crate::fake_gitlab::model::{IssueUpdate, Model, Owner, timestamp};
 
 /// Set on each request by the gatekeeper: the scheme the fake is served with.
@@ -135,22 +135,6 @@ fn paginate_with<T>(
     response
 }
 
-fn time_param(params: &Params, name: &str) -> Result<Option<DateTime<Utc>>, Response> {
-    match param(params, name) {
-        None => Ok(None),
-        Some(text) => DateTime::parse_from_rfc3339(text)
-            .map(|t| Some(t.with_timezone(&Utc)))
-            .map_err(|_| bad_request(format!("{name} is invalid"))),
-    }
-}
-
-fn issue_time(issue: &Value, field: &str) -> Option<DateTime<Utc>> {
-    issue[field]
-        .as_str()
-        .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
-        .map(|t| t.with_timezone(&Utc))
-}
-
 fn label_names(issue: &Value) -> Vec<&str> {
     issue["labels"]
         .as_array()
@@ -166,28 +150,7 @@ fn filter_issues<'m>(
     projects: &[i64],
     params: &Params,
 ) -> Result<Vec<&'m Value>, Response> {
-    let state = param(params, "state").unwrap_or("all");
-    if !matches!(state, "all" | "opened" | "closed") {
-        return Err(bad_request("state does not have a valid value".into()));
-    }
-    let wanted_labels: Vec<&str> = param(params, "labels")
-        .map(|l| {
-            l.split(',')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .collect()
-        })
-        .unwrap_or_default();
-    let updated_after = time_param(params, "updated_after")?;
-    let updated_before = time_param(params, "updated_before")?;
-    let created_after = time_param(params, "created_after")?;
-    let created_before = time_param(params, "created_before")?;
-    let iids: Vec<i64> = params
-        .iter()
-        .filter(|(k, _)| k == "iids[]" || k == "iids")
-        .filter_map(|(_, v)| v.parse().ok())
-        .collect();
-    let search = param(params, "search").map(str::to_lowercase);
+    let filters = IssueFilters::parse(params).map_err(bad_request)?;
     let order_by = param(params, "order_by").unwrap_or("created_at");
     if !matches!(order_by, "created_at" | "updated_at" | "title" | "due_date") {
         return Err(bad_request("order_by does not have a valid value".into()));
@@ -196,6 +159,12 @@ fn filter_issues<'m>(
     if !matches!(sort, "asc" | "desc") {
         return Err(bad_request("sort does not have a valid value".into()));
     }
+    // The project's own list shows its issues even when it is archived.
+    let archived = if projects.len() == 1 {
+        Default::default()
+    } else {
+        model.archived.clone()
+    };
     let mut found: Vec<&Value> = model
         .issues
         .values()
@@ -204,34 +173,7 @@ fn filter_issues<'m>(
                 .as_i64()
                 .is_some_and(|p| projects.contains(&p))
         })
-        .filter(|i| state == "all" || i["state"] == state)
-        .filter(|i| {
-            let names = i["labels"].as_array().map(Vec::as_slice).unwrap_or(&[]);
-            wanted_labels.iter().all(|w| match *w {
-                "None" => names.is_empty(),
-                "Any" => !names.is_empty(),
-                w => names.iter().any(|n| n.as_str() == Some(w)),
-            })
-        })
-        .filter(|i| {
-            let updated = issue_time(i, "updated_at");
-            let created = issue_time(i, "created_at");
-            updated_after.is_none_or(|t| updated.is_some_and(|u| u >= t))
-                && updated_before.is_none_or(|t| updated.is_some_and(|u| u <= t))
-                && created_after.is_none_or(|t| created.is_some_and(|c| c >= t))
-                && created_before.is_none_or(|t| created.is_some_and(|c| c <= t))
-        })
-        .filter(|i| iids.is_empty() || i["iid"].as_i64().is_some_and(|n| iids.contains(&n)))
-        .filter(|i| {
-            search.as_ref().is_none_or(|s| {
-                i["title"]
-                    .as_str()
-                    .is_some_and(|t| t.to_lowercase().contains(s))
-                    || i["description"]
-                        .as_str()
-                        .is_some_and(|d| d.to_lowercase().contains(s))
-            })
-        })
+        .filter(|i| filters.matches(i, &archived))
         .collect();
     // Keys are computed once per issue and borrow from it: no allocation.
     found.sort_by_cached_key(|i| {
@@ -355,6 +297,16 @@ fn encode(path: &str) -> String {
     path.replace('/', "%2F")
 }
 
+/// An archived project is read-only: GitLab answers writes with 403.
+fn writable(model: &Model, project: &str) -> Result<(), Response> {
+    match model.project(project) {
+        Some(p) if model.archived.contains(&p.id) => {
+            Err(error(403, json!({"message": "403 Forbidden"})))
+        }
+        _ => Ok(()),
+    }
+}
+
 fn find_issue(model: &Model, project: &str, iid: i64) -> Result<i64, Response> {
     let p = model.project(project).ok_or_else(|| not_found("Project"))?;
     model.issue_id(p.id, iid).ok_or_else(|| not_found("Issue"))
@@ -469,6 +421,11 @@ pub async fn put_issue(
         Err(response) => return response,
     };
     let update = parse_update(&fields);
+    if let Some(event) = &update.state_event
+        && !matches!(event.as_str(), "close" | "reopen")
+    {
+        return bad_request("state_event does not have a valid value".into());
+    }
     if update.is_empty() {
         return bad_request(
             "add_labels, assignee_ids, description, due_date, labels, milestone_id, \
@@ -481,6 +438,9 @@ pub async fn put_issue(
         Ok(id) => id,
         Err(response) => return response,
     };
+    if let Err(response) = writable(&model, &project) {
+        return response;
+    }
     match model.update_issue(id, &update) {
         Ok(issue) => Json(issue).into_response(),
         Err((status, body)) => error(status, body),
@@ -552,6 +512,9 @@ pub async fn create_note(
         Ok(id) => id,
         Err(response) => return response,
     };
+    if let Err(response) = writable(&model, &project) {
+        return response;
+    }
     let project_id = model.issues[&id]["project_id"].as_i64().unwrap_or(0);
     let note = model.add_note(id, text, false);
     (StatusCode::CREATED, Json(note_json(&note, iid, project_id))).into_response()
@@ -585,7 +548,8 @@ pub async fn label_events(
             json!({
                 "id": e.id, "user": model.user(e.user_id), "created_at": timestamp(e.created_at),
                 "resource_type": "Issue", "resource_id": id,
-                "label": model.labels.get(&e.label).cloned().unwrap_or(json!({"name": e.label})),
+                // A label deleted since comes back as null, as on GitLab.
+                "label": model.labels.get(&e.label).cloned().unwrap_or(Value::Null),
                 "action": if e.add { "add" } else { "remove" }
             })
         })
@@ -843,7 +807,8 @@ pub async fn get_project(State(app): State<Arc<Shared>>, Path(project): Path<Str
         "namespace": {"id": model.project_group(p).map_or(model.group_id, |g| g.id),
                       "full_path": p.namespace(), "kind": "group"},
         "web_url": format!("https://gitlab.example.com/{}", p.path_with_namespace),
-        "default_branch": "main", "visibility": "private"
+        "default_branch": "main", "visibility": "private",
+        "archived": model.archived.contains(&p.id)
     }))
     .into_response()
 }

@@ -21,6 +21,11 @@ pub enum ApiError {
          token cannot see it"
     )]
     NotFound { path: String, message: String },
+    #[error(
+        "{project} is archived on GitLab, so it is read-only: ask a maintainer to unarchive it, \
+         or drop the edit with `sm-board resolve REF --theirs`"
+    )]
+    Archived { project: String },
     #[error("GitLab refused the request ({status}): {message}")]
     Rejected { status: u16, message: String },
     #[error("GitLab kept failing ({status}) after {attempts} attempts; try again later")]

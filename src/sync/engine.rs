@@ -64,6 +64,8 @@ pub struct SyncReport {
     pub changed: usize,
     /// References of issues dropped by a full pass.
     pub removed: Vec<String>,
+    /// Of those, the ones in archived projects: (project path, how many).
+    pub archived: Vec<(String, usize)>,
     pub full: bool,
     /// Set when the network was down: everything not done waits for the next pass.
     pub offline: Option<String>,
@@ -245,9 +247,21 @@ pub async fn push(
                 err @ (ApiError::Unauthorized { .. } | ApiError::Tls { .. } | ApiError::Config(_)),
             )) => return Err(err.into()),
             Err(SyncError::Api(err)) => {
-                let reference = store::load_issue(store.conn(), entry.issue_id)
-                    .map(|r| r.reference)
+                let record = store::load_issue(store.conn(), entry.issue_id);
+                let reference = record
+                    .as_ref()
+                    .map(|r| r.reference.clone())
                     .unwrap_or_else(|_| format!("issue {}", entry.issue_id));
+                // A 403 on an archived project is not a token problem: say which it is.
+                let err = match (&err, &record) {
+                    (ApiError::Forbidden { .. }, Ok(record)) => {
+                        match archived_project(client, record.project_id).await {
+                            Some(project) => ApiError::Archived { project },
+                            None => err,
+                        }
+                    }
+                    _ => err,
+                };
                 store::mark_failed(store.conn(), entry.seq, &err.to_string())?;
                 report
                     .failed
@@ -258,6 +272,42 @@ pub async fn push(
     }
     progress(Progress::Pushing { done: total, total });
     Ok(())
+}
+
+/// Of the projects whose requests a full pass dropped, the archived ones (GitLab leaves archived
+/// projects' issues out of group lists), each with how many requests went.
+async fn archived_among(client: &Client, removed: &[String]) -> Vec<(String, usize)> {
+    let mut per_project: std::collections::BTreeMap<&str, usize> = Default::default();
+    for reference in removed {
+        if let Some((project, _)) = reference.rsplit_once('#') {
+            *per_project.entry(project).or_default() += 1;
+        }
+    }
+    let mut archived = Vec::new();
+    for (project, count) in per_project {
+        if let Some(path) = archived_project(client, project.replace('/', "%2F")).await {
+            archived.push((path, count));
+        }
+    }
+    archived
+}
+
+/// The project's path when GitLab says it is archived (read-only); `None` when it is not, or
+/// that cannot be told.
+async fn archived_project(client: &Client, project: impl std::fmt::Display) -> Option<String> {
+    let answer = client
+        .get(&format!("/projects/{project}"), &[])
+        .await
+        .ok()?;
+    answer["archived"]
+        .as_bool()
+        .filter(|archived| *archived)
+        .map(|_| {
+            answer["path_with_namespace"]
+                .as_str()
+                .unwrap_or("the project")
+                .to_string()
+        })
 }
 
 /// Posts a queued comment exactly once. The attempt is recorded before the POST; when an
@@ -421,6 +471,7 @@ pub async fn pull(
     }
     if report.full {
         report.removed = store::remove_missing(conn, &seen)?;
+        report.archived = archived_among(client, &report.removed).await;
         store::set_state(conn, FULL_PASS_AT, &Utc::now().to_rfc3339())?;
     }
     let metadata_due = report.full

@@ -1,0 +1,287 @@
+//! GitLab's issue-list filters (`GET /groups/:id/issues`, `/projects/:id/issues`), parsed and
+//! validated as GitLab does: an unknown `state`, `scope`, `order_by` or `sort` is a 400, not
+//! ignored. Defaults as documented: `state=all`, `scope=all`, `non_archived=true`.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+/// The user the fake's tokens belong to (`created_by_me`, `assigned_to_me`).
+pub const API_USER_ID: i64 = 1;
+
+/// Every filter of one request.
+#[derive(Debug, Default)]
+pub struct IssueFilters {
+    state: Option<String>,
+    labels: Vec<String>,
+    not_labels: Vec<String>,
+    scope_user: Option<ScopeUser>,
+    milestone: Option<String>,
+    not_milestone: Option<String>,
+    assignee_usernames: Vec<String>,
+    author_username: Option<String>,
+    confidential: Option<bool>,
+    /// Leave out issues of archived projects (GitLab's default).
+    pub non_archived: bool,
+    search: Option<String>,
+    iids: Vec<i64>,
+    updated_after: Option<DateTime<Utc>>,
+    updated_before: Option<DateTime<Utc>>,
+    created_after: Option<DateTime<Utc>>,
+    created_before: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ScopeUser {
+    CreatedByMe,
+    AssignedToMe,
+}
+
+fn values<'a>(params: &'a [(String, String)], name: &str) -> Vec<&'a str> {
+    let array = format!("{name}[]");
+    params
+        .iter()
+        .filter(|(k, _)| *k == name || *k == array)
+        .map(|(_, v)| v.as_str())
+        .collect()
+}
+
+fn one<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    values(params, name).into_iter().next()
+}
+
+fn names(text: &str) -> Vec<String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+fn boolean(params: &[(String, String)], name: &str) -> Result<Option<bool>, String> {
+    match one(params, name) {
+        None => Ok(None),
+        Some("true") => Ok(Some(true)),
+        Some("false") => Ok(Some(false)),
+        Some(_) => Err(format!("{name} is invalid")),
+    }
+}
+
+fn time(params: &[(String, String)], name: &str) -> Result<Option<DateTime<Utc>>, String> {
+    one(params, name)
+        .map(|text| {
+            DateTime::parse_from_rfc3339(text)
+                .map(|t| t.with_timezone(&Utc))
+                .map_err(|_| format!("{name} is invalid"))
+        })
+        .transpose()
+}
+
+fn field_time(issue: &Value, field: &str) -> Option<DateTime<Utc>> {
+    issue[field]
+        .as_str()
+        .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+        .map(|t| t.with_timezone(&Utc))
+}
+
+fn label_names(issue: &Value) -> Vec<&str> {
+    issue["labels"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect()
+}
+
+/// `None`, `Any` or a title, for milestones.
+fn milestone_matches(issue: &Value, wanted: &str) -> bool {
+    let title = issue["milestone"]["title"].as_str();
+    match wanted {
+        "None" => title.is_none(),
+        "Any" => title.is_some(),
+        wanted => title == Some(wanted),
+    }
+}
+
+impl IssueFilters {
+    /// Reads the filters; `Err` is GitLab's 400 message.
+    pub fn parse(params: &[(String, String)]) -> Result<Self, String> {
+        let state = one(params, "state").unwrap_or("all");
+        if !matches!(state, "all" | "opened" | "closed") {
+            return Err("state does not have a valid value".into());
+        }
+        let scope_user = match one(params, "scope").unwrap_or("all") {
+            "all" => None,
+            "created_by_me" | "created-by-me" => Some(ScopeUser::CreatedByMe),
+            "assigned_to_me" | "assigned-to-me" => Some(ScopeUser::AssignedToMe),
+            _ => return Err("scope does not have a valid value".into()),
+        };
+        Ok(IssueFilters {
+            state: (state != "all").then(|| state.to_string()),
+            labels: one(params, "labels").map(names).unwrap_or_default(),
+            not_labels: one(params, "not[labels]").map(names).unwrap_or_default(),
+            scope_user,
+            milestone: one(params, "milestone").map(str::to_string),
+            not_milestone: one(params, "not[milestone]").map(str::to_string),
+            assignee_usernames: values(params, "assignee_username")
+                .into_iter()
+                .map(str::to_string)
+                .collect(),
+            author_username: one(params, "author_username").map(str::to_string),
+            confidential: boolean(params, "confidential")?,
+            non_archived: boolean(params, "non_archived")?.unwrap_or(true),
+            search: one(params, "search").map(str::to_lowercase),
+            iids: values(params, "iids")
+                .into_iter()
+                .filter_map(|v| v.parse().ok())
+                .collect(),
+            updated_after: time(params, "updated_after")?,
+            updated_before: time(params, "updated_before")?,
+            created_after: time(params, "created_after")?,
+            created_before: time(params, "created_before")?,
+        })
+    }
+
+    /// Does the issue pass every filter? `archived` holds the archived projects' ids.
+    pub fn matches(&self, issue: &Value, archived: &BTreeSet<i64>) -> bool {
+        let labels = label_names(issue);
+        let has = |name: &str| labels.contains(&name);
+        let project = issue["project_id"].as_i64().unwrap_or(0);
+        let usernames = |users: &Value| -> Vec<String> {
+            users
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|u| u["username"].as_str().map(str::to_string))
+                .collect()
+        };
+        let assignees = usernames(&issue["assignees"]);
+        let updated = field_time(issue, "updated_at");
+        let created = field_time(issue, "created_at");
+        let within = |t: Option<DateTime<Utc>>,
+                      after: Option<DateTime<Utc>>,
+                      before: Option<DateTime<Utc>>| {
+            after.is_none_or(|a| t.is_some_and(|t| t >= a))
+                && before.is_none_or(|b| t.is_some_and(|t| t <= b))
+        };
+        self.state.as_deref().is_none_or(|s| issue["state"] == s)
+            && self.labels.iter().all(|w| match w.as_str() {
+                "None" => labels.is_empty(),
+                "Any" => !labels.is_empty(),
+                w => has(w),
+            })
+            // An issue with any of the `not[labels]` is left out.
+            && !self.not_labels.iter().any(|w| has(w))
+            && match self.scope_user {
+                None => true,
+                Some(ScopeUser::CreatedByMe) => issue["author"]["id"].as_i64() == Some(API_USER_ID),
+                Some(ScopeUser::AssignedToMe) => issue["assignees"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .any(|u| u["id"].as_i64() == Some(API_USER_ID)),
+            }
+            && self.milestone.as_deref().is_none_or(|m| milestone_matches(issue, m))
+            && self.not_milestone.as_deref().is_none_or(|m| !milestone_matches(issue, m))
+            && match self.assignee_usernames.first().map(String::as_str) {
+                None => true,
+                Some("None") => assignees.is_empty(),
+                Some("Any") => !assignees.is_empty(),
+                Some(_) => self.assignee_usernames.iter().all(|u| assignees.contains(u)),
+            }
+            && self
+                .author_username
+                .as_deref()
+                .is_none_or(|a| issue["author"]["username"].as_str() == Some(a))
+            && self
+                .confidential
+                .is_none_or(|c| issue["confidential"].as_bool().unwrap_or(false) == c)
+            && !(self.non_archived && archived.contains(&project))
+            && (self.iids.is_empty()
+                || issue["iid"].as_i64().is_some_and(|n| self.iids.contains(&n)))
+            && self.search.as_ref().is_none_or(|s| {
+                ["title", "description"].iter().any(|field| {
+                    issue[*field]
+                        .as_str()
+                        .is_some_and(|t| t.to_lowercase().contains(s))
+                })
+            })
+            && within(updated, self.updated_after, self.updated_before)
+            && within(created, self.created_after, self.created_before)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn params(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    fn issue() -> Value {
+        json!({"id": 1, "iid": 7, "project_id": 5, "state": "opened",
+               "labels": ["sm_request", "p::1"], "confidential": true,
+               "title": "Battlecard", "description": "for the field",
+               "milestone": {"title": "SM_Backlog"},
+               "author": {"id": 1, "username": "bot"},
+               "assignees": [{"id": 9, "username": "alice"}],
+               "updated_at": "2026-11-20T10:00:00.000Z", "created_at": "2026-11-01T10:00:00.000Z"})
+    }
+
+    fn keeps(pairs: &[(&str, &str)]) -> bool {
+        IssueFilters::parse(&params(pairs))
+            .unwrap()
+            .matches(&issue(), &BTreeSet::new())
+    }
+
+    #[test]
+    fn each_filter_keeps_and_drops_as_gitlab_does() {
+        assert!(keeps(&[]));
+        assert!(!keeps(&[("not[labels]", "p::1,other")]));
+        assert!(keeps(&[("not[labels]", "other")]));
+        assert!(keeps(&[("scope", "created_by_me")]));
+        assert!(!keeps(&[("scope", "assigned_to_me")]));
+        assert!(keeps(&[("milestone", "SM_Backlog")]));
+        assert!(!keeps(&[("milestone", "None")]));
+        assert!(!keeps(&[("not[milestone]", "SM_Backlog")]));
+        assert!(keeps(&[("assignee_username", "alice")]));
+        assert!(keeps(&[("assignee_username[]", "alice")]));
+        assert!(!keeps(&[("assignee_username", "bob")]));
+        assert!(!keeps(&[("assignee_username", "None")]));
+        assert!(keeps(&[("author_username", "bot")]));
+        assert!(!keeps(&[("author_username", "alice")]));
+        assert!(keeps(&[("confidential", "true")]));
+        assert!(!keeps(&[("confidential", "false")]));
+        assert!(keeps(&[("search", "FIELD")]));
+        assert!(!keeps(&[("search", "webinar")]));
+        assert!(keeps(&[("iids[]", "7")]));
+        assert!(!keeps(&[("iids[]", "8")]));
+        assert!(!keeps(&[("updated_after", "2026-11-21T00:00:00Z")]));
+    }
+
+    #[test]
+    fn archived_projects_are_left_out_unless_asked() {
+        let archived = BTreeSet::from([5]);
+        let filters = IssueFilters::parse(&params(&[])).unwrap();
+        assert!(!filters.matches(&issue(), &archived));
+        let filters = IssueFilters::parse(&params(&[("non_archived", "false")])).unwrap();
+        assert!(filters.matches(&issue(), &archived));
+    }
+
+    #[test]
+    fn invalid_values_are_refused() {
+        for bad in [
+            ("scope", "mine"),
+            ("state", "open"),
+            ("confidential", "yes"),
+        ] {
+            assert!(IssueFilters::parse(&params(&[bad])).is_err(), "{bad:?}");
+        }
+    }
+}
