@@ -774,3 +774,86 @@ async fn an_archived_project_is_named_on_a_refused_edit_and_on_the_full_pass() {
     let summary = sm_board::commands::sync::summary(&report).join("\n");
     assert!(summary.contains("is archived"), "{summary}");
 }
+
+#[tokio::test]
+async fn a_gitlab_without_add_labels_gets_full_label_sets_under_the_same_conflict_rule() {
+    let fake = fake(generate::generate(60, 18, generate::default_anchor())).await;
+    let client = Client::new(
+        &fake.base_url(),
+        Secret::new(DEFAULT_TOKEN.into()),
+        policy(),
+    )
+    .unwrap();
+    let store = Store::open_in_memory().unwrap();
+    let target = target(&fake);
+    let wf = Workflow::default();
+    sync_with(&client, &store, &target).await.unwrap();
+    fake.shared
+        .set_faults(sm_board::fake_gitlab::faults::FaultUpdate {
+            add_labels_api: Some(false),
+            ..Default::default()
+        })
+        .unwrap();
+    let mut open = store::load_issues(store.conn())
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.facts.open && r.facts.labels.iter().any(|l| l.starts_with("p::")));
+    let (first, second) = (open.next().unwrap(), open.next().unwrap());
+    // Someone adds a label of their own on GitLab meanwhile: a full set must keep it.
+    fake.shared
+        .lock()
+        .update_issue(
+            first.id,
+            &sm_board::fake_gitlab::model::IssueUpdate {
+                labels: Some(
+                    first
+                        .facts
+                        .labels
+                        .iter()
+                        .cloned()
+                        .chain(["Needs Review".to_string()])
+                        .collect(),
+                ),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    for record in [&first, &second] {
+        let edit = sm_board::workflow::edit::set_field(&record.facts, &wf.fields.priority, "1");
+        store::apply_edit(
+            store.conn(),
+            record.id,
+            &edit,
+            &wf.state_key,
+            chrono::Utc::now(),
+        )
+        .unwrap();
+    }
+    let report = sync_with(&client, &store, &target).await.unwrap();
+    assert!(report.in_step(), "{report:?}");
+    assert_eq!(report.pushed, 2);
+    let labels = |id: i64| -> Vec<String> {
+        fake.shared.lock().issues[&id]["labels"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l.as_str().unwrap().to_string())
+            .collect()
+    };
+    for record in [&first, &second] {
+        let now = labels(record.id);
+        assert!(now.contains(&"p::1".to_string()), "{now:?}");
+        assert_eq!(
+            now.iter().filter(|l| l.starts_with("p::")).count(),
+            1,
+            "{now:?}"
+        );
+    }
+    assert!(labels(first.id).contains(&"Needs Review".to_string()));
+    assert_eq!(
+        store::get_state(store.conn(), sm_board::sync::engine::LABELS_API)
+            .unwrap()
+            .as_deref(),
+        Some("full_set")
+    );
+}

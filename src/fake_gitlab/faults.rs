@@ -64,6 +64,9 @@ pub struct FaultUpdate {
     pub rate_limit_window_secs: Option<u64>,
     /// `always` or `on_429`.
     pub rate_limit_headers: Option<String>,
+    /// `false`: behave like a GitLab older than `add_labels`/`remove_labels` (ignored, as
+    /// every unknown parameter is).
+    pub add_labels_api: Option<bool>,
     /// Archive this project (id or path).
     pub archive_project: Option<String>,
 }

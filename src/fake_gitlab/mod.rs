@@ -221,6 +221,9 @@ impl Shared {
         if let Some(create) = update.create_unknown_labels {
             model.create_unknown_labels = create;
         }
+        if let Some(known) = update.add_labels_api {
+            model.add_labels_api = known;
+        }
         if let Some(project) = &update.archive_project {
             model.archive_project(project)?;
         }

@@ -92,6 +92,8 @@ pub struct Model {
     /// Every group, ancestors of the board's group and its subgroups included.
     pub groups: Vec<Group>,
     pub projects: Vec<Project>,
+    /// Whether `PUT` knows `add_labels`/`remove_labels` (GitLab 11.x and later).
+    pub add_labels_api: bool,
     /// Archived projects: read-only, and left out of group issue lists by default.
     pub archived: std::collections::BTreeSet<i64>,
     /// Where each label is defined (GitLab lists group labels, project labels and their
@@ -145,6 +147,7 @@ impl Model {
             projects: Vec::new(),
             label_owners: BTreeMap::new(),
             archived: std::collections::BTreeSet::new(),
+            add_labels_api: true,
             issues: BTreeMap::new(),
             labels: BTreeMap::new(),
             milestones: BTreeMap::new(),

@@ -420,18 +420,28 @@ pub async fn put_issue(
         Ok(fields) => fields,
         Err(response) => return response,
     };
-    let update = parse_update(&fields);
+    let mut update = parse_update(&fields);
+    let deltas_known = app.lock().add_labels_api;
+    if !deltas_known {
+        // An old GitLab ignores parameters it does not declare.
+        update.add_labels.clear();
+        update.remove_labels.clear();
+    }
     if let Some(event) = &update.state_event
         && !matches!(event.as_str(), "close" | "reopen")
     {
         return bad_request("state_event does not have a valid value".into());
     }
     if update.is_empty() {
-        return bad_request(
+        let known = if deltas_known {
             "add_labels, assignee_ids, description, due_date, labels, milestone_id, \
-             remove_labels, state_event, title are missing, at least one parameter must be provided"
-                .into(),
-        );
+             remove_labels, state_event, title"
+        } else {
+            "assignee_ids, description, due_date, labels, milestone_id, state_event, title"
+        };
+        return bad_request(format!(
+            "{known} are missing, at least one parameter must be provided"
+        ));
     }
     let mut model = app.lock();
     let id = match find_issue(&model, &project, iid) {

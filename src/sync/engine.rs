@@ -185,6 +185,47 @@ pub fn put_body(edit: &IssueEdit) -> Value {
     Value::Object(body)
 }
 
+/// `sync_state` key: how this GitLab takes label changes (`full_set` once it was seen to ignore
+/// `add_labels`/`remove_labels`).
+pub const LABELS_API: &str = "labels_api";
+const FULL_SET: &str = "full_set";
+
+fn convert_answer(answer: &Value) -> Result<IssueFacts, ApiError> {
+    Ok(convert::issue_record(&parse_issue(answer)?).facts)
+}
+
+/// The edit asked to remove labels the issue had, and GitLab changed none of its labels: it
+/// does not know `add_labels`/`remove_labels` (unknown parameters are ignored).
+fn labels_untouched(edit: &IssueEdit, before: &IssueFacts, after: &IssueFacts) -> bool {
+    let removes_present = edit.labels.remove.iter().any(|l| before.labels.contains(l));
+    removes_present && before.labels == after.labels
+}
+
+/// The body with the label deltas replaced by the whole resulting set (`labels`), for a GitLab
+/// without `add_labels`: the issue's labels as just read, plus the adds, minus the removes.
+fn with_full_label_set(mut body: Value, edit: &IssueEdit, remote: &IssueFacts) -> Value {
+    if edit.labels.add.is_empty() && edit.labels.remove.is_empty() {
+        return body;
+    }
+    let mut labels: Vec<String> = remote
+        .labels
+        .iter()
+        .filter(|l| !edit.labels.remove.contains(l))
+        .cloned()
+        .collect();
+    for add in &edit.labels.add {
+        if !labels.contains(add) {
+            labels.push(add.clone());
+        }
+    }
+    if let Some(map) = body.as_object_mut() {
+        map.remove("add_labels");
+        map.remove("remove_labels");
+        map.insert("labels".into(), json!(labels.join(",")));
+    }
+    body
+}
+
 /// What GitLab did not do of what it was asked (a label silently dropped, ...).
 pub fn shortfall(edit: &IssueEdit, answer: &IssueFacts) -> Option<String> {
     let mut missing = Vec::new();
@@ -390,11 +431,41 @@ async fn push_one(
         }
         entry.edit.clone()
     };
-    let body = put_body(&edit);
+    let full_set = store::get_state(store.conn(), LABELS_API)?.as_deref() == Some(FULL_SET);
+    let body = if full_set {
+        with_full_label_set(put_body(&edit), &edit, &remote_facts)
+    } else {
+        put_body(&edit)
+    };
     let (answer, raw) = if body.as_object().is_some_and(|b| b.is_empty()) {
         (remote, current.to_string())
     } else {
-        let answer = client.put(&path, &body).await?;
+        let sent = client.put(&path, &body).await;
+        let deltas_ignored = match &sent {
+            // Only unknown fields sent: GitLab says none of the ones it knows was given.
+            Err(ApiError::Rejected {
+                status: 400,
+                message,
+            }) => message.contains("at least one parameter") && !message.contains("add_labels"),
+            Ok(answer) => {
+                !full_set && labels_untouched(&edit, &remote_facts, &convert_answer(answer)?)
+            }
+            Err(_) => false,
+        };
+        let answer = if deltas_ignored && !full_set {
+            // A GitLab older than add_labels/remove_labels: from now on send the whole set,
+            // computed from the issue as just read (the conflict rule has run on it).
+            tracing::warn!("GitLab ignores add_labels/remove_labels: sending full label sets");
+            store::set_state(store.conn(), LABELS_API, FULL_SET)?;
+            client
+                .put(
+                    &path,
+                    &with_full_label_set(put_body(&edit), &edit, &remote_facts),
+                )
+                .await?
+        } else {
+            sent?
+        };
         (parse_issue(&answer)?, answer.to_string())
     };
     let missing = shortfall(&edit, &convert::issue_record(&answer).facts);
