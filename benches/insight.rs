@@ -130,7 +130,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let cached = store::load_events_with_prefix(store.conn(), "sm_req::")?;
     let compute = time(7, || {
         let report = status::report(&wf, &data, &cached, clock, clock.previous_working_day());
-        status::render(&report, StatusFormat::Table, &clock, false)
+        status::render(&report, StatusFormat::Table, &clock, false, true)
     });
     println!("  of which histories + standup + rendering: {compute:?}");
 

@@ -84,6 +84,10 @@ pub enum Command {
         /// default: the start of the previous working day
         #[arg(long, value_name = "WHEN")]
         since: Option<String>,
+        /// Show confidential requests' titles in markdown too (left out by default, as
+        /// markdown is made to be pasted elsewhere)
+        #[arg(long)]
+        include_confidential: bool,
     },
     /// Print the board once, as text, with the TUI's own renderer
     Board {

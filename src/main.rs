@@ -28,7 +28,11 @@ fn main() -> Result<ExitCode> {
             seed,
             offline,
         }) => run_demo(&config, issues, seed, offline, started),
-        Some(Command::Status { format, since }) => {
+        Some(Command::Status {
+            format,
+            since,
+            include_confidential,
+        }) => {
             let (store, _) = session::open_cache(&config)?;
             let data = session::load_board(&store)?;
             let prefix = format!("{}::", config.workflow.state_key);
@@ -43,7 +47,10 @@ fn main() -> Result<ExitCode> {
             };
             let report = status::report(&config.workflow, &data, &events, clock, since);
             let tty = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            print!("{}", status::render(&report, format, &clock, tty));
+            print!(
+                "{}",
+                status::render(&report, format, &clock, tty, include_confidential)
+            );
             Ok(())
         }
         Some(Command::Board { width, height }) => {
@@ -283,6 +290,7 @@ fn new_state(config: &Config, store: &sm_board::store::Store, source: Source) ->
     }
     state.views = config.views.clone();
     state.theme = config.theme;
+    state.ascii_marks = sm_board::ui::theme::wants_ascii(&|name| std::env::var(name).ok());
     Ok(state)
 }
 

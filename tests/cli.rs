@@ -270,3 +270,36 @@ fn the_tui_refuses_to_start_without_a_terminal() {
     assert!(!out.status.success());
     assert!(text(&out.stderr).contains("needs a terminal"));
 }
+
+#[test]
+fn status_json_carries_confidential_and_markdown_leaves_the_titles_out() {
+    let sandbox = Sandbox::new();
+    let db = sandbox.seeded_db();
+    let json = common::status_json(&sandbox, &db);
+    let text = json.to_string();
+    assert!(text.contains("\"confidential\":true"), "{text}");
+    let db = db.to_str().unwrap();
+    let markdown = text_of(&sandbox.run(&["status", "--format", "markdown", "--db", db]));
+    assert!(markdown.contains("(confidential)"), "{markdown}");
+    assert!(
+        !markdown.contains("Azure DevOps Boards objection handling"),
+        "{markdown}"
+    );
+    let all = text_of(&sandbox.run(&[
+        "status",
+        "--format",
+        "markdown",
+        "--include-confidential",
+        "--db",
+        db,
+    ]));
+    assert!(
+        all.contains("Azure DevOps Boards objection handling"),
+        "{all}"
+    );
+}
+
+fn text_of(out: &std::process::Output) -> String {
+    assert!(out.status.success(), "{}", common::text(&out.stderr));
+    common::text(&out.stdout)
+}

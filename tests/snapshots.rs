@@ -556,17 +556,38 @@ fn status_markdown_of_the_demo_with_history() {
         clock,
         clock.previous_working_day(),
     );
-    let markdown = sm_board::commands::status::render(
-        &report,
-        sm_board::cli::StatusFormat::Markdown,
-        &clock,
-        false,
-    );
+    let render = |include_confidential: bool| {
+        sm_board::commands::status::render(
+            &report,
+            sm_board::cli::StatusFormat::Markdown,
+            &clock,
+            false,
+            include_confidential,
+        )
+    };
+    let markdown = render(false);
     assert!(
         markdown.contains("### Moved since Fri 2026-11-20 00:00"),
         "{markdown}"
     );
     assert!(!markdown.contains('\u{1b}'), "no colour codes in markdown");
+    // Confidential titles stay out of what is pasted elsewhere, unless asked for.
+    let secret: Vec<&str> = data
+        .issues
+        .iter()
+        .filter(|r| r.confidential)
+        .map(|r| r.title.as_str())
+        .collect();
+    assert_eq!(secret.len(), 2, "the demo has two confidential requests");
+    for title in &secret {
+        assert!(!markdown.contains(title), "{title} leaked:\n{markdown}");
+    }
+    assert!(markdown.contains("(confidential)"), "{markdown}");
+    let everything = render(true);
+    assert!(
+        secret.iter().any(|t| everything.contains(t)),
+        "{everything}"
+    );
     insta::assert_snapshot!(markdown);
 }
 
@@ -594,4 +615,17 @@ fn each_picker() {
         );
         insta::assert_snapshot!(name, text);
     }
+}
+
+/// Confidential requests carry a lock, in ASCII where emoji may not show.
+#[test]
+fn confidential_requests_are_marked_in_utf8_and_ascii() {
+    let mut state = demo_state(160, 48);
+    assert!(screen(&state).contains("#12 P? 🔒"), "{}", screen(&state));
+    state.ascii_marks = true;
+    let text = screen(&state);
+    assert!(
+        text.contains("#12 P? [c]") && !text.contains('🔒'),
+        "{text}"
+    );
 }

@@ -120,8 +120,9 @@ pub fn loaded(state: &mut AppState, events: &[LabelEvent]) {
             .map(|t| (clock.now - t).num_seconds().max(0)),
         standup,
     };
-    let markdown = render(&report, StatusFormat::Markdown, &clock, false);
-    let sections = sections(&report.standup, &clock);
+    // The copy is pasted elsewhere: confidential titles stay out of it, as in `status`.
+    let markdown = render(&report, StatusFormat::Markdown, &clock, false, false);
+    let sections = sections(&report.standup, &clock, true);
     if let Some(Overlay::Insight(view)) = &mut state.overlay {
         view.data = Some(Box::new(InsightData {
             records: data.issues,

@@ -324,6 +324,7 @@ mod tests {
             closed_at: None,
             web_url: String::new(),
             state_since: None,
+            confidential: false,
         };
         Card::new(&Workflow::default(), record, 0)
     }

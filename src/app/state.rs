@@ -420,6 +420,8 @@ pub struct AppState {
     pub views: Vec<(String, String)>,
     /// Light or dark terminal (`[ui] theme`).
     pub theme: crate::ui::theme::ThemeKind,
+    /// Draw marks in ASCII (`NO_COLOR`, or a terminal that is not UTF-8).
+    pub ascii_marks: bool,
     /// The triage queue in progress (`T`).
     pub triage: Option<crate::app::triage::TriageQueue>,
     /// Marked requests (Space, V): actions apply to all of them.
@@ -490,6 +492,7 @@ impl AppState {
             triage: None,
             views: Vec::new(),
             theme: crate::ui::theme::ThemeKind::Dark,
+            ascii_marks: false,
             marked: std::collections::BTreeSet::new(),
             message: None,
             now,

@@ -35,6 +35,7 @@ fn record(id: i64, labels: &[&str], open: bool) -> IssueRecord {
         closed_at: None,
         web_url: format!("https://gitlab.example/g/p/-/issues/{id}"),
         state_since: None,
+        confidential: false,
     }
 }
 

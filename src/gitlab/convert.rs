@@ -64,5 +64,6 @@ pub fn issue_record(issue: &wire::Issue) -> IssueRecord {
         closed_at: issue.closed_at,
         web_url: issue.web_url.clone(),
         state_since: None,
+        confidential: issue.confidential,
     }
 }

@@ -103,6 +103,8 @@ pub struct Issue {
     pub web_url: String,
     #[serde(default)]
     pub references: Option<References>,
+    #[serde(default)]
+    pub confidential: bool,
 }
 
 /// A note (comment or system note) on an issue.

@@ -161,6 +161,7 @@ mod tests {
             closed_at: None,
             web_url: String::new(),
             state_since: None,
+            confidential: false,
         }
     }
 

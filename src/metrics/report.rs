@@ -184,8 +184,21 @@ fn escape_markdown(text: &str) -> String {
     out
 }
 
-fn short(line: &RequestLine) -> String {
-    format!("#{} {}", line.iid, crate::ui::text::clean_line(&line.title))
+/// A request's title as shown, or `(confidential)` where confidential titles are left out.
+fn title_shown(title: &str, confidential: bool, include_confidential: bool) -> String {
+    if confidential && !include_confidential {
+        "(confidential)".to_string()
+    } else {
+        crate::ui::text::clean_line(title).into_owned()
+    }
+}
+
+fn short(line: &RequestLine, include_confidential: bool) -> String {
+    format!(
+        "#{} {}",
+        line.iid,
+        title_shown(&line.title, line.confidential, include_confidential)
+    )
 }
 
 fn loads(loads: &[Load]) -> Vec<String> {
@@ -212,8 +225,9 @@ pub struct Section {
 }
 
 /// The standup as sections of lines, shared by the table and markdown formats and the TUI's
-/// standup view. Titles are cleaned of control characters.
-pub fn sections(standup: &Standup, clock: &Clock) -> Vec<Section> {
+/// standup view. Titles are cleaned of control characters; confidential ones are shown only with
+/// `include_confidential`.
+pub fn sections(standup: &Standup, clock: &Clock, include_confidential: bool) -> Vec<Section> {
     let s = standup;
     let since = s
         .since
@@ -234,7 +248,7 @@ pub fn sections(standup: &Standup, clock: &Clock) -> Vec<Section> {
                     m.by.as_deref()
                         .map(|b| format!(" ({b})"))
                         .unwrap_or_default(),
-                    crate::ui::text::clean_line(&m.title)
+                    title_shown(&m.title, m.confidential, include_confidential)
                 ),
             )
         })
@@ -244,9 +258,9 @@ pub fn sections(standup: &Standup, clock: &Clock) -> Vec<Section> {
             .iter()
             .map(|l| {
                 let text = if with_note {
-                    format!("{}  ({})", short(l), l.note)
+                    format!("{}  ({})", short(l, include_confidential), l.note)
                 } else {
-                    short(l)
+                    short(l, include_confidential)
                 };
                 about(l.id, text)
             })
@@ -256,9 +270,17 @@ pub fn sections(standup: &Standup, clock: &Clock) -> Vec<Section> {
         .oldest
         .iter()
         .flat_map(|o| {
-            o.requests
-                .iter()
-                .map(move |r| about(r.id, format!("{}: {}  ({})", o.state, short(r), r.note)))
+            o.requests.iter().map(move |r| {
+                about(
+                    r.id,
+                    format!(
+                        "{}: {}  ({})",
+                        o.state,
+                        short(r, include_confidential),
+                        r.note
+                    ),
+                )
+            })
         })
         .collect();
     let plain = |lines: Vec<String>| -> Vec<Item> {
@@ -293,7 +315,16 @@ pub fn sections(standup: &Standup, clock: &Clock) -> Vec<Section> {
     ]
 }
 
-pub fn render(report: &Report, format: StatusFormat, clock: &Clock, tty: bool) -> String {
+/// The report as text. The table is for the reader's own terminal and shows every title;
+/// markdown, made to be pasted elsewhere, leaves confidential titles out unless
+/// `include_confidential`; json carries each request's `confidential` flag.
+pub fn render(
+    report: &Report,
+    format: StatusFormat,
+    clock: &Clock,
+    tty: bool,
+    include_confidential: bool,
+) -> String {
     let summary = &report.summary;
     let mut out = String::new();
     match format {
@@ -322,7 +353,7 @@ pub fn render(report: &Report, format: StatusFormat, clock: &Clock, tty: bool) -
                 summary.pending_edits,
                 paint.dim(&age_words(report))
             );
-            for section in sections(&report.standup, clock) {
+            for section in sections(&report.standup, clock, true) {
                 let _ = writeln!(out, "\n{}", paint.heading(&section.heading));
                 if section.items.is_empty() {
                     let _ = writeln!(out, "  {}", paint.dim("none"));
@@ -351,7 +382,7 @@ pub fn render(report: &Report, format: StatusFormat, clock: &Clock, tty: bool) -
                 summary.pending_edits,
                 age_words(report)
             );
-            for section in sections(&report.standup, clock) {
+            for section in sections(&report.standup, clock, include_confidential) {
                 let _ = writeln!(out, "\n### {}\n", section.heading);
                 if section.items.is_empty() {
                     let _ = writeln!(out, "_none_");

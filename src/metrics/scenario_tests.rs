@@ -35,6 +35,7 @@ fn request(iid: i64, labels: &[&str], open: bool, created: DateTime<Utc>) -> Iss
         closed_at: None,
         web_url: String::new(),
         state_since: None,
+        confidential: false,
     }
 }
 

@@ -24,6 +24,7 @@ pub struct RequestLine {
     pub reference: String,
     pub title: String,
     pub note: String,
+    pub confidential: bool,
 }
 
 /// A request that changed state.
@@ -38,6 +39,7 @@ pub struct Move {
     pub to: String,
     pub by: Option<String>,
     pub at: DateTime<Utc>,
+    pub confidential: bool,
 }
 
 /// Open requests held by one team or person, per state.
@@ -82,6 +84,7 @@ fn line(record: &crate::store::IssueRecord, note: String) -> RequestLine {
         reference: record.reference.clone(),
         title: record.title.clone(),
         note,
+        confidential: record.confidential,
     }
 }
 
@@ -147,6 +150,7 @@ pub fn standup(inputs: &Inputs, since: DateTime<Utc>) -> Standup {
                 to: name(stint.state),
                 by: stint.by.clone(),
                 at: stint.from,
+                confidential: record.confidential,
             });
         }
         if record.created_at >= since {

@@ -23,11 +23,13 @@ pub struct IssueRecord {
     pub web_url: String,
     /// When the current state was entered, when known.
     pub state_since: Option<DateTime<Utc>>,
+    /// Only project members may see it: its title stays out of what is pasted elsewhere.
+    pub confidential: bool,
 }
 
 const COLUMNS: &str = "id, iid, project_id, reference, title, open, labels, milestone_id, \
      milestone_title, assignees, author, due_date, created_at, updated_at, closed_at, web_url, \
-     state_since";
+     state_since, confidential";
 
 /// Separates label names in the `labels` column (a control character no label name contains).
 const LABEL_SEPARATOR: char = '\u{1f}';
@@ -98,6 +100,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<IssueRecord> {
         closed_at: time(14)?,
         web_url: row.get(15)?,
         state_since: time(16)?,
+        confidential: row.get::<_, i64>(17)? != 0,
     })
 }
 
@@ -118,8 +121,8 @@ pub(crate) fn write_record(conn: &Connection, record: &IssueRecord) -> Result<()
     conn.prepare_cached(
         "INSERT INTO issues (id, iid, project_id, reference, title, open, labels, milestone_id, \
          milestone_title, assignees, author, due_date, created_at, updated_at, closed_at, \
-         web_url, state_since) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) \
+         web_url, state_since, confidential) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18) \
          ON CONFLICT (id) DO UPDATE SET iid = excluded.iid, project_id = excluded.project_id, \
          reference = excluded.reference, title = excluded.title, open = excluded.open, \
          labels = excluded.labels, milestone_id = excluded.milestone_id, \
@@ -127,7 +130,8 @@ pub(crate) fn write_record(conn: &Connection, record: &IssueRecord) -> Result<()
          author = excluded.author, due_date = excluded.due_date, \
          created_at = excluded.created_at, updated_at = excluded.updated_at, \
          closed_at = excluded.closed_at, web_url = excluded.web_url, \
-         state_since = COALESCE(excluded.state_since, issues.state_since)",
+         state_since = COALESCE(excluded.state_since, issues.state_since), \
+         confidential = excluded.confidential",
     )?
     .execute(params![
         record.id,
@@ -147,6 +151,7 @@ pub(crate) fn write_record(conn: &Connection, record: &IssueRecord) -> Result<()
         record.closed_at.map(millis),
         record.web_url,
         record.state_since.map(millis),
+        record.confidential as i64,
     ])?;
     Ok(())
 }

@@ -211,6 +211,17 @@ fn card_lines(
         left.push(Span::raw(" "));
         left.push(Span::styled(format!("P{p}"), theme::priority(p)));
     }
+    if card.record.confidential {
+        left.push(Span::raw(" "));
+        left.push(Span::styled(
+            if state.ascii_marks {
+                theme::CONFIDENTIAL_ASCII
+            } else {
+                theme::CONFIDENTIAL
+            },
+            theme::WARN,
+        ));
+    }
     let mut right: Vec<Span> = Vec::new();
     if open_state && let Placement::State(i) = card.class.placement {
         right.push(age_in_state(state, card, i));
@@ -355,6 +366,7 @@ mod tests {
             closed_at: None,
             web_url: String::new(),
             state_since: Some(now - Duration::days(days) - Duration::hours(1)),
+            confidential: false,
         };
         let wf = Workflow::default();
         let card = Card::new(&wf, record, 0);

@@ -37,6 +37,25 @@ pub const ANOMALY: &str = "⚠";
 pub const PENDING_MARK: &str = "↑";
 pub const CONFLICT: &str = "⚡";
 pub const MARKED: &str = "◆";
+/// A confidential request (only project members see it).
+pub const CONFIDENTIAL: &str = "🔒";
+/// The same, where emoji may not show.
+pub const CONFIDENTIAL_ASCII: &str = "[c]";
+
+/// Should marks be plain ASCII? Under `NO_COLOR`, and when the locale is not UTF-8.
+pub fn wants_ascii(env: &dyn Fn(&str) -> Option<String>) -> bool {
+    if env("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+        return true;
+    }
+    // The first of these that is set decides, as for any C program.
+    let locale = ["LC_ALL", "LC_CTYPE", "LANG"]
+        .iter()
+        .find_map(|name| env(name).filter(|v| !v.is_empty()));
+    locale.is_some_and(|l| {
+        let l = l.to_ascii_lowercase();
+        !(l.contains("utf-8") || l.contains("utf8"))
+    })
+}
 
 /// Style of a priority value (`1` loudest).
 pub fn priority(value: &str) -> Style {
@@ -45,5 +64,37 @@ pub fn priority(value: &str) -> Style {
         "2" => Style::new().fg(Color::Yellow),
         "3" => Style::new().fg(Color::Blue),
         _ => Style::new().fg(Color::Magenta),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ascii_marks_under_no_color_or_a_non_utf8_locale() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        assert!(!wants_ascii(&env(&[("LANG", "en_US.UTF-8")])));
+        assert!(!wants_ascii(&env(&[])));
+        assert!(wants_ascii(&env(&[
+            ("NO_COLOR", "1"),
+            ("LANG", "en_US.UTF-8")
+        ])));
+        assert!(wants_ascii(&env(&[("LANG", "C")])));
+        assert!(wants_ascii(&env(&[
+            ("LC_ALL", "POSIX"),
+            ("LANG", "en_US.utf8")
+        ])));
+        assert!(!wants_ascii(&env(&[
+            ("LC_CTYPE", "de_DE.utf8"),
+            ("LANG", "C")
+        ])));
     }
 }
