@@ -303,3 +303,32 @@ fn text_of(out: &std::process::Output) -> String {
     assert!(out.status.success(), "{}", common::text(&out.stderr));
     common::text(&out.stdout)
 }
+
+#[test]
+fn a_glab_keyring_login_without_a_reachable_keyring_says_what_to_do() {
+    let sandbox = Sandbox::new();
+    let glab = sandbox.path("config").join("glab-cli");
+    std::fs::create_dir_all(&glab).unwrap();
+    std::fs::write(
+        glab.join("config.yml"),
+        "hosts:\n  gitlab.example.com:\n    use_keyring: \"true\"\n    is_oauth2: \"true\"\n",
+    )
+    .unwrap();
+    let started = std::time::Instant::now();
+    let out = sandbox.run(&[
+        "sync",
+        "--gitlab-url",
+        "https://gitlab.example.com",
+        "--group",
+        "g",
+        "--db",
+        sandbox.path("c.sqlite3").to_str().unwrap(),
+    ]);
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    let err = common::text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("system keyring") && err.contains("GITLAB_TOKEN"),
+        "{err}"
+    );
+}

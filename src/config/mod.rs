@@ -2,6 +2,7 @@
 //! and environment. Flags beat environment (clap reads both), which beats the file.
 
 pub mod glab;
+mod keyring;
 mod paths;
 mod raw;
 pub mod token;
@@ -486,6 +487,33 @@ fn build_workflow(raw: RawWorkflow) -> Result<Workflow, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn glab_s_host_variables_name_a_gitlab_in_glab_s_order() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        assert_eq!(glab_host_url(&env(&[])), None);
+        assert_eq!(
+            glab_host_url(&env(&[
+                ("GL_HOST", "gitlab.example.com"),
+                ("GITLAB_URI", "x")
+            ])),
+            Some("https://gitlab.example.com".into())
+        );
+        assert_eq!(
+            glab_host_url(&env(&[
+                ("GITLAB_HOST", "http://127.0.0.1:8080/"),
+                ("GL_HOST", "other")
+            ])),
+            Some("http://127.0.0.1:8080".into())
+        );
+    }
 
     fn load_text(text: &str) -> Result<Config, ConfigError> {
         let dir = tempfile::tempdir().unwrap();

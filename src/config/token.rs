@@ -101,20 +101,28 @@ pub enum NoToken {
     Missing { host: String },
     #[error(
         "glab keeps its token for {host} in the system keyring (`glab auth login \
-         --use-keyring`, see {path}), which sm-board does not read: set GITLAB_TOKEN to a \
-         personal access token, or log in with `glab auth login --hostname {host}` without \
-         --use-keyring"
+         --use-keyring`, see {path}), which could not be read ({why}): unlock or start your \
+         keyring, or set GITLAB_TOKEN to a personal access token, or log in with `glab auth \
+         login --hostname {host}` without --use-keyring"
     )]
-    InKeyring { host: String, path: PathBuf },
+    InKeyring {
+        host: String,
+        path: PathBuf,
+        why: String,
+    },
     #[error(transparent)]
     GlabConfig(#[from] GlabConfigError),
 }
 
-/// The process's environment and home, for `resolve_with`.
+/// Reads glab's token for a host from the OS keyring: `Ok(None)` when there is none.
+pub type KeyringReader<'a> = &'a dyn Fn(&str) -> Result<Option<String>, String>;
+
+/// The process's environment, home and keyring, for `resolve_with`.
 pub struct Surroundings<'a> {
     pub env: &'a dyn Fn(&str) -> Option<String>,
     pub home: Option<PathBuf>,
     pub xdg_config_home: Option<PathBuf>,
+    pub keyring: KeyringReader<'a>,
 }
 
 /// The token to use for `gitlab`, from this process's environment and files.
@@ -127,6 +135,7 @@ pub fn resolve(gitlab: &GitLabTarget) -> Result<Login, NoToken> {
             env: &env,
             home: dirs.as_ref().map(|d| d.home_dir().to_path_buf()),
             xdg_config_home: dirs.as_ref().map(|d| d.config_dir().to_path_buf()),
+            keyring: &crate::config::keyring::glab_token,
         },
     )
 }
@@ -173,23 +182,36 @@ pub fn resolve_with(gitlab: &GitLabTarget, around: &Surroundings<'_>) -> Result<
     })?;
     let (hosts, _) = glab::parse_hosts(&path, &text)?;
     match glab::host_entry(&hosts, &host) {
-        Some(entry) => from_glab(entry, &path),
+        Some(entry) => from_glab(entry, &path, around.keyring),
         None => Err(NoToken::Missing { host }),
     }
 }
 
-fn from_glab(entry: &GlabHost, path: &Path) -> Result<Login, NoToken> {
-    let Some(token) = entry.token.clone() else {
-        return Err(if entry.use_keyring {
-            NoToken::InKeyring {
-                host: entry.name.clone(),
-                path: path.to_path_buf(),
+fn from_glab(entry: &GlabHost, path: &Path, keyring: KeyringReader<'_>) -> Result<Login, NoToken> {
+    let token = match (&entry.token, entry.use_keyring) {
+        (Some(token), _) => token.clone(),
+        (None, true) => match keyring(&entry.name) {
+            Ok(Some(token)) => token,
+            Ok(None) => {
+                return Err(NoToken::InKeyring {
+                    host: entry.name.clone(),
+                    path: path.to_path_buf(),
+                    why: format!("it holds no entry glab:{}", entry.name),
+                });
             }
-        } else {
-            NoToken::Missing {
-                host: entry.name.clone(),
+            Err(why) => {
+                return Err(NoToken::InKeyring {
+                    host: entry.name.clone(),
+                    path: path.to_path_buf(),
+                    why,
+                });
             }
-        });
+        },
+        (None, false) => {
+            return Err(NoToken::Missing {
+                host: entry.name.clone(),
+            });
+        }
     };
     Ok(Login {
         secret: Secret::new(token),
@@ -231,12 +253,18 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         let env = move |name: &str| vars.get(name).cloned();
+        // The test machine's keyring: one token, for gitlab.example.org only.
+        let keyring = |host: &str| match host {
+            "gitlab.example.org" => Ok(Some("from-the-keyring".to_string())),
+            _ => Err("no Secret Service on the session bus".to_string()),
+        };
         resolve_with(
             gitlab,
             &Surroundings {
                 env: &env,
                 home: Some(home.to_path_buf()),
                 xdg_config_home: Some(home.join(".config")),
+                keyring: &keyring,
             },
         )
     }
@@ -307,7 +335,28 @@ mod tests {
         );
         let err = resolve_in(&target("https://gitlab.com", None), &[], home.path()).unwrap_err();
         assert!(matches!(err, NoToken::InKeyring { .. }));
-        assert!(err.to_string().contains("GITLAB_TOKEN"), "{err}");
+        let text = err.to_string();
+        assert!(
+            text.contains("GITLAB_TOKEN") && text.contains("no Secret Service"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_keyring_login_is_read_from_the_keyring() {
+        let home = tempfile::tempdir().unwrap();
+        glab_config(
+            home.path(),
+            "hosts:\n  gitlab.example.org:\n    use_keyring: \"true\"\n    is_oauth2: \"true\"\n",
+        );
+        let login = resolve_in(
+            &target("https://gitlab.example.org", None),
+            &[],
+            home.path(),
+        )
+        .unwrap();
+        assert_eq!(login.secret.expose(), "from-the-keyring");
+        assert!(login.oauth);
     }
 
     #[test]

@@ -59,13 +59,21 @@ fn names(text: &str) -> Vec<String> {
         .collect()
 }
 
-fn boolean(params: &[(String, String)], name: &str) -> Result<Option<bool>, String> {
-    match one(params, name) {
-        None => Ok(None),
-        Some("true") => Ok(Some(true)),
-        Some("false") => Ok(Some(false)),
-        Some(_) => Err(format!("{name} is invalid")),
+/// A boolean as GitLab's API (Grape with dry-types) reads one: `true`, `True`, `1`, `yes`, ...
+pub fn parse_bool(text: &str) -> Option<bool> {
+    match text {
+        "1" | "on" | "On" | "ON" | "t" | "true" | "True" | "TRUE" | "T" | "y" | "yes" | "Yes"
+        | "YES" | "Y" => Some(true),
+        "0" | "off" | "Off" | "OFF" | "f" | "false" | "False" | "FALSE" | "F" | "n" | "no"
+        | "No" | "NO" | "N" => Some(false),
+        _ => None,
     }
+}
+
+fn boolean(params: &[(String, String)], name: &str) -> Result<Option<bool>, String> {
+    one(params, name)
+        .map(|text| parse_bool(text).ok_or_else(|| format!("{name} is invalid")))
+        .transpose()
 }
 
 fn time(params: &[(String, String)], name: &str) -> Result<Option<DateTime<Utc>>, String> {
@@ -272,6 +280,14 @@ mod tests {
         assert!(!filters.matches(&issue(), &archived));
         let filters = IssueFilters::parse(&params(&[("non_archived", "false")])).unwrap();
         assert!(filters.matches(&issue(), &archived));
+    }
+
+    #[test]
+    fn booleans_read_as_grape_reads_them() {
+        assert_eq!(parse_bool("True"), Some(true), "python-gitlab sends True");
+        assert_eq!(parse_bool("true"), Some(true));
+        assert_eq!(parse_bool("0"), Some(false));
+        assert_eq!(parse_bool("maybe"), None);
     }
 
     #[test]

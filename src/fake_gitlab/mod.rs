@@ -6,7 +6,7 @@
 //! request counters are set with flags and at run time through `/_fake/*`, outside `/api/v4`.
 
 pub mod faults;
-mod filters;
+pub(crate) mod filters;
 mod history;
 pub mod model;
 mod routes;

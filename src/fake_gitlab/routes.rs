@@ -633,7 +633,7 @@ pub async fn scoped_collection(
 }
 
 fn flag(params: &Params, name: &str) -> Option<bool> {
-    param(params, name).map(|v| v == "true")
+    param(params, name).and_then(crate::fake_gitlab::filters::parse_bool)
 }
 
 /// Where a group or project (`kind`/`scope`) sits: the owners it sees as its own, and its
