@@ -295,7 +295,7 @@ mod tests {
         for bad in [
             ("scope", "mine"),
             ("state", "open"),
-            ("confidential", "yes"),
+            ("confidential", "maybe"),
         ] {
             assert!(IssueFilters::parse(&params(&[bad])).is_err(), "{bad:?}");
         }
