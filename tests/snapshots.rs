@@ -629,3 +629,32 @@ fn confidential_requests_are_marked_in_utf8_and_ascii() {
         "{text}"
     );
 }
+
+/// A pass waiting out GitLab's rate limit says so, and so does one that stopped at it.
+#[test]
+fn the_status_bar_shows_rate_limit_waits() {
+    use sm_board::app::update::{Msg, update};
+    let mut state = demo_state(160, 48);
+    let until = Utc::now() + chrono::Duration::seconds(40);
+    update(&mut state, Msg::SyncStarted);
+    update(&mut state, Msg::SyncWaiting(until));
+    let text = screen(&state);
+    assert!(text.contains("rate limited, waiting until"), "{text}");
+    let report = sm_board::sync::SyncReport {
+        offline: Some("GitLab is rate-limiting this token".into()),
+        rate_limited_until: Some(until),
+        ..Default::default()
+    };
+    update(
+        &mut state,
+        Msg::SyncFinished {
+            report: Box::new(report),
+            data: None,
+        },
+    );
+    let text = screen(&state);
+    assert!(
+        text.contains("rate limited until") && !text.contains("waiting"),
+        "{text}"
+    );
+}
