@@ -1,5 +1,7 @@
 //! Writing text in the user's editor (`$VISUAL`, `$EDITOR`, else `vi`): a template in a private
-//! temporary file, the editor run in the foreground, lines starting with `#` dropped afterwards.
+//! temporary file, the editor run in the foreground. Our instructions sit below a scissors line
+//! (as git's do) and only they are cut: every line the user typed is kept, `#` headings and
+//! `#41` references included.
 
 use std::io::Write;
 
@@ -25,13 +27,31 @@ fn editor_command() -> String {
         .unwrap_or_else(|| "vi".to_string())
 }
 
-/// Drops `#` comment lines and surrounding blank lines.
+/// The line above our instructions; it and everything after it are not the user's.
+pub const SCISSORS: &str = "# ------------------------ >8 ------------------------";
+
+/// The instructions block to append to a template: the scissors line, then `lines` as
+/// `# ` comments.
+pub fn instructions(lines: &[&str]) -> String {
+    let mut out = format!("\n{SCISSORS}\n# Do not modify or remove the line above.\n");
+    out.push_str("# Everything below it is ignored.\n");
+    for line in lines {
+        out.push_str("# ");
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+/// The user's text: everything above the scissors line (all of it when the line is gone),
+/// without blank lines at the edges.
 pub fn strip_comments(text: &str) -> String {
-    text.lines()
-        .filter(|l| !l.starts_with('#'))
-        .collect::<Vec<_>>()
-        .join("\n")
-        .trim()
+    let mine = match text.lines().position(|l| l.trim_end() == SCISSORS) {
+        Some(at) => text.lines().take(at).collect::<Vec<_>>().join("\n"),
+        None => text.to_string(),
+    };
+    mine.trim_matches(|c| c == '\n' || c == '\r')
+        .trim_end()
         .to_string()
 }
 
@@ -69,13 +89,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn comment_lines_and_blank_edges_are_dropped() {
-        let text = "\nLooks good to me.\n\n# Comment on #12\n# Lines starting with # are dropped\n";
-        assert_eq!(strip_comments(text), "Looks good to me.");
-        assert_eq!(strip_comments("# only a template\n"), "");
-        assert_eq!(
-            strip_comments("a\n  # indented stays\nb"),
-            "a\n  # indented stays\nb"
-        );
+    fn only_our_instructions_below_the_scissors_are_cut() {
+        let template = instructions(&["Comment on #12", "An empty comment is not posted."]);
+        let typed = "# Summary\n\n#41 covers the same request.\n## Next steps\n- ask @alice";
+        let text = format!("\n{typed}\n\n{template}");
+        assert_eq!(strip_comments(&text), typed);
+        // Nothing typed: nothing to post.
+        assert_eq!(strip_comments(&template), "");
+        // Without the scissors line every line is the user's.
+        assert_eq!(strip_comments("# heading\ntext\n"), "# heading\ntext");
     }
 }

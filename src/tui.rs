@@ -232,11 +232,12 @@ fn write_comment(
     let card = state.card_by_id(issue_id);
     let reference = card.map(|c| c.short_ref()).unwrap_or_default();
     let title = card.map(|c| c.record.title.clone()).unwrap_or_default();
-    let template = format!(
-        "\n# Comment on {reference}: {}\n# Lines starting with # are dropped; an empty comment is \
-         not posted. The comment is queued and posted once.\n",
-        ui::text::clean_line(&title)
-    );
+    let about = format!("Comment on {reference}: {}", ui::text::clean_line(&title));
+    let template = crate::editor::instructions(&[
+        &about,
+        "Write above the line. An empty comment is not posted; the comment is queued and",
+        "posted once.",
+    ]);
     set_mouse(false);
     ratatui::restore();
     let written = crate::editor::edit(&template);

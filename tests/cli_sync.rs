@@ -441,3 +441,84 @@ fn status_json_after_a_sync_counts_exactly_what_gitlab_holds() {
     );
     server.stop();
 }
+
+/// Two processes push the same cache at the same moment (the board's worker and a `sync`, two
+/// cron jobs): every comment is posted once, every edit lands once, none is replayed over a
+/// newer one, and no conflict is invented. Five trials, each with its own outbox.
+#[test]
+fn two_processes_pushing_one_cache_post_each_comment_once_and_invent_no_conflicts() {
+    let sandbox = Sandbox::new();
+    let db = sandbox.path("shared.sqlite3");
+    let server = Server::start(90, 25);
+    let url = server.url();
+    let out = cmd(&sandbox, &url, &db, DEFAULT_TOKEN, &["sync"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let wf = Workflow::default();
+    for trial in 0..5 {
+        let (ids, markers) = {
+            let store = Store::open(&db).unwrap();
+            let open: Vec<store::IssueRecord> = store::load_issues(store.conn())
+                .unwrap()
+                .into_iter()
+                .filter(|r| r.facts.open)
+                .skip(trial * 4)
+                .take(4)
+                .collect();
+            let mut markers = Vec::new();
+            for record in &open {
+                // Two edits of one key, in order: the later must win.
+                for value in ["1", "3"] {
+                    let current = store::load_issue(store.conn(), record.id).unwrap();
+                    let edit = set_field(&current.facts, &wf.fields.priority, value);
+                    store::apply_edit(
+                        store.conn(),
+                        record.id,
+                        &edit,
+                        &wf.state_key,
+                        chrono::Utc::now(),
+                    )
+                    .unwrap();
+                }
+                let body = format!("trial {trial}: a note on {}", record.reference);
+                store::queue_comment(store.conn(), record.id, &body, chrono::Utc::now()).unwrap();
+                markers.push(body);
+            }
+            (open.iter().map(|r| r.id).collect::<Vec<_>>(), markers)
+        };
+        let spawn = || {
+            cmd(&sandbox, &url, &db, DEFAULT_TOKEN, &["sync"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let (a, b) = (spawn(), spawn());
+        let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+        for out in [&a, &b] {
+            let err = text(&out.stderr);
+            assert!(!err.contains("conflict"), "trial {trial}: {err}");
+            assert!(!err.contains("locked"), "trial {trial}: {err}");
+        }
+        let model = server.fake().shared.lock();
+        for body in &markers {
+            let posted = model
+                .notes
+                .iter()
+                .filter(|n| n.body.starts_with(body.as_str()))
+                .count();
+            assert_eq!(posted, 1, "trial {trial}: {body} posted {posted} times");
+        }
+        for id in &ids {
+            let labels = model.issues[id]["labels"].to_string();
+            assert!(
+                labels.contains("p::3") && !labels.contains("p::1"),
+                "trial {trial}: the later edit wins: {labels}"
+            );
+        }
+        drop(model);
+        let status = common::status_json(&sandbox, &db);
+        assert_eq!(status["pending_edits"], 0, "trial {trial}");
+    }
+}

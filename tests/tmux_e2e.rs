@@ -433,7 +433,7 @@ fn a_comment_written_in_the_editor_reaches_gitlab_once() {
     let editor = sandbox.path("editor.sh");
     std::fs::write(
         &editor,
-        "#!/bin/sh\nprintf 'Can we get the deck by Friday?\\n' | cat - \"$1\" > \"$1.new\" && mv \"$1.new\" \"$1\"\n",
+        "#!/bin/sh\nprintf 'Can we get the deck by Friday?\\n# Open questions\\n#41 covers the same request\\n' | cat - \"$1\" > \"$1.new\" && mv \"$1.new\" \"$1\"\n",
     )
     .unwrap();
     use std::os::unix::fs::PermissionsExt;
@@ -484,8 +484,13 @@ fn a_comment_written_in_the_editor_reaches_gitlab_once() {
         "{posted:?}"
     );
     assert!(
-        !posted[0].contains("# Comment on"),
-        "template lines are dropped"
+        !posted[0].contains("Comment on") && !posted[0].contains(">8"),
+        "template lines are dropped: {posted:?}"
+    );
+    // Lines the user typed that start with # are the user's: a heading, a reference.
+    assert!(
+        posted[0].contains("\n# Open questions\n#41 covers the same request"),
+        "{posted:?}"
     );
     assert!(
         tmux.screen().contains("SM Request Board"),

@@ -43,6 +43,8 @@ fn push_and_report(store: &Store, config: &Config) -> Result<ExitCode> {
 fn print_push(report: &SyncReport) {
     if let Some(offline) = &report.offline {
         println!("offline, queued: {offline}");
+    } else if report.push_busy {
+        println!("another sm-board is pushing; your edit is queued and goes out with it");
     } else if report.pushed > 0 {
         println!("pushed to GitLab");
     }

@@ -113,6 +113,12 @@ pub fn summary(report: &SyncReport) -> Vec<String> {
         (Some(offline), None) => lines.push(format!("offline: {offline}")),
         _ => {}
     }
+    if report.push_busy {
+        lines.push(
+            "another sm-board is pushing from this cache: the queued edits go out with it"
+                .to_string(),
+        );
+    }
     if report.unsent > 0 {
         lines.push(format!("{} edit(s) not on GitLab yet", report.unsent));
     } else if report.offline.is_none() {

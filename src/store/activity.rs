@@ -122,7 +122,7 @@ pub fn store_activity(
     source: HistorySource,
     state_key: &str,
 ) -> Result<()> {
-    let tx = conn.unchecked_transaction()?;
+    let tx = crate::store::write_tx(conn)?;
     tx.prepare_cached("DELETE FROM notes WHERE issue_id = ?1")?
         .execute([issue.issue_id])?;
     tx.prepare_cached("DELETE FROM label_events WHERE issue_id = ?1")?

@@ -161,7 +161,7 @@ pub fn upsert_issues(
     conn: &Connection,
     issues: &[(IssueRecord, Option<String>, String)],
 ) -> Result<()> {
-    let tx = conn.unchecked_transaction()?;
+    let tx = crate::store::write_tx(conn)?;
     for (record, description, raw) in issues {
         write_record(&tx, record)?;
         tx.prepare_cached(

@@ -16,7 +16,7 @@ pub struct Member {
 }
 
 pub fn upsert_labels(conn: &Connection, labels: &[wire::Label]) -> Result<()> {
-    let tx = conn.unchecked_transaction()?;
+    let tx = crate::store::write_tx(conn)?;
     for label in labels {
         tx.prepare_cached(
             "INSERT INTO labels (name, id, color, text_color, description) \
@@ -37,7 +37,7 @@ pub fn upsert_labels(conn: &Connection, labels: &[wire::Label]) -> Result<()> {
 }
 
 pub fn upsert_milestones(conn: &Connection, milestones: &[wire::Milestone]) -> Result<()> {
-    let tx = conn.unchecked_transaction()?;
+    let tx = crate::store::write_tx(conn)?;
     for m in milestones {
         tx.prepare_cached(
             "INSERT INTO milestones (id, iid, title, active, start_date, due_date, web_url) \
@@ -84,7 +84,7 @@ pub fn load_milestones(conn: &Connection) -> Result<Vec<MilestoneInfo>> {
 }
 
 pub fn upsert_members(conn: &Connection, members: &[wire::User]) -> Result<()> {
-    let tx = conn.unchecked_transaction()?;
+    let tx = crate::store::write_tx(conn)?;
     for user in members {
         tx.prepare_cached(
             "INSERT INTO members (id, username, name, state) VALUES (?1, ?2, ?3, ?4) \

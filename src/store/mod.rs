@@ -8,7 +8,17 @@ mod activity;
 mod issues;
 mod meta;
 mod outbox;
+mod push_lock;
 mod remote;
+
+pub use push_lock::PushLock;
+
+/// A write transaction begun IMMEDIATE: the write lock is taken at `BEGIN`, where
+/// `busy_timeout` waits for another process, instead of at the first write, where a reader
+/// turning writer fails at once (SQLITE_BUSY_SNAPSHOT) when another process wrote meanwhile.
+pub(crate) fn write_tx(conn: &Connection) -> rusqlite::Result<rusqlite::Transaction<'_>> {
+    rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)
+}
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

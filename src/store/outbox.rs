@@ -72,7 +72,7 @@ pub fn apply_edit(
     state_key: &str,
     now: DateTime<Utc>,
 ) -> Result<IssueRecord> {
-    let tx = conn.unchecked_transaction()?;
+    let tx = crate::store::write_tx(conn)?;
     let mut record = load_issue(&tx, issue_id)?;
     let after = edit.apply(&record.facts);
     if values_of(&after.labels, state_key) != values_of(&record.facts.labels, state_key) {
@@ -220,7 +220,8 @@ pub fn pending_entries(conn: &Connection) -> Result<Vec<OutboxEntry>> {
 /// Records a failed attempt that will be retried (offline, server errors).
 pub fn note_attempt(conn: &Connection, seq: i64, error: &str) -> Result<()> {
     conn.prepare_cached(
-        "UPDATE outbox SET attempts = attempts + 1, last_error = ?2 WHERE seq = ?1",
+        "UPDATE outbox SET attempts = attempts + 1, last_error = ?2 \
+         WHERE seq = ?1 AND status = 'pending'",
     )?
     .execute(params![seq, error])?;
     Ok(())
@@ -229,7 +230,8 @@ pub fn note_attempt(conn: &Connection, seq: i64, error: &str) -> Result<()> {
 /// Gives up on an entry with GitLab's reason; it stays visible until the user deals with it.
 pub fn mark_failed(conn: &Connection, seq: i64, error: &str) -> Result<()> {
     conn.prepare_cached(
-        "UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ?2 WHERE seq = ?1",
+        "UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ?2 \
+         WHERE seq = ?1 AND status = 'pending'",
     )?
     .execute(params![seq, error])?;
     Ok(())
@@ -243,7 +245,7 @@ pub fn resolve_conflict(
     keep_mine: bool,
     state_key: &str,
 ) -> Result<()> {
-    let tx = conn.unchecked_transaction()?;
+    let tx = crate::store::write_tx(conn)?;
     let issue_id: i64 = tx
         .prepare_cached(
             "SELECT issue_id FROM outbox WHERE seq = ?1 AND status IN ('conflict', 'failed')",
@@ -292,7 +294,9 @@ pub fn queue_comment(
 
 /// Marks an entry done (a comment that was posted, or found posted).
 pub fn mark_done(conn: &Connection, seq: i64) -> Result<()> {
-    conn.prepare_cached("UPDATE outbox SET status = 'done', last_error = NULL WHERE seq = ?1")?
+    conn.prepare_cached(
+        "UPDATE outbox SET status = 'done', last_error = NULL WHERE seq = ?1 AND status = 'pending'",
+    )?
         .execute([seq])?;
     Ok(())
 }

@@ -119,7 +119,7 @@ pub fn apply_remote_page(
     state_key: &str,
 ) -> Result<usize> {
     let mut changed = 0;
-    let tx = conn.unchecked_transaction()?;
+    let tx = crate::store::write_tx(conn)?;
     let ids: Vec<i64> = issues.iter().map(|(i, _)| i.id).collect();
     let edits = open_edits(&tx, &ids)?;
     let mut high_water: Option<DateTime<Utc>> = crate::store::get_state(&tx, ISSUES_HIGH_WATER)?
@@ -158,13 +158,13 @@ pub fn apply_push_result(
     shortfall: Option<&str>,
     state_key: &str,
 ) -> Result<()> {
-    let tx = conn.unchecked_transaction()?;
+    let tx = crate::store::write_tx(conn)?;
     match shortfall {
         None => tx
-            .prepare_cached("UPDATE outbox SET status = 'done', last_error = NULL WHERE seq = ?1")?
+            .prepare_cached("UPDATE outbox SET status = 'done', last_error = NULL WHERE seq = ?1 AND status = 'pending'")?
             .execute([seq])?,
         Some(why) => tx
-            .prepare_cached("UPDATE outbox SET status = 'failed', last_error = ?2 WHERE seq = ?1")?
+            .prepare_cached("UPDATE outbox SET status = 'failed', last_error = ?2 WHERE seq = ?1 AND status = 'pending'")?
             .execute(params![seq, why])?,
     };
     show_with_pending(&tx, issue, raw, state_key)?;
@@ -182,8 +182,8 @@ pub fn mark_conflict(
     raw: &str,
     state_key: &str,
 ) -> Result<()> {
-    let tx = conn.unchecked_transaction()?;
-    tx.prepare_cached("UPDATE outbox SET status = 'conflict', last_error = ?2 WHERE seq = ?1")?
+    let tx = crate::store::write_tx(conn)?;
+    tx.prepare_cached("UPDATE outbox SET status = 'conflict', last_error = ?2 WHERE seq = ?1 AND status = 'pending'")?
         .execute(params![seq, why])?;
     show_with_pending(&tx, issue, raw, state_key)?;
     tx.commit()?;
@@ -216,7 +216,7 @@ pub fn refresh_from_remote(conn: &Connection, issue_id: i64, state_key: &str) ->
 /// no longer visible or no longer carrying the scope label). Their unsent edits are marked
 /// failed with the reason, never deleted. Returns the references removed.
 pub fn remove_missing(conn: &Connection, seen: &[i64]) -> Result<Vec<String>> {
-    let tx = conn.unchecked_transaction()?;
+    let tx = crate::store::write_tx(conn)?;
     let seen: std::collections::HashSet<i64> = seen.iter().copied().collect();
     let mut gone: Vec<(i64, String)> = Vec::new();
     {

@@ -20,6 +20,8 @@ const METADATA_EVERY: Duration = Duration::hours(1);
 const METADATA_SYNCED_AT: &str = "metadata_synced_at";
 /// `sync_state` key: when the last full pass (which notices deletions) finished.
 pub const FULL_PASS_AT: &str = "full_pass_at";
+/// How long a push waits for another process pushing from the same cache.
+pub const PUSH_LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 /// How often the board makes a full pass.
 pub const FULL_EVERY: Duration = Duration::hours(1);
 /// `sync_state` key: the configured board's list labels in position order (JSON array).
@@ -77,6 +79,8 @@ pub struct SyncReport {
     pub unsent: i64,
     /// GitLab rate-limited this pass until then; the rest waits for the next one.
     pub rate_limited_until: Option<DateTime<Utc>>,
+    /// Another process was pushing from this cache: it sends the queued edits.
+    pub push_busy: bool,
     pub requests: u64,
 }
 
@@ -268,6 +272,13 @@ pub async fn push(
     report: &mut SyncReport,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<(), SyncError> {
+    // One pusher per cache; the entries are read only once the lock is ours, so none is sent
+    // twice and none is replayed after a newer one.
+    let Some(_lock) = store.push_lock(PUSH_LOCK_WAIT)? else {
+        tracing::info!("another process is pushing from this cache");
+        report.push_busy = true;
+        return Ok(());
+    };
     let entries = store::pending_entries(store.conn())?;
     let total = entries.len();
     for (done, entry) in entries.into_iter().enumerate() {
