@@ -14,9 +14,34 @@ use sm_board::config::{self, Config, Overrides};
 use sm_board::session;
 use sm_board::tui::WorkerStart;
 
-fn main() -> Result<ExitCode> {
+fn main() -> ExitCode {
+    if let Err(err) = install_error_reporting() {
+        eprintln!("error: cannot set up error reporting: {err}");
+    }
+    match run() {
+        Ok(code) => code,
+        Err(report) => {
+            // Errors name GitLab's labels, milestones and paths: through the sanitiser, as
+            // "error: what happened: why", each cause once.
+            let mut text = String::from("error: ");
+            for (n, cause) in report.chain().enumerate() {
+                let cause = cause.to_string();
+                if text.contains(&cause) {
+                    continue; // a message that already quotes its source
+                }
+                if n > 0 {
+                    text.push_str(": ");
+                }
+                text.push_str(&cause);
+            }
+            sm_board::output::warn(&text);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<ExitCode> {
     let started = std::time::Instant::now();
-    install_error_reporting()?;
     let cli = Cli::parse();
     let config = load_config(&cli.global)?;
     let _log_guard = init_logging();
@@ -47,10 +72,8 @@ fn main() -> Result<ExitCode> {
             };
             let report = status::report(&config.workflow, &data, &events, clock, since);
             let tty = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            print!(
-                "{}",
-                status::render(&report, format, &clock, tty, include_confidential)
-            );
+            let text = status::render(&report, format, &clock, tty, include_confidential);
+            sm_board::output::print_rendered(&text);
             Ok(())
         }
         Some(Command::Board { width, height }) => {
@@ -62,7 +85,7 @@ fn main() -> Result<ExitCode> {
                 width.unwrap_or(term_w).max(1),
                 height.unwrap_or(term_h).max(1),
             )?;
-            print!("{text}");
+            sm_board::output::print_rendered(&text);
             Ok(())
         }
         Some(Command::Move {
@@ -247,13 +270,12 @@ fn load_config(global: &GlobalArgs) -> Result<Config> {
 fn init_logging() -> Option<tracing_appender::non_blocking::WorkerGuard> {
     let path = config::log_file()?;
     let dir = path.parent()?;
-    std::fs::create_dir_all(dir).ok()?;
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&path)
-        .ok()?;
-    let (writer, guard) = tracing_appender::non_blocking(file);
+    // The log holds what the user did and GitLab's titles: only the user may read it.
+    sm_board::private_fs::create_own_dir(dir).ok()?;
+    let file = sm_board::private_fs::open_append(&path).ok()?;
+    // GitLab's text reaches the log too, and a `tail -f` of it is a terminal.
+    let (writer, guard) =
+        tracing_appender::non_blocking(sm_board::sanitize::CleanWriter::new(file));
     let filter = tracing_subscriber::EnvFilter::try_from_env("SM_BOARD_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     tracing_subscriber::fmt()

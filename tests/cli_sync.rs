@@ -522,3 +522,111 @@ fn two_processes_pushing_one_cache_post_each_comment_once_and_invent_no_conflict
         assert_eq!(status["pending_edits"], 0, "trial {trial}");
     }
 }
+
+/// GitLab's text is hostile: titles, label names, usernames and milestone titles carrying an
+/// OSC 52 clipboard write, colours, C1 controls and bidi overrides. None of it may reach a
+/// terminal raw through any command's stdout or stderr, nor the log.
+#[test]
+fn hostile_gitlab_text_never_reaches_an_output_raw() {
+    const EVIL: &str = "\u{1b}]52;c;cGF3bmVk\u{7}\u{1b}[31m\u{9b}2J\u{202e}\u{2066}";
+    let mut issues = generate::generate(40, 41, generate::default_anchor());
+    for issue in &mut issues {
+        let title = issue["title"].as_str().unwrap().to_string();
+        issue["title"] = serde_json::json!(format!("{EVIL}{title}"));
+        issue["labels"]
+            .as_array_mut()
+            .unwrap()
+            .push(serde_json::json!(format!("team{EVIL}")));
+        if let Some(user) = issue["assignees"].get_mut(0) {
+            let id = user["id"].as_i64().unwrap();
+            user["username"] = serde_json::json!(format!("al{EVIL}{id}"));
+        }
+        if issue["milestone"].is_object() {
+            issue["milestone"]["title"] = serde_json::json!(format!("Q{EVIL}"));
+        }
+    }
+    let sandbox = Sandbox::new();
+    let db = sandbox.path("hostile.sqlite3");
+    let server = Server::serve(issues, 0);
+    let url = server.url();
+    let run = |args: &[&str]| {
+        cmd(&sandbox, &url, &db, DEFAULT_TOKEN, args)
+            .env("SM_BOARD_LOG", "debug")
+            .output()
+            .unwrap()
+    };
+    let raw = |bytes: &[u8]| -> Option<char> {
+        String::from_utf8_lossy(bytes)
+            .chars()
+            .find(|c| sm_board::sanitize::is_unsafe(*c) && *c != '\n' && *c != '\t')
+    };
+    let mut outputs = vec![("sync", run(&["sync"]))];
+    // A conflict whose labels are hostile: someone sets p:: to a hostile value on GitLab.
+    let record = store::load_issues(Store::open(&db).unwrap().conn())
+        .unwrap()
+        .into_iter()
+        .find(|r| r.facts.open && r.facts.labels.iter().any(|l| l.starts_with("p::")))
+        .unwrap();
+    let wf = Workflow::default();
+    {
+        let store = Store::open(&db).unwrap();
+        let edit = set_field(&record.facts, &wf.fields.priority, "1");
+        store::apply_edit(
+            store.conn(),
+            record.id,
+            &edit,
+            &wf.state_key,
+            chrono::Utc::now(),
+        )
+        .unwrap();
+    }
+    server
+        .fake()
+        .shared
+        .lock()
+        .update_issue(
+            record.id,
+            &sm_board::fake_gitlab::model::IssueUpdate {
+                add_labels: vec![format!("p::{EVIL}")],
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    outputs.push(("sync with a conflict", run(&["sync"])));
+    for format in ["table", "markdown", "json"] {
+        outputs.push(("status", run(&["status", "--format", format])));
+    }
+    outputs.push(("board", run(&["board", "--width", "160", "--height", "48"])));
+    outputs.push(("resolve", run(&["resolve", &record.reference, "--theirs"])));
+    outputs.push((
+        "label",
+        run(&["label", &record.reference, &format!("x{EVIL}")]),
+    ));
+    outputs.push((
+        "unknown state",
+        run(&["move", &record.reference, &format!("s{EVIL}")]),
+    ));
+    let conflict_said = text(&outputs[1].1.stderr);
+    assert!(conflict_said.contains("conflict"), "{conflict_said}");
+    for (what, out) in &outputs {
+        assert_eq!(
+            raw(&out.stdout),
+            None,
+            "{what} stdout: {}",
+            text(&out.stdout)
+        );
+        assert_eq!(
+            raw(&out.stderr),
+            None,
+            "{what} stderr: {}",
+            text(&out.stderr)
+        );
+    }
+    let log = std::fs::read(sandbox.path("state").join("sm-board").join("sm-board.log"))
+        .unwrap_or_default();
+    assert_eq!(raw(&log), None, "the log");
+    // JSON keeps the data, escaped.
+    let json: serde_json::Value =
+        serde_json::from_slice(&run(&["status", "--format", "json"]).stdout).unwrap();
+    assert!(json.to_string().contains("cGF3bmVk"));
+}

@@ -15,20 +15,29 @@ use crate::session;
 use crate::store::{self, Store};
 use crate::sync::SyncReport;
 
+/// `println!` and `eprintln!`, through the sanitiser (these lines name GitLab's labels,
+/// milestones and references) and quiet on a closed pipe.
+macro_rules! say_fmt {
+    ($($arg:tt)*) => { crate::output::say(&format!($($arg)*)) };
+}
+macro_rules! warn_fmt {
+    ($($arg:tt)*) => { crate::output::warn(&format!($($arg)*)) };
+}
+
 /// Exit code when the command worked but left something undone (offline, conflicts, failures).
 pub const UNDONE: u8 = 2;
 
 /// After queueing: push when a GitLab is configured, and report.
 fn push_and_report(store: &Store, config: &Config) -> Result<ExitCode> {
     if config.gitlab.is_none() {
-        println!("(no GitLab configured: the edit stays in this cache)");
+        say_fmt!("(no GitLab configured: the edit stays in this cache)");
         return Ok(ExitCode::SUCCESS);
     }
     let report = match push_now(store, config) {
         Ok(report) => report,
         Err(err) => {
-            eprintln!("not pushed: {err}");
-            eprintln!("the edit stays queued and goes out with the next `sm-board sync`");
+            warn_fmt!("not pushed: {err}");
+            warn_fmt!("the edit stays queued and goes out with the next `sm-board sync`");
             return Ok(ExitCode::FAILURE);
         }
     };
@@ -42,18 +51,18 @@ fn push_and_report(store: &Store, config: &Config) -> Result<ExitCode> {
 
 fn print_push(report: &SyncReport) {
     if let Some(offline) = &report.offline {
-        println!("offline, queued: {offline}");
+        say_fmt!("offline, queued: {offline}");
     } else if report.push_busy {
-        println!("another sm-board is pushing; your edit is queued and goes out with it");
+        say_fmt!("another sm-board is pushing; your edit is queued and goes out with it");
     } else if report.pushed > 0 {
-        println!("pushed to GitLab");
+        say_fmt!("pushed to GitLab");
     }
     for conflict in &report.conflicts {
-        eprintln!("conflict: {conflict}");
-        eprintln!("  settle it with `sm-board resolve REF --mine` or `--theirs`");
+        warn_fmt!("conflict: {conflict}");
+        warn_fmt!("  settle it with `sm-board resolve REF --mine` or `--theirs`");
     }
     for failed in &report.failed {
-        eprintln!("failed: {failed}");
+        warn_fmt!("failed: {failed}");
     }
 }
 
@@ -75,9 +84,9 @@ pub fn move_request(
         &answers,
         Utc::now(),
     )?;
-    println!("queued: {} {}", issue.reference, queued.summary);
+    say_fmt!("queued: {} {}", issue.reference, queued.summary);
     for note in notes {
-        eprintln!("note: {note}");
+        warn_fmt!("note: {note}");
     }
     push_and_report(&store, config)
 }
@@ -85,9 +94,9 @@ pub fn move_request(
 pub fn label_request(config: &Config, reference: &str, labels: &[String]) -> Result<ExitCode> {
     let (store, _) = session::open_cache(config)?;
     match edit::queue_labels(&store, &config.workflow, reference, labels, Utc::now())? {
-        (issue, Some(queued)) => println!("queued: {} {}", issue.reference, queued.summary),
+        (issue, Some(queued)) => say_fmt!("queued: {} {}", issue.reference, queued.summary),
         (issue, None) => {
-            println!(
+            say_fmt!(
                 "{}: labels already as asked, nothing queued",
                 issue.reference
             );
@@ -102,10 +111,10 @@ pub fn resolve(config: &Config, reference: &str, keep_mine: bool) -> Result<Exit
     let (issue, seq, why) = edit::conflict_of(&store, reference)?;
     store::resolve_conflict(store.conn(), seq, keep_mine, &config.workflow.state_key)?;
     if keep_mine {
-        println!("{}: keeping your edit ({why})", issue.reference);
+        say_fmt!("{}: keeping your edit ({why})", issue.reference);
         push_and_report(&store, config)
     } else {
-        println!(
+        say_fmt!(
             "{}: took GitLab's version; your edit was dropped",
             issue.reference
         );
@@ -117,7 +126,7 @@ pub fn sync(config: &Config, full: bool) -> Result<ExitCode> {
     let (store, _) = session::open_cache(config)?;
     let report = run_pass(&store, config, full, RetryPolicy::default())?;
     for line in summary(&report) {
-        eprintln!("{line}");
+        warn_fmt!("{line}");
     }
     Ok(if report.in_step() {
         ExitCode::SUCCESS
@@ -150,7 +159,7 @@ fn ask_unusual(store: &Store, config: &Config, reference: &str, state: &str) -> 
     let Some(crate::workflow::Need::Confirm(question)) = plan.needs.front() else {
         return Ok(false);
     };
-    eprint!("{question} [y/N] ");
+    eprint!("{} [y/N] ", crate::sanitize::clean_line(question));
     std::io::stderr().flush()?;
     let mut answer = String::new();
     std::io::stdin().read_line(&mut answer)?;

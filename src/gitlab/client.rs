@@ -67,31 +67,49 @@ fn install_crypto_provider() {
     let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
-/// Is this URL allowed? `https://` always, `http://` only for loopback addresses.
+/// Is this URL allowed? `https://` always, `http://` only for loopback addresses. The URL is
+/// parsed (never matched as text), so `http://localhost:x@10.0.0.1/` is seen for what it is: a
+/// remote host with credentials in it, which are refused anywhere.
 pub fn check_url(url: &str) -> Result<(), ApiError> {
-    if url.starts_with("https://") {
-        return Ok(());
+    let parsed = url::Url::parse(url).map_err(|e| {
+        ApiError::Config(format!(
+            "`{url}` is not a URL ({e}): use https://your.gitlab.host"
+        ))
+    })?;
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(ApiError::Config(
+            "the GitLab URL carries a user name or password: remove them (the token comes from \
+             GITLAB_TOKEN or glab's login)"
+                .into(),
+        ));
     }
-    let Some(rest) = url.strip_prefix("http://") else {
-        return Err(ApiError::Config(format!(
-            "`{url}` is not an http(s) URL: use https://your.gitlab.host"
-        )));
+    let host = match parsed.host() {
+        Some(host) => host,
+        None => {
+            return Err(ApiError::Config(format!(
+                "`{url}` names no host: use https://your.gitlab.host"
+            )));
+        }
     };
-    let host = rest.split('/').next().unwrap_or("");
-    let host = host
-        .strip_prefix('[')
-        .and_then(|h| h.split(']').next())
-        .unwrap_or_else(|| host.rsplit_once(':').map_or(host, |(h, _)| h));
-    let loopback = host == "localhost"
-        || host
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback());
-    if loopback {
-        Ok(())
-    } else {
-        Err(ApiError::Config(format!(
-            "refusing plain http:// to {host}: the token would travel unencrypted; use https://"
-        )))
+    match parsed.scheme() {
+        "https" => Ok(()),
+        "http" => {
+            let loopback = match host {
+                url::Host::Domain(name) => name.eq_ignore_ascii_case("localhost"),
+                url::Host::Ipv4(ip) => ip.is_loopback(),
+                url::Host::Ipv6(ip) => ip.is_loopback(),
+            };
+            if loopback {
+                Ok(())
+            } else {
+                Err(ApiError::Config(format!(
+                    "refusing plain http:// to {host}: the token would travel unencrypted; use https://"
+                )))
+            }
+        }
+        _ => Err(ApiError::Config(format!(
+            "`{url}` is not an http(s) URL: use https://your.gitlab.host"
+        ))),
     }
 }
 
@@ -534,6 +552,27 @@ mod tests {
         let err = check_url("http://gitlab.example.com").unwrap_err();
         assert!(err.to_string().contains("unencrypted"));
         assert!(check_url("ftp://x").is_err());
+    }
+
+    #[test]
+    fn the_loopback_exception_cannot_be_borrowed_by_another_host() {
+        for url in [
+            "http://localhost:x@10.255.255.1/",
+            "http://127.0.0.1:1@gitlab.example.com/",
+            "http://localhost@evil.example/",
+            "http://127.0.0.1.evil.example/",
+            "http://[::1].evil.example/",
+        ] {
+            assert!(check_url(url).is_err(), "{url}");
+        }
+        let err = check_url("https://user:secret@gitlab.com").unwrap_err();
+        assert!(err.to_string().contains("user name or password"));
+        assert!(!err.to_string().contains("secret"));
+        assert!(check_url("http://LOCALHOST:8080/").is_ok());
+        assert!(
+            check_url("http://127.0.0.2/").is_ok(),
+            "all of 127/8 is loopback"
+        );
     }
 
     #[test]

@@ -206,7 +206,12 @@ fn loads(loads: &[Load]) -> Vec<String> {
         .iter()
         .map(|l| {
             let states: Vec<String> = l.by_state.iter().map(|(s, n)| format!("{s} {n}")).collect();
-            format!("{}: {} ({})", l.name, l.total, states.join(", "))
+            format!(
+                "{}: {} ({})",
+                crate::ui::text::clean_line(&l.name),
+                l.total,
+                states.join(", ")
+            )
         })
         .collect()
 }
@@ -246,7 +251,7 @@ pub fn sections(standup: &Standup, clock: &Clock, include_confidential: bool) ->
                     m.from.as_deref().unwrap_or("(none)"),
                     m.to,
                     m.by.as_deref()
-                        .map(|b| format!(" ({b})"))
+                        .map(|b| format!(" ({})", crate::ui::text::clean_line(b)))
                         .unwrap_or_default(),
                     title_shown(&m.title, m.confidential, include_confidential)
                 ),
@@ -329,8 +334,11 @@ pub fn render(
     let mut out = String::new();
     match format {
         StatusFormat::Json => {
-            return serde_json::to_string_pretty(report)
-                .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
+            // Escaped, not cleaned: scripts get the data, terminals get nothing raw.
+            return crate::sanitize::json(
+                serde_json::to_string_pretty(report)
+                    .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}")),
+            );
         }
         StatusFormat::Table => {
             let paint = Paint { on: tty };

@@ -193,14 +193,7 @@ fn classify_open_error(path: &Path, err: rusqlite::Error) -> StoreError {
 }
 
 fn create_private_dir(dir: &Path) -> Result<()> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        builder.mode(0o700);
-    }
-    builder.create(dir).map_err(|source| StoreError::CreateDir {
+    crate::private_fs::create_dir(dir).map_err(|source| StoreError::CreateDir {
         path: dir.to_path_buf(),
         source,
     })

@@ -4,7 +4,7 @@
 //! cache (`<cache>.push-lock`). The operating system drops it when the process ends, however it
 //! ends, so a killed pusher never blocks the next one. Pulling needs no such lock.
 
-use std::fs::{File, OpenOptions, TryLockError};
+use std::fs::{File, TryLockError};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -24,14 +24,7 @@ fn lock_path(cache: &Path) -> PathBuf {
 }
 
 fn open_lock_file(path: &Path) -> Result<File> {
-    let mut options = OpenOptions::new();
-    options.create(true).truncate(false).write(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    options.open(path).map_err(|source| StoreError::Open {
+    crate::private_fs::open_append(path).map_err(|source| StoreError::Open {
         path: path.to_path_buf(),
         source,
     })

@@ -74,8 +74,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState) {
     let left_width: usize = left.iter().map(|s| text::width(&s.content)).sum();
     let room = (area.width as usize).saturating_sub(left_width + right_width + 2);
     let (message, style) = match &state.message {
+        // Messages quote GitLab (errors, label names): never raw.
         Some(m) => (
-            m.text.clone(),
+            text::clean_line(&m.text).into_owned(),
             match m.tone {
                 Tone::Info => theme::OK,
                 Tone::Warn => theme::WARN,

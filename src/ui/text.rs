@@ -1,43 +1,10 @@
-//! Text that is safe and fits: strips control and bidi characters from GitLab text (so a title
-//! can never write escape sequences to the terminal) and truncates by display width, never
-//! splitting a grapheme (CJK and emoji keep the layout intact).
-
-use std::borrow::Cow;
+//! Text that fits: truncates by display width, never splitting a grapheme (CJK and emoji keep
+//! the layout intact). Making GitLab's text safe is `sanitize`'s job, re-exported here.
 
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
-/// Characters that must never reach the terminal from issue text.
-fn is_unsafe(c: char) -> bool {
-    c.is_control()
-        || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-}
-
-/// One-line text: controls become spaces (ESC becomes `␛`, so an injected sequence is visible
-/// but inert).
-pub fn clean_line(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(is_unsafe) {
-        return Cow::Borrowed(text);
-    }
-    Cow::Owned(
-        text.chars()
-            .map(|c| match c {
-                '\u{1b}' => '␛',
-                c if is_unsafe(c) => ' ',
-                c => c,
-            })
-            .collect(),
-    )
-}
-
-/// Multi-line text: keeps newlines, turns tabs into spaces, neutralises the rest.
-pub fn clean_block(text: &str) -> String {
-    text.replace("\r\n", "\n")
-        .split('\n')
-        .map(|line| clean_line(&line.replace('\t', "    ")).into_owned())
-        .collect::<Vec<_>>()
-        .join("\n")
-}
+pub use crate::sanitize::{clean_block, clean_line};
 
 /// Display width in terminal cells.
 pub fn width(text: &str) -> usize {
@@ -149,7 +116,7 @@ mod tests {
 
     #[test]
     fn plain_text_is_borrowed() {
-        assert!(matches!(clean_line("hello"), Cow::Borrowed(_)));
+        assert!(matches!(clean_line("hello"), std::borrow::Cow::Borrowed(_)));
     }
 
     #[test]
