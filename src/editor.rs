@@ -69,7 +69,9 @@ pub fn edit(template: &str) -> Result<String, EditorError> {
     let command = editor_command();
     let mut parts = command.split_whitespace();
     let program = parts.next().unwrap_or("vi");
-    let status = std::process::Command::new(program)
+    let mut child = std::process::Command::new(program);
+    crate::config::token::without_secrets(&mut child);
+    let status = child
         .args(parts)
         .arg(file.path())
         .status()

@@ -39,8 +39,26 @@ pub fn copy(text: &str) -> std::io::Result<()> {
     out.flush()
 }
 
-/// Opens `url` with `$BROWSER` or `xdg-open` (`open` on macOS), detached: the UI never waits.
+/// Only web links are opened: a URL from GitLab could otherwise be an option to the opener
+/// (`-oProxyCommand=...`) or a local file. A parsed `http(s)://` URL never begins with `-`.
+pub fn openable(url: &str) -> std::io::Result<String> {
+    let refuse = |why: &str| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("not opening `{}`: {why}", crate::sanitize::clean_line(url)),
+        )
+    };
+    let parsed = url::Url::parse(url.trim()).map_err(|_| refuse("not a URL"))?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
+        return Err(refuse("only http(s) links are opened"));
+    }
+    Ok(parsed.to_string())
+}
+
+/// Opens `url` with `$BROWSER` or `xdg-open` (`open` on macOS), detached: the UI never waits,
+/// and a thread reaps the opener when it exits (no zombies).
 pub fn open_url(url: &str) -> std::io::Result<()> {
+    let url = openable(url)?;
     let opener = std::env::var("BROWSER")
         .ok()
         .filter(|b| !b.trim().is_empty())
@@ -51,18 +69,40 @@ pub fn open_url(url: &str) -> std::io::Result<()> {
                 "xdg-open".to_string()
             }
         });
-    std::process::Command::new(opener)
+    let mut command = std::process::Command::new(opener);
+    crate::config::token::without_secrets(&mut command);
+    let mut child = command
         .arg(url)
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
-        .spawn()
-        .map(|_| ())
+        .spawn()?;
+    std::thread::Builder::new()
+        .name("sm-board-reap".into())
+        .spawn(move || {
+            let _ = child.wait();
+        })?;
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_web_links_are_opened() {
+        assert!(openable("https://gitlab.com/g/p/-/issues/1").is_ok());
+        assert!(openable("http://127.0.0.1:8080/x").is_ok());
+        for bad in [
+            "-oProxyCommand=touch /tmp/pwned",
+            "file:///etc/passwd",
+            "javascript:alert(1)",
+            "ssh://-oProxyCommand=x/",
+            "",
+        ] {
+            assert!(openable(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn base64_matches_the_standard_vectors() {

@@ -102,6 +102,9 @@ async fn event_loop(
     let mut shown_minute = Utc::now().minute();
     let mut terminate = signal_stream(tokio::signal::unix::SignalKind::terminate())?;
     let mut hangup = signal_stream(tokio::signal::unix::SignalKind::hangup())?;
+    // In raw mode Ctrl-C and Ctrl-\ are keys; these come from `kill -INT` / `kill -QUIT`.
+    let mut interrupt = signal_stream(tokio::signal::unix::SignalKind::interrupt())?;
+    let mut quit = signal_stream(tokio::signal::unix::SignalKind::quit())?;
     while !state.should_quit {
         let mut dirty = false;
         let msg = tokio::select! {
@@ -126,6 +129,14 @@ async fn event_loop(
             }
             _ = hangup.recv() => {
                 tracing::info!("SIGHUP: quitting");
+                break;
+            }
+            _ = interrupt.recv() => {
+                tracing::info!("SIGINT: quitting");
+                break;
+            }
+            _ = quit.recv() => {
+                tracing::info!("SIGQUIT: quitting");
                 break;
             }
             ready = next_worker(&mut pending_worker) => {

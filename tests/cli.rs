@@ -332,3 +332,29 @@ fn a_glab_keyring_login_without_a_reachable_keyring_says_what_to_do() {
         "{err}"
     );
 }
+
+#[test]
+fn a_reader_that_goes_away_ends_the_command_quietly() {
+    use std::io::Read;
+    let sandbox = Sandbox::new();
+    let db = sandbox.seeded_db();
+    // Far more than a pipe holds, so the writer meets the closed pipe.
+    let mut child = sandbox
+        .command()
+        .args(["board", "--width", "400", "--height", "600", "--db"])
+        .arg(&db)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    // The read end is dropped here, like `| head -c 16`.
+    let out = child.wait_with_output().unwrap();
+    let err = common::text(&out.stderr);
+    assert!(out.status.success(), "{:?}: {err}", out.status);
+    assert!(
+        !err.contains("panicked") && !err.contains("Broken pipe"),
+        "{err}"
+    );
+}

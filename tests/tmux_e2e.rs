@@ -232,51 +232,63 @@ fn a_tiny_terminal_gets_a_message_not_garbage() {
 }
 
 #[test]
-fn sigterm_quits_cleanly_and_restores_the_terminal() {
+fn term_hup_int_and_quit_signals_quit_cleanly_and_restore_the_terminal() {
     if !tmux_available() {
         return;
     }
-    let sandbox = Sandbox::new();
-    let db = sandbox.path("term.sqlite3");
-    let tmux = Tmux::start(&sandbox, &format!("demo --db {}", db.display()), 100, 30);
-    let ok = Command::new("tmux")
-        .args(["set-option", "-t", &tmux.session, "remain-on-exit", "on"])
-        .status()
-        .unwrap()
-        .success();
-    assert!(ok);
-    tmux.wait_for("SM Request Board");
-    assert_eq!(
-        tmux.display("#{alternate_on}"),
-        "1",
-        "the board uses the alternate screen"
-    );
-    let pid = tmux.display("#{pane_pid}");
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &pid])
+    for signal in ["TERM", "HUP", "INT", "QUIT"] {
+        let sandbox = Sandbox::new();
+        let db = sandbox.path("term.sqlite3");
+        let tmux = Tmux::start(&sandbox, &format!("demo --db {}", db.display()), 100, 30);
+        let ok = Command::new("tmux")
+            .args(["set-option", "-t", &tmux.session, "remain-on-exit", "on"])
             .status()
             .unwrap()
-            .success()
-    );
-    let start = Instant::now();
-    while tmux.display("#{pane_dead}") != "1" {
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "sm-board ignored SIGTERM"
+            .success();
+        assert!(ok);
+        tmux.wait_for("SM Request Board");
+        assert_eq!(
+            tmux.display("#{alternate_on}"),
+            "1",
+            "the board uses the alternate screen"
         );
-        std::thread::sleep(Duration::from_millis(50));
+        assert_eq!(
+            tmux.display("#{mouse_any_flag}"),
+            "1",
+            "mouse reporting is on"
+        );
+        let pid = tmux.display("#{pane_pid}");
+        assert!(
+            Command::new("kill")
+                .args([&format!("-{signal}"), &pid])
+                .status()
+                .unwrap()
+                .success()
+        );
+        let start = Instant::now();
+        while tmux.display("#{pane_dead}") != "1" {
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "sm-board ignored SIG{signal}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        assert_eq!(
+            tmux.display("#{alternate_on}"),
+            "0",
+            "SIG{signal}: alternate screen left on"
+        );
+        assert_eq!(
+            tmux.display("#{mouse_any_flag}"),
+            "0",
+            "SIG{signal}: mouse reporting left on"
+        );
+        assert!(
+            !tmux.screen().contains("SM Request Board"),
+            "{}",
+            tmux.screen()
+        );
     }
-    assert_eq!(
-        tmux.display("#{alternate_on}"),
-        "0",
-        "alternate screen left on"
-    );
-    assert!(
-        !tmux.screen().contains("SM Request Board"),
-        "{}",
-        tmux.screen()
-    );
 }
 
 #[test]
@@ -433,7 +445,7 @@ fn a_comment_written_in_the_editor_reaches_gitlab_once() {
     let editor = sandbox.path("editor.sh");
     std::fs::write(
         &editor,
-        "#!/bin/sh\nprintf 'Can we get the deck by Friday?\\n# Open questions\\n#41 covers the same request\\n' | cat - \"$1\" > \"$1.new\" && mv \"$1.new\" \"$1\"\n",
+        "#!/bin/sh\nprintf 'Can we get the deck by Friday?\\n# Open questions\\n#41 covers the same request\\ntoken: %s\\n' \"${GITLAB_TOKEN:-unset}\" | cat - \"$1\" > \"$1.new\" && mv \"$1.new\" \"$1\"\n",
     )
     .unwrap();
     use std::os::unix::fs::PermissionsExt;
@@ -492,6 +504,8 @@ fn a_comment_written_in_the_editor_reaches_gitlab_once() {
         posted[0].contains("\n# Open questions\n#41 covers the same request"),
         "{posted:?}"
     );
+    // The editor runs without the user's token in its environment.
+    assert!(posted[0].contains("token: unset"), "{posted:?}");
     assert!(
         tmux.screen().contains("SM Request Board"),
         "the board came back"

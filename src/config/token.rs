@@ -11,6 +11,15 @@ use crate::config::{GitLabTarget, Secret};
 /// The environment variables that may hold a token, in the order they are read.
 pub const TOKEN_VARIABLES: [&str; 3] = ["GITLAB_TOKEN", "GITLAB_ACCESS_TOKEN", "OAUTH_TOKEN"];
 
+/// Keeps our secrets out of a child process's environment (`$EDITOR`, `$BROWSER`): they run
+/// other people's code and have no use for the user's GitLab token.
+pub fn without_secrets(command: &mut std::process::Command) -> &mut std::process::Command {
+    for name in TOKEN_VARIABLES {
+        command.env_remove(name);
+    }
+    command
+}
+
 /// Where a token came from, said in messages ("the token from GITLAB_TOKEN was rejected").
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TokenSource {
