@@ -358,3 +358,25 @@ fn a_reader_that_goes_away_ends_the_command_quietly() {
         "{err}"
     );
 }
+
+#[test]
+fn an_explicit_team_replaces_the_one_the_request_has() {
+    let sandbox = Sandbox::new();
+    let db = sandbox.seeded_db();
+    let db_arg = db.to_str().unwrap();
+    // #41 is a new request that already carries tech-pmm.
+    let out = sandbox.run(&[
+        "move", "41", "triage", "--team", "pmm", "--yes", "--db", db_arg,
+    ]);
+    assert!(out.status.success(), "{}", common::text(&out.stderr));
+    let store = sm_board::store::Store::open(&db).unwrap();
+    let issue = sm_board::store::load_issues(store.conn())
+        .unwrap()
+        .into_iter()
+        .find(|r| r.iid == 41 && r.reference.contains("sm-requests"))
+        .unwrap();
+    let labels = &issue.facts.labels;
+    assert!(labels.contains(&"pmm".to_string()), "{labels:?}");
+    assert!(!labels.contains(&"tech-pmm".to_string()), "{labels:?}");
+    assert!(labels.contains(&"sm_req::triage".to_string()), "{labels:?}");
+}

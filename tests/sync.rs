@@ -786,3 +786,115 @@ async fn histories_arrive_a_bounded_number_per_pass_and_survive_going_offline() 
         .count();
     assert_eq!(with_history, 40);
 }
+
+#[tokio::test]
+async fn an_assignee_someone_else_changed_is_a_conflict_not_overwritten() {
+    use sm_board::workflow::edit::set_assignees;
+    let w = world(generate::generate(60, 31, generate::default_anchor())).await;
+    w.sync().await;
+    let members = store::load_members(w.store.conn()).unwrap();
+    let (alice, bob) = (&members[0], &members[1]);
+    let user = |m: &store::Member| sm_board::workflow::UserRef {
+        id: m.id,
+        username: m.username.clone(),
+        name: String::new(),
+    };
+    let issue = an_open_backlog_issue(&w);
+    store::apply_edit(
+        w.store.conn(),
+        issue.id,
+        &set_assignees(vec![user(alice)]),
+        &w.wf.state_key,
+        Utc::now(),
+    )
+    .unwrap();
+    w.remote_edit(
+        issue.id,
+        IssueUpdate {
+            assignee_ids: Some(vec![bob.id]),
+            ..IssueUpdate::default()
+        },
+    );
+    let report = w.sync().await;
+    assert_eq!(report.conflicts.len(), 1, "{report:?}");
+    assert!(report.conflicts[0].contains("assignee"), "{report:?}");
+    let remote_assignee = || {
+        w.fake.shared.lock().issues[&issue.id]["assignees"][0]["id"]
+            .as_i64()
+            .unwrap()
+    };
+    assert_eq!(
+        remote_assignee(),
+        bob.id,
+        "GitLab's change stays until the user decides"
+    );
+    // Keep mine: now it goes out.
+    let seq = store::list_outbox(w.store.conn())
+        .unwrap()
+        .into_iter()
+        .find(|e| e.status == OutboxStatus::Conflict)
+        .unwrap()
+        .seq;
+    store::resolve_conflict(w.store.conn(), seq, true, &w.wf.state_key).unwrap();
+    let report = w.sync().await;
+    assert!(report.in_step(), "{report:?}");
+    assert_eq!(remote_assignee(), alice.id);
+}
+
+#[tokio::test]
+async fn keeping_mine_on_a_move_conflict_restores_the_whole_move_reopen_included() {
+    let w = world(generate::generate(120, 32, generate::default_anchor())).await;
+    w.sync().await;
+    let issue = w
+        .cached()
+        .into_iter()
+        .find(|r| !r.facts.open && r.facts.labels.iter().any(|l| l == "sm_req::completed"))
+        .unwrap();
+    let triage = w.wf.states.iter().position(|s| s.name == "triage").unwrap();
+    let plan = plan_move(
+        &w.wf,
+        &issue.facts,
+        classify(&w.wf, &issue.facts).placement,
+        triage,
+        &store::load_milestones(w.store.conn()).unwrap(),
+        Utc::now().date_naive(),
+    )
+    .unwrap();
+    store::apply_edit(
+        w.store.conn(),
+        issue.id,
+        &plan.edit,
+        &w.wf.state_key,
+        Utc::now(),
+    )
+    .unwrap();
+    // Meanwhile someone declines it on GitLab.
+    w.remote_edit(
+        issue.id,
+        IssueUpdate {
+            add_labels: vec!["sm_req::declined".into()],
+            remove_labels: vec!["sm_req::completed".into()],
+            ..IssueUpdate::default()
+        },
+    );
+    let report = w.sync().await;
+    assert_eq!(report.conflicts.len(), 1, "{report:?}");
+    let seq = store::list_outbox(w.store.conn())
+        .unwrap()
+        .into_iter()
+        .find(|e| e.status == OutboxStatus::Conflict)
+        .unwrap()
+        .seq;
+    store::resolve_conflict(w.store.conn(), seq, true, &w.wf.state_key).unwrap();
+    let report = w.sync().await;
+    assert!(report.in_step(), "{report:?}");
+    let remote = w.fake.shared.lock().issues[&issue.id].clone();
+    assert_eq!(remote["state"], "opened", "reopened: {remote}");
+    let labels = w.remote_labels(issue.id);
+    assert!(labels.contains(&"sm_req::triage".to_string()), "{labels:?}");
+    assert!(
+        !labels
+            .iter()
+            .any(|l| l == "sm_req::declined" || l == "sm_req::completed")
+    );
+}

@@ -52,6 +52,35 @@ pub fn resolve(store: &Store, reference: &str) -> Result<IssueRecord, EditError>
 }
 
 /// Plans and queues a move; returns the edit that was queued.
+/// The cached member called `username` (with or without `@`).
+fn member(store: &Store, username: &str) -> Result<UserRef, EditError> {
+    let username = username.trim_start_matches('@');
+    let member = store::load_members(store.conn())?
+        .into_iter()
+        .find(|m| m.username == username)
+        .ok_or_else(|| {
+            EditError::Refused(format!(
+                "no cached member is called @{username}; run `sm-board sync` or check the name"
+            ))
+        })?;
+    Ok(UserRef {
+        id: member.id,
+        username: member.username,
+        name: member.name,
+    })
+}
+
+/// The cached milestone titled `title`.
+fn milestone<'m>(
+    milestones: &'m [crate::workflow::MilestoneInfo],
+    title: &str,
+) -> Result<&'m crate::workflow::MilestoneInfo, EditError> {
+    milestones
+        .iter()
+        .find(|m| m.title == title)
+        .ok_or_else(|| EditError::Refused(format!("no cached milestone is titled `{title}`")))
+}
+
 pub fn queue_move(
     store: &Store,
     wf: &Workflow,
@@ -78,6 +107,7 @@ pub fn queue_move(
         now.date_naive(),
     )
     .map_err(|e| EditError::Refused(format!("#{}: {e}", issue.iid)))?;
+    let (mut team_used, mut assignee_used, mut milestone_used) = (false, false, false);
     while let Some(need) = plan.needs.pop_front() {
         match need {
             Need::Confirm(question) if !answers.yes => {
@@ -101,6 +131,7 @@ pub fn queue_move(
                     )));
                 }
                 plan.answer_team(wf, &issue.facts, team);
+                team_used = true;
             }
             Need::Assignee => {
                 let username = answers.assignee.as_deref().ok_or_else(|| {
@@ -109,20 +140,8 @@ pub fn queue_move(
                         wf.states[to].name
                     ))
                 })?;
-                let username = username.trim_start_matches('@');
-                let member = store::load_members(store.conn())?
-                    .into_iter()
-                    .find(|m| m.username == username)
-                    .ok_or_else(|| {
-                        EditError::Refused(format!(
-                            "no cached member is called @{username}; run `sm-board sync` or check the name"
-                        ))
-                    })?;
-                plan.answer_assignee(UserRef {
-                    id: member.id,
-                    username: member.username,
-                    name: member.name,
-                });
+                plan.answer_assignee(member(store, username)?);
+                assignee_used = true;
             }
             Need::Milestone { candidates, reason } => {
                 let title = answers.milestone.as_deref().ok_or_else(|| {
@@ -135,15 +154,27 @@ pub fn queue_move(
                             .join(", ")
                     ))
                 })?;
-                let chosen = milestones
-                    .iter()
-                    .find(|m| m.title == title)
-                    .ok_or_else(|| {
-                        EditError::Refused(format!("no cached milestone is titled `{title}`"))
-                    })?;
-                plan.answer_milestone(Some(chosen));
+                plan.answer_milestone(Some(milestone(&milestones, title)?));
+                milestone_used = true;
             }
         }
+    }
+    // What was asked for explicitly is never dropped: a --team, --assignee or --milestone the
+    // move did not need still applies (a team replaces the one the request has).
+    if let (Some(team), false) = (answers.team.as_deref(), team_used) {
+        if !wf.is_team(team) {
+            return Err(EditError::Refused(format!(
+                "`{team}` is not a team; teams: {}",
+                wf.teams.join(", ")
+            )));
+        }
+        plan.answer_team(wf, &issue.facts, team);
+    }
+    if let (Some(username), false) = (answers.assignee.as_deref(), assignee_used) {
+        plan.answer_assignee(member(store, username)?);
+    }
+    if let (Some(title), false) = (answers.milestone.as_deref(), milestone_used) {
+        plan.answer_milestone(Some(milestone(&milestones, title)?));
     }
     let after = store::apply_edit(store.conn(), issue.id, &plan.edit, &wf.state_key, now)?;
     Ok((after, plan.edit, plan.notes))

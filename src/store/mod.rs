@@ -61,6 +61,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/0002_outbox_force.sql")),
         M::up(include_str!("migrations/0003_activity.sql")),
         M::up(include_str!("migrations/0004_confidential.sql")),
+        M::up(include_str!("migrations/0005_outbox_base.sql")),
     ])
 }
 

@@ -10,8 +10,8 @@ use rusqlite::{Connection, params};
 
 use crate::store::issues::{load_issue, write_record};
 use crate::store::{IssueRecord, Result, StoreError};
-use crate::workflow::IssueEdit;
 use crate::workflow::labels::values_of;
+use crate::workflow::{IssueEdit, IssueFacts};
 
 /// Where an outbox entry stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,6 +59,9 @@ pub struct OutboxEntry {
     pub last_error: Option<String>,
     /// "Keep mine" was chosen after a conflict: send without checking.
     pub force: bool,
+    /// The request's fields when the edit was made (`None` for entries from before sm-board
+    /// recorded them).
+    pub base: Option<IssueFacts>,
 }
 
 /// Applies `edit` to the cached issue and queues it, atomically. Returns the issue as it now is.
@@ -74,13 +77,14 @@ pub fn apply_edit(
 ) -> Result<IssueRecord> {
     let tx = crate::store::write_tx(conn)?;
     let mut record = load_issue(&tx, issue_id)?;
+    let base = record.facts.clone();
     let after = edit.apply(&record.facts);
     if values_of(&after.labels, state_key) != values_of(&record.facts.labels, state_key) {
         record.state_since = Some(now);
     }
     record.facts = after;
     write_record(&tx, &record)?;
-    append(&tx, &record, "update", edit, now)?;
+    append(&tx, &record, "update", edit, Some(&base), now)?;
     tx.commit()?;
     Ok(record)
 }
@@ -92,19 +96,26 @@ fn append(
     record: &IssueRecord,
     kind: &str,
     intent: &impl serde::Serialize,
+    base: Option<&IssueFacts>,
     now: DateTime<Utc>,
 ) -> Result<i64> {
-    let intent = serde_json::to_string(intent).map_err(|e| StoreError::Malformed(e.to_string()))?;
+    let malformed = |e: serde_json::Error| StoreError::Malformed(e.to_string());
+    let intent = serde_json::to_string(intent).map_err(malformed)?;
+    let base = base
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(malformed)?;
     conn.prepare_cached(
-        "INSERT INTO outbox (issue_id, kind, intent, base_updated_at, created_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO outbox (issue_id, kind, intent, base_updated_at, created_at, base) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
     .execute(params![
         record.id,
         kind,
         intent,
         record.updated_at.to_rfc3339(),
-        now.to_rfc3339()
+        now.to_rfc3339(),
+        base
     ])?;
     Ok(conn.last_insert_rowid())
 }
@@ -130,7 +141,7 @@ pub fn list_outbox(conn: &Connection) -> Result<Vec<OutboxEntry>> {
     entries(
         conn,
         "SELECT seq, issue_id, intent, base_updated_at, created_at, status, attempts, \
-         last_error, force, kind FROM outbox ORDER BY seq",
+         last_error, force, kind, base FROM outbox ORDER BY seq",
     )
 }
 
@@ -139,7 +150,7 @@ pub fn unsettled(conn: &Connection) -> Result<Vec<OutboxEntry>> {
     entries(
         conn,
         "SELECT seq, issue_id, intent, base_updated_at, created_at, status, attempts, \
-         last_error, force, kind FROM outbox WHERE status != 'done' ORDER BY seq",
+         last_error, force, kind, base FROM outbox WHERE status != 'done' ORDER BY seq",
     )
 }
 
@@ -165,12 +176,24 @@ fn entries(conn: &Connection, sql: &str) -> Result<Vec<OutboxEntry>> {
             row.get::<_, Option<String>>(7)?,
             row.get::<_, i64>(8)? == 1,
             row.get::<_, String>(9)?,
+            row.get::<_, Option<String>>(10)?,
         ))
     })?;
     let mut entries = Vec::new();
     for row in rows {
-        let (seq, issue_id, intent, base, created, status, attempts, last_error, force, kind) =
-            row?;
+        let (
+            seq,
+            issue_id,
+            intent,
+            base_updated_at,
+            created,
+            status,
+            attempts,
+            last_error,
+            force,
+            kind,
+            base,
+        ) = row?;
         let malformed =
             |e: serde_json::Error| StoreError::Malformed(format!("outbox entry {seq}: {e}"));
         let (edit, comment) = if kind == "comment" {
@@ -196,7 +219,11 @@ fn entries(conn: &Connection, sql: &str) -> Result<Vec<OutboxEntry>> {
             issue_id,
             edit,
             comment,
-            base_updated_at: base,
+            base_updated_at,
+            base: base
+                .map(|b| serde_json::from_str::<IssueFacts>(&b))
+                .transpose()
+                .map_err(malformed)?,
             created_at: created,
             status: OutboxStatus::parse(&status).ok_or_else(|| {
                 StoreError::Malformed(format!("outbox entry {seq}: status {status}"))
@@ -289,7 +316,7 @@ pub fn queue_comment(
             std::process::id()
         ),
     };
-    append(conn, &record, "comment", &comment, now)
+    append(conn, &record, "comment", &comment, None, now)
 }
 
 /// Marks an entry done (a comment that was posted, or found posted).

@@ -5,10 +5,15 @@
 //! sets (its `add` labels). Someone else changed that key if GitLab now holds a value that is
 //! neither, or cleared the key the edit expected to replace. Other labels never conflict:
 //! deltas leave them alone.
+//!
+//! The other fields an edit sets (assignees, milestone, due date, open or closed) follow the
+//! same rule against the request as it was when the edit was made: GitLab's value conflicts
+//! when it is neither that one nor the edit's. Fields the edit does not set never conflict.
 
-use crate::workflow::edit::IssueEdit;
+use crate::workflow::edit::{IssueEdit, StateEvent};
 use crate::workflow::labels::split_scoped;
 use crate::workflow::{IssueFacts, Workflow};
+use crate::workflow::{MilestoneRef, UserRef};
 
 /// A key changed on the server since the edit was made.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,6 +86,62 @@ pub fn conflicts(wf: &Workflow, edit: &IssueEdit, remote: &IssueFacts) -> Vec<Co
                 mine: target,
             });
         }
+    }
+    found
+}
+
+/// The fields other than labels that `edit` sets and someone else changed on GitLab since
+/// `base` (the request when the edit was made).
+pub fn field_conflicts(edit: &IssueEdit, base: &IssueFacts, remote: &IssueFacts) -> Vec<Conflict> {
+    let mut found = Vec::new();
+    let mut check = |key: &str, base: Vec<String>, target: Vec<String>, theirs: Vec<String>| {
+        if theirs != base && theirs != target {
+            found.push(Conflict {
+                key: key.to_string(),
+                theirs,
+                mine: target,
+            });
+        }
+    };
+    let names = |users: &[UserRef]| {
+        let mut names: Vec<String> = users.iter().map(|u| format!("@{}", u.username)).collect();
+        names.sort();
+        names
+    };
+    if let Some(assignees) = &edit.assignees {
+        check(
+            "assignee",
+            names(&base.assignees),
+            names(assignees),
+            names(&remote.assignees),
+        );
+    }
+    let milestone = |m: Option<&MilestoneRef>| m.map(|m| m.title.clone()).into_iter().collect();
+    if let Some(change) = &edit.milestone {
+        check(
+            "milestone",
+            milestone(base.milestone.as_ref()),
+            milestone(change.resolve().as_ref()),
+            milestone(remote.milestone.as_ref()),
+        );
+    }
+    let due = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).into_iter().collect();
+    if let Some(change) = &edit.due_date {
+        check(
+            "due date",
+            due(base.due_date),
+            due(change.resolve()),
+            due(remote.due_date),
+        );
+    }
+    let state = |open: bool| vec![if open { "open" } else { "closed" }.to_string()];
+    if let Some(event) = edit.state_event {
+        check(
+            "state",
+            state(base.open),
+            state(event == StateEvent::Reopen),
+            state(remote.open),
+        );
     }
     found
 }
@@ -196,5 +257,64 @@ mod tests {
         let forced = force(&wf, &priority_3_to_1(), &remote);
         assert!(conflicts(&wf, &forced, &remote).is_empty());
         assert_eq!(forced.labels.apply(&remote.labels), ["p::1", "pmm"]);
+    }
+
+    fn user(id: i64, name: &str) -> UserRef {
+        UserRef {
+            id,
+            username: name.into(),
+            name: String::new(),
+        }
+    }
+
+    fn milestone(id: i64, title: &str) -> MilestoneRef {
+        MilestoneRef {
+            id,
+            title: title.into(),
+        }
+    }
+
+    #[test]
+    fn a_field_someone_else_changed_since_the_edit_is_a_conflict() {
+        use crate::workflow::edit::{set_assignees, set_due_date, set_milestone};
+        let base = IssueFacts {
+            milestone: Some(milestone(1, "SM_Backlog")),
+            due_date: chrono::NaiveDate::from_ymd_opt(2026, 12, 1),
+            ..facts(&["p::3"])
+        };
+        // I assign alice; meanwhile someone assigned bob.
+        let mine = set_assignees(vec![user(1, "alice")]);
+        let theirs = IssueFacts {
+            assignees: vec![user(2, "bob")],
+            ..base.clone()
+        };
+        let found = field_conflicts(&mine, &base, &theirs);
+        assert_eq!(found.len(), 1);
+        assert!(
+            found[0]
+                .describe()
+                .contains("assignee changed on GitLab to @bob")
+        );
+        // Someone made the same change, or none: no conflict.
+        let same = IssueFacts {
+            assignees: vec![user(1, "alice")],
+            ..base.clone()
+        };
+        assert!(field_conflicts(&mine, &base, &same).is_empty());
+        assert!(field_conflicts(&mine, &base, &base).is_empty());
+        // Milestone and due date, each only when the edit sets it.
+        let moved = IssueFacts {
+            milestone: Some(milestone(2, "FY27-Q4")),
+            due_date: None,
+            ..base.clone()
+        };
+        let m = set_milestone(Some(milestone(3, "FY28-Q1")));
+        assert_eq!(field_conflicts(&m, &base, &moved)[0].key, "milestone");
+        let d = set_due_date(chrono::NaiveDate::from_ymd_opt(2026, 12, 24));
+        assert_eq!(field_conflicts(&d, &base, &moved)[0].key, "due date");
+        assert!(
+            field_conflicts(&mine, &base, &moved).is_empty(),
+            "an assignee edit ignores a milestone change"
+        );
     }
 }

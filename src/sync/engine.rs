@@ -8,7 +8,7 @@ use crate::config::Scope;
 use crate::gitlab::{ApiError, Client, convert, wire};
 use crate::store::{self, OutboxEntry, Store, StoreError};
 use crate::sync::activity;
-use crate::sync::conflict::{conflicts, force};
+use crate::sync::conflict::{conflicts, field_conflicts, force};
 use crate::workflow::edit::{Change, StateEvent};
 use crate::workflow::{IssueEdit, IssueFacts, Workflow};
 
@@ -420,7 +420,10 @@ async fn push_one(
     let edit = if entry.force {
         force(wf, &entry.edit, &remote_facts)
     } else {
-        let found = conflicts(wf, &entry.edit, &remote_facts);
+        let mut found = conflicts(wf, &entry.edit, &remote_facts);
+        if let Some(base) = &entry.base {
+            found.extend(field_conflicts(&entry.edit, base, &remote_facts));
+        }
         if !found.is_empty() {
             let why = found
                 .iter()

@@ -28,7 +28,7 @@ pub enum Change<T> {
 }
 
 impl<T: Clone> Change<T> {
-    fn resolve(&self) -> Option<T> {
+    pub fn resolve(&self) -> Option<T> {
         match self {
             Change::Set(value) => Some(value.clone()),
             Change::Clear => None,

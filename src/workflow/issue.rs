@@ -22,7 +22,7 @@ pub struct UserRef {
 }
 
 /// The editable facts of a request.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct IssueFacts {
     /// Label names, sorted as GitLab returns them.
     pub labels: Vec<String>,
