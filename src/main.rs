@@ -386,9 +386,10 @@ fn run_board(config: &Config, started: std::time::Instant) -> Result<()> {
             )?),
             Err(err) => {
                 state.message = Some(sm_board::app::state::Message {
-                    text: format!("offline: {err}"),
+                    text: format!("not syncing: {err}"),
                     tone: sm_board::app::state::Tone::Error,
                 });
+                state.sync.unavailable = Some(format!("not syncing: {err}"));
                 WorkerStart::None
             }
         },

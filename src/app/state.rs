@@ -218,6 +218,9 @@ pub struct Confirm {
 pub struct SyncState {
     /// A GitLab is configured and the worker runs.
     pub enabled: bool,
+    /// Why there is no sync although a GitLab is configured (no token, a rejected one), said
+    /// when the user asks for a sync.
+    pub unavailable: Option<String>,
     pub running: bool,
     pub offline: Option<String>,
     pub error: Option<String>,

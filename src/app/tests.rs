@@ -655,6 +655,15 @@ fn r_syncs_only_when_a_gitlab_is_configured() {
     let mut state = board();
     assert!(keys(&mut state, "r").is_empty());
     assert!(state.message.as_ref().unwrap().text.contains("no GitLab"));
+    // A GitLab without a token says what is missing, not "no GitLab".
+    state.sync.unavailable =
+        Some("not syncing: no GitLab token for gitlab.com: set GITLAB_TOKEN".into());
+    assert!(keys(&mut state, "r").is_empty());
+    let said = &state.message.as_ref().unwrap().text;
+    assert!(
+        said.contains("GITLAB_TOKEN") && !said.contains("no GitLab configured"),
+        "{said}"
+    );
     state.sync.enabled = true;
     assert_eq!(keys(&mut state, "r"), [Effect::SyncNow { full: false }]);
     state.sync.running = true;

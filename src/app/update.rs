@@ -667,11 +667,12 @@ fn on_board_action(state: &mut AppState, mode: Mode, action: Action) -> Vec<Effe
         Action::MarkColumn => mark_column(state),
         Action::SyncNow => {
             if !state.sync.enabled {
-                say(
-                    state,
-                    Tone::Warn,
-                    "no GitLab configured: nothing to sync with".into(),
-                );
+                let why = state.sync.unavailable.clone().unwrap_or_else(|| {
+                    "no GitLab configured: set [gitlab] url and group in the config file, or \
+                     pass --gitlab-url and --group"
+                        .into()
+                });
+                say(state, Tone::Warn, why);
                 return Vec::new();
             }
             if state.sync.running {

@@ -88,14 +88,57 @@ pub enum StoreError {
     Locked { path: PathBuf },
     #[error("the cache {path} is not an sm-board database ({reason}); move it away or pass --db")]
     NotADatabase { path: PathBuf, reason: String },
-    #[error("cache schema migration failed: {0}")]
-    Migration(#[from] rusqlite_migration::Error),
+    #[error(
+        "{path} is an SQLite file whose tables are not this sm-board's (another program's file, \
+         or a newer sm-board's cache); move it away or pass --db to use another file"
+    )]
+    ForeignSchema { path: PathBuf },
+    #[error(
+        "the cache {} is damaged ({reason}). Your unsent edits are in its outbox: keep a copy \
+         (`cp FILE FILE.damaged`; `sqlite3 FILE.damaged .recover` reads what is left), then move \
+         the file away and run `sm-board sync` to rebuild it from GitLab",
+        path.as_ref().map_or("file".into(), |p| p.display().to_string())
+    )]
+    Corrupt {
+        path: Option<PathBuf>,
+        reason: String,
+    },
+    #[error(
+        "the disk is full: the cache could not grow, so this edit was not queued; nothing else \
+         was lost. Free some space and try again"
+    )]
+    DiskFull,
     #[error("cache error: {0}")]
-    Sql(#[from] rusqlite::Error),
+    Sql(rusqlite::Error),
     #[error("cached data is malformed: {0}")]
     Malformed(String),
     #[error("no cached issue with id {0}")]
     NoSuchIssue(i64),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    /// SQLite's errors, told apart where the user can do something about them.
+    fn from(err: rusqlite::Error) -> Self {
+        // SQLITE_IOERR_SHMSIZE: the WAL index could not grow, which is how a full disk shows.
+        const IOERR_SHMSIZE: i32 = 4874;
+        match &err {
+            rusqlite::Error::SqliteFailure(failure, _)
+                if failure.code == ErrorCode::DiskFull
+                    || failure.extended_code == IOERR_SHMSIZE =>
+            {
+                StoreError::DiskFull
+            }
+            rusqlite::Error::SqliteFailure(failure, _)
+                if failure.code == ErrorCode::DatabaseCorrupt =>
+            {
+                StoreError::Corrupt {
+                    path: None,
+                    reason: err.to_string(),
+                }
+            }
+            _ => StoreError::Sql(err),
+        }
+    }
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -155,11 +198,32 @@ impl Store {
         self.conn
             .execute_batch("BEGIN IMMEDIATE; COMMIT;")
             .map_err(classify)?;
+        // An SQLite file with tables of its own and no schema version of ours is another
+        // program's: never add our tables to it.
+        let version: i64 = self
+            .conn
+            .query_row("PRAGMA user_version", [], |row| row.get(0))
+            .map_err(classify)?;
+        let tables: i64 = self
+            .conn
+            .query_row(
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'",
+                [],
+                |row| row.get(0),
+            )
+            .map_err(classify)?;
+        if version == 0 && tables > 0 {
+            return Err(StoreError::ForeignSchema { path });
+        }
         migrations()
             .to_latest(&mut self.conn)
             .map_err(|e| match e {
                 rusqlite_migration::Error::RusqliteError { err, .. } => classify(err),
-                other => StoreError::Migration(other),
+                other => {
+                    // The SQL that failed means nothing to the user; it goes to the log.
+                    tracing::warn!(error = %other, "cache schema update failed");
+                    StoreError::ForeignSchema { path: path.clone() }
+                }
             })?;
         Ok(())
     }
@@ -185,6 +249,11 @@ fn classify_open_error(path: &Path, err: rusqlite::Error) -> StoreError {
             path,
             reason: err.to_string(),
         },
+        Some(ErrorCode::DatabaseCorrupt) => StoreError::Corrupt {
+            path: Some(path),
+            reason: err.to_string(),
+        },
+        Some(ErrorCode::DiskFull) => StoreError::DiskFull,
         Some(ErrorCode::CannotOpen) | Some(ErrorCode::PermissionDenied) => StoreError::Open {
             path,
             source: std::io::Error::new(std::io::ErrorKind::PermissionDenied, err.to_string()),
@@ -307,5 +376,72 @@ mod tests {
         let err = read_only.prepare().unwrap_err();
         assert!(matches!(err, StoreError::ReadOnly { .. }), "{err}");
         assert!(err.to_string().contains("pass --db"));
+    }
+
+    #[test]
+    fn another_program_s_sqlite_file_is_refused_without_sql_in_the_message() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("other.db");
+        let other = Connection::open(&path).unwrap();
+        other
+            .execute_batch("CREATE TABLE moz_places (id INTEGER PRIMARY KEY, url TEXT);")
+            .unwrap();
+        drop(other);
+        let err = Store::open(&path).err().unwrap();
+        assert!(matches!(err, StoreError::ForeignSchema { .. }), "{err}");
+        let text = err.to_string();
+        assert!(
+            text.contains("pass --db") && !text.contains("CREATE"),
+            "{text}"
+        );
+        // Nothing of ours was added to it.
+        let other = Connection::open(&path).unwrap();
+        let tables: i64 = other
+            .query_row(
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(tables, 1);
+    }
+
+    #[test]
+    fn a_damaged_cache_says_how_to_keep_the_unsent_edits() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.sqlite3");
+        {
+            let store = Store::open(&path).unwrap();
+            crate::demo::seed_store(&store, &crate::demo::bundled_issues().unwrap()).unwrap();
+            store
+                .conn()
+                .execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")
+                .unwrap();
+        }
+        let len = std::fs::metadata(&path).unwrap().len();
+        let file = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+        file.set_len(len / 2).unwrap();
+        drop(file);
+        let err = Store::open(&path)
+            .and_then(|store| crate::store::load_issues(store.conn()).map(|_| ()))
+            .unwrap_err();
+        let text = err.to_string();
+        assert!(matches!(err, StoreError::Corrupt { .. }), "{text}");
+        assert!(
+            text.contains("outbox") && text.contains("sm-board sync"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_full_disk_is_named_as_such() {
+        let full = rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(13), None);
+        let text = StoreError::from(full).to_string();
+        assert!(
+            text.contains("disk is full") && text.contains("not queued"),
+            "{text}"
+        );
+        let shm = rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(4874), None);
+        assert!(matches!(StoreError::from(shm), StoreError::DiskFull));
     }
 }
