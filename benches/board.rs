@@ -172,6 +172,42 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         big.len() / 1000
     );
 
+    // A 5 MB description on one line: laid out once when drawn first, then each key draws only
+    // the rows on screen.
+    let huge = "lorem ipsum dolor sit amet ".repeat(5_000_000 / 27 + 1);
+    update(
+        &mut state,
+        Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+    );
+    update(
+        &mut state,
+        Msg::DetailLoaded {
+            issue_id,
+            content: Box::new(DetailContent {
+                description: Some(huge.clone()),
+                ..DetailContent::default()
+            }),
+        },
+    );
+    let first = std::time::Instant::now();
+    terminal.draw(|f| ui::render(f, &state))?;
+    let first = first.elapsed();
+    let scroll = time(50, || {
+        update(
+            &mut state,
+            Msg::Key(KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE)),
+        );
+        terminal.draw(|f| ui::render(f, &state)).map(|_| ())
+    });
+    update(
+        &mut state,
+        Msg::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)),
+    );
+    println!(
+        "detail view with a {} MB single-line description: first draw {first:?}, j + redraw {scroll:?}",
+        huge.len() / 1_000_000
+    );
+
     let mut record = state.selected_card().ok_or("no card")?.record.clone();
     let edit_landed = time(50, || {
         record.facts.labels.push("bench".into());

@@ -5,7 +5,7 @@ use chrono::{DateTime, FixedOffset, Utc};
 use ratatui::Frame;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 use crate::app::state::{AppState, Detail, DetailContent};
 use crate::store::LabelEvent;
@@ -160,6 +160,62 @@ fn content_lines(
     lines
 }
 
+/// What a laid-out body depends on. Content is told apart by where its text lives: a reload
+/// brings new strings.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct LayoutKey {
+    issue_id: i64,
+    description: (usize, usize),
+    notes: (usize, usize),
+    history: (usize, usize),
+    width: u16,
+    show_system: bool,
+    link: Option<usize>,
+}
+
+thread_local! {
+    /// The body of the open detail, wrapped to its width: laid out once, then only the rows on
+    /// screen are drawn (rendering happens on the UI thread alone).
+    static LAYOUT: std::cell::RefCell<Option<(LayoutKey, std::rc::Rc<Vec<Line<'static>>>)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+fn layout_key(detail: &Detail, content: &DetailContent, width: u16) -> LayoutKey {
+    LayoutKey {
+        issue_id: detail.issue_id,
+        description: content
+            .description
+            .as_ref()
+            .map_or((0, 0), |d| (d.as_ptr() as usize, d.len())),
+        notes: (content.notes.as_ptr() as usize, content.notes.len()),
+        history: (content.history.as_ptr() as usize, content.history.len()),
+        width,
+        show_system: detail.show_system,
+        link: detail.link,
+    }
+}
+
+/// The body's wrapped lines, from the cache when nothing it depends on changed.
+fn body_rows(
+    state: &AppState,
+    detail: &Detail,
+    content: &DetailContent,
+    width: u16,
+) -> std::rc::Rc<Vec<Line<'static>>> {
+    let key = layout_key(detail, content, width);
+    LAYOUT.with(|cache| {
+        if let Some((cached, rows)) = &*cache.borrow()
+            && *cached == key
+        {
+            return rows.clone();
+        }
+        let lines = content_lines(state, detail, content, width);
+        let rows = std::rc::Rc::new(crate::ui::wrap::wrap_lines(&lines, width as usize));
+        *cache.borrow_mut() = Some((key, rows.clone()));
+        rows
+    })
+}
+
 pub fn render(frame: &mut Frame, state: &AppState, detail: &Detail) {
     let area = centered(
         frame.area(),
@@ -206,24 +262,35 @@ pub fn render(frame: &mut Frame, state: &AppState, detail: &Detail) {
         "─".repeat(inner.width as usize),
         theme::BORDER,
     ));
-    match &detail.content {
-        None => lines.push(Line::styled("loading…", theme::DIM)),
-        Some(content) => lines.extend(content_lines(state, detail, content, inner.width)),
-    }
-    let max_scroll = lines.len().saturating_sub(3) as u16;
+    let mut rows = crate::ui::wrap::wrap_lines(&lines, inner.width as usize);
+    let body = match &detail.content {
+        None => {
+            rows.push(Line::styled("loading…", theme::DIM));
+            std::rc::Rc::new(Vec::new())
+        }
+        Some(content) => body_rows(state, detail, content, inner.width),
+    };
+    // Only the rows on screen are handed to the widget.
+    let total = rows.len() + body.len();
+    let scroll = (detail.scroll as usize).min(total.saturating_sub(3));
+    let height = inner.height as usize;
+    let visible: Vec<Line<'static>> = rows
+        .iter()
+        .chain(body.iter())
+        .skip(scroll)
+        .take(height)
+        .cloned()
+        .collect();
     frame.render_widget(
-        Paragraph::new(lines)
-            .block(
-                block.title_bottom(
-                    Line::styled(
-                        " j/k scroll · Tab links · s system notes · n comment · Esc closes ",
-                        theme::DIM,
-                    )
-                    .right_aligned(),
-                ),
-            )
-            .wrap(Wrap { trim: false })
-            .scroll((detail.scroll.min(max_scroll), 0)),
+        Paragraph::new(visible).block(
+            block.title_bottom(
+                Line::styled(
+                    " j/k scroll · Tab links · s system notes · n comment · Esc closes ",
+                    theme::DIM,
+                )
+                .right_aligned(),
+            ),
+        ),
         area,
     );
 }

@@ -10,6 +10,7 @@ pub mod overlay;
 pub mod status;
 pub mod text;
 pub mod theme;
+pub mod wrap;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
