@@ -658,3 +658,21 @@ fn the_status_bar_shows_rate_limit_waits() {
         "{text}"
     );
 }
+
+/// Whatever a view forgets to clean, the rendered screen holds no control or bidi character.
+#[test]
+fn no_raw_control_character_reaches_the_screen() {
+    let mut state = demo_state(160, 48);
+    let evil = "\u{1b}]52;c;cGF3bmVk\u{7}\u{9b}2J\u{202e}";
+    state.message = Some(sm_board::app::state::Message {
+        text: format!("sync: GitLab said {evil}"),
+        tone: sm_board::app::state::Tone::Error,
+    });
+    let text = screen(&state);
+    let raw: Vec<char> = text
+        .chars()
+        .filter(|c| sm_board::sanitize::is_unsafe(*c) && *c != '\n')
+        .collect();
+    assert!(raw.is_empty(), "{raw:?}");
+    assert!(text.contains("GitLab said ␛"), "{text}");
+}

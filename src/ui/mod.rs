@@ -28,6 +28,18 @@ pub const MIN_HEIGHT: u16 = 15;
 pub const PANE_ALWAYS_WIDTH: u16 = 130;
 
 pub fn render(frame: &mut Frame, state: &AppState) {
+    draw(frame, state);
+    // The last line of defence: whatever a view forgot to clean, no cell reaches the terminal
+    // with a control or bidi character in it.
+    for cell in &mut frame.buffer_mut().content {
+        if cell.symbol().chars().any(crate::sanitize::is_unsafe) {
+            let clean = crate::sanitize::clean_line(cell.symbol()).into_owned();
+            cell.set_symbol(&clean);
+        }
+    }
+}
+
+fn draw(frame: &mut Frame, state: &AppState) {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         render_too_small(frame, area);
