@@ -105,6 +105,9 @@ pub struct Issue {
     pub references: Option<References>,
     #[serde(default)]
     pub confidential: bool,
+    /// How many comments (not system notes) the issue has.
+    #[serde(default)]
+    pub user_notes_count: Option<i64>,
 }
 
 /// A note (comment or system note) on an issue.

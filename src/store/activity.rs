@@ -56,6 +56,8 @@ pub struct StaleActivity {
     pub project_id: i64,
     pub iid: i64,
     pub updated_at: DateTime<Utc>,
+    /// GitLab's count of its comments, when known: with none, the notes need no request.
+    pub user_notes: Option<i64>,
 }
 
 fn time(ms: i64) -> rusqlite::Result<DateTime<Utc>> {
@@ -72,7 +74,7 @@ fn time(ms: i64) -> rusqlite::Result<DateTime<Utc>> {
 /// open ones first, then the most recently updated, at most `limit`.
 pub fn stale_activity(conn: &Connection, limit: usize) -> Result<Vec<StaleActivity>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT i.id, i.project_id, i.iid, i.updated_at FROM issues i \
+        "SELECT i.id, i.project_id, i.iid, i.updated_at, i.user_notes FROM issues i \
          LEFT JOIN activity_synced a ON a.issue_id = i.id \
          WHERE a.updated_at IS NULL OR a.updated_at < i.updated_at \
          ORDER BY i.open DESC, i.updated_at DESC LIMIT ?1",
@@ -84,6 +86,7 @@ pub fn stale_activity(conn: &Connection, limit: usize) -> Result<Vec<StaleActivi
             project_id: row.get(1)?,
             iid: row.get(2)?,
             updated_at: time(row.get(3)?)?,
+            user_notes: row.get(4)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -97,6 +100,7 @@ impl StaleActivity {
             project_id: record.project_id,
             iid: record.iid,
             updated_at: record.updated_at,
+            user_notes: None,
         }
     }
 }

@@ -140,6 +140,8 @@ pub fn apply_remote_page(
         )? {
             changed += 1;
         }
+        tx.prepare_cached("UPDATE issues SET user_notes = ?2 WHERE id = ?1")?
+            .execute(rusqlite::params![issue.id, issue.user_notes_count])?;
     }
     if let Some(mark) = high_water {
         set_state(&tx, ISSUES_HIGH_WATER, &mark.to_rfc3339())?;

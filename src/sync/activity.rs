@@ -11,7 +11,7 @@ use crate::store::{self, HistorySource, LabelEvent, Note, StaleActivity, Store};
 use crate::sync::SyncError;
 use crate::sync::engine::collect;
 
-/// Issues fetched at once (two requests each).
+/// Issues fetched at once (two requests each, one for an issue without comments).
 const IN_FLIGHT: usize = 4;
 
 /// What one issue's fetch found.
@@ -25,12 +25,36 @@ enum Fetched {
     Gone,
 }
 
+fn label_history(issue: &StaleActivity, events: &[wire::LabelEvent]) -> Vec<LabelEvent> {
+    events
+        .iter()
+        .filter_map(|e| history::label_event(issue.issue_id, e))
+        .collect()
+}
+
 async fn fetch(
     client: &Client,
     issue: &StaleActivity,
     label_ids: &HashMap<i64, String>,
 ) -> Result<Fetched, ApiError> {
     let base = format!("/projects/{}/issues/{}", issue.project_id, issue.iid);
+    if issue.user_notes == Some(0) {
+        // No comments: the label history alone, one request (system notes are not fetched;
+        // they are needed only where label events are not served).
+        match collect::<wire::LabelEvent>(client, &format!("{base}/resource_label_events"), &[])
+            .await
+        {
+            Ok(events) => {
+                return Ok(Fetched::Activity {
+                    events: label_history(issue, &events),
+                    notes: Vec::new(),
+                    source: HistorySource::Events,
+                });
+            }
+            Err(ApiError::NotFound { .. } | ApiError::Forbidden { .. }) => {}
+            Err(err) => return Err(err),
+        }
+    }
     let query = [("sort", "asc".into()), ("order_by", "created_at".into())];
     let notes: Vec<wire::Note> = match collect(client, &format!("{base}/notes"), &query).await {
         Ok(notes) => notes,
@@ -45,10 +69,7 @@ async fn fetch(
         collect(client, &format!("{base}/resource_label_events"), &[]).await;
     Ok(match events {
         Ok(events) => Fetched::Activity {
-            events: events
-                .iter()
-                .filter_map(|e| history::label_event(issue.issue_id, e))
-                .collect(),
+            events: label_history(issue, &events),
             notes,
             source: HistorySource::Events,
         },
