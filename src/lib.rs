@@ -18,6 +18,8 @@ pub mod session;
 pub mod share;
 pub mod store;
 pub mod sync;
+#[cfg(test)]
+mod test_env;
 pub mod tui;
 pub mod ui;
 pub mod workflow;

@@ -66,6 +66,17 @@ async fn sync_with(
     .await
 }
 
+/// A client with the fake's personal access token, and an empty in-memory cache.
+fn client_and_cache(fake: &RunningFake) -> (Client, Store) {
+    let client = Client::new(
+        &fake.base_url(),
+        Secret::new(DEFAULT_TOKEN.into()),
+        policy(),
+    )
+    .unwrap();
+    (client, Store::open_in_memory().unwrap())
+}
+
 /// A plain HTTP client for checking the fake itself.
 fn http() -> reqwest::Client {
     let _ = rustls::crypto::ring::default_provider().install_default();
@@ -272,13 +283,7 @@ fn cached_labels(store: &Store) -> Vec<String> {
 #[tokio::test]
 async fn a_subgroup_board_finds_its_parent_group_s_milestones_and_subgroup_labels() {
     let fake = fake(generate::generate(60, 6, generate::default_anchor())).await;
-    let client = Client::new(
-        &fake.base_url(),
-        Secret::new(DEFAULT_TOKEN.into()),
-        policy(),
-    )
-    .unwrap();
-    let store = Store::open_in_memory().unwrap();
+    let (client, store) = client_and_cache(&fake);
     sync_with(&client, &store, &target(&fake)).await.unwrap();
     let milestones = cached_milestones(&store);
     for title in ["SM_Backlog", "FY27-Q4"] {
@@ -294,13 +299,7 @@ async fn a_subgroup_board_finds_its_parent_group_s_milestones_and_subgroup_label
 #[tokio::test]
 async fn a_project_board_finds_its_ancestors_milestones() {
     let fake = fake(generate::generate(60, 7, generate::default_anchor())).await;
-    let client = Client::new(
-        &fake.base_url(),
-        Secret::new(DEFAULT_TOKEN.into()),
-        policy(),
-    )
-    .unwrap();
-    let store = Store::open_in_memory().unwrap();
+    let (client, store) = client_and_cache(&fake);
     let target = SyncTarget {
         scope: Scope::Project("marketing/strategic-marketing/sm-requests".into()),
         ..target(&fake)
@@ -359,13 +358,7 @@ fn live_updates(fake: &RunningFake, count: u32) {
 #[tokio::test]
 async fn no_issue_is_missed_when_pages_shift_during_the_first_listing() {
     let fake = fake(generate::generate(450, 8, generate::default_anchor())).await;
-    let client = Client::new(
-        &fake.base_url(),
-        Secret::new(DEFAULT_TOKEN.into()),
-        policy(),
-    )
-    .unwrap();
-    let store = Store::open_in_memory().unwrap();
+    let (client, store) = client_and_cache(&fake);
     live_updates(&fake, 2);
     let report = sync_with(&client, &store, &target(&fake)).await.unwrap();
     live_updates(&fake, 0);
@@ -386,13 +379,7 @@ async fn no_issue_is_missed_when_pages_shift_during_the_first_listing() {
 #[tokio::test]
 async fn no_update_is_missed_when_pages_shift_during_an_incremental_listing() {
     let fake = fake(generate::generate(300, 9, generate::default_anchor())).await;
-    let client = Client::new(
-        &fake.base_url(),
-        Secret::new(DEFAULT_TOKEN.into()),
-        policy(),
-    )
-    .unwrap();
-    let store = Store::open_in_memory().unwrap();
+    let (client, store) = client_and_cache(&fake);
     sync_with(&client, &store, &target(&fake)).await.unwrap();
     // 250 issues change, so the next incremental listing spans three pages.
     let ids: Vec<i64> = remote_board(&fake).keys().take(250).copied().collect();
@@ -432,13 +419,7 @@ fn stale_by_live_edit(fake: &RunningFake, id: i64) -> bool {
 async fn the_hourly_full_pass_comes_for_a_cache_kept_in_step_incrementally() {
     use sm_board::sync::engine::{FULL_PASS_AT, full_pass_due};
     let fake = fake(generate::generate(30, 10, generate::default_anchor())).await;
-    let client = Client::new(
-        &fake.base_url(),
-        Secret::new(DEFAULT_TOKEN.into()),
-        policy(),
-    )
-    .unwrap();
-    let store = Store::open_in_memory().unwrap();
+    let (client, store) = client_and_cache(&fake);
     let now = chrono::Utc::now();
     assert!(full_pass_due(&store, now).unwrap(), "a new cache");
     sync_with(&client, &store, &target(&fake)).await.unwrap();
@@ -525,13 +506,7 @@ async fn a_short_rate_limit_is_waited_out_and_said() {
 async fn a_long_rate_limit_is_reported_not_slept_through() {
     let fake = fake(generate::generate(250, 13, generate::default_anchor())).await;
     throttle(&fake, 2, 3600);
-    let client = Client::new(
-        &fake.base_url(),
-        Secret::new(DEFAULT_TOKEN.into()),
-        policy(),
-    )
-    .unwrap();
-    let store = Store::open_in_memory().unwrap();
+    let (client, store) = client_and_cache(&fake);
     let started = std::time::Instant::now();
     let report = sync_with(&client, &store, &target(&fake)).await.unwrap();
     assert!(started.elapsed() < std::time::Duration::from_secs(30));
@@ -726,13 +701,7 @@ async fn the_fake_applies_the_list_filters_gitlab_has() {
 #[tokio::test]
 async fn an_archived_project_is_named_on_a_refused_edit_and_on_the_full_pass() {
     let fake = fake(generate::generate(120, 17, generate::default_anchor())).await;
-    let client = Client::new(
-        &fake.base_url(),
-        Secret::new(DEFAULT_TOKEN.into()),
-        policy(),
-    )
-    .unwrap();
-    let store = Store::open_in_memory().unwrap();
+    let (client, store) = client_and_cache(&fake);
     let target = target(&fake);
     sync_with(&client, &store, &target).await.unwrap();
     let project = "marketing/strategic-marketing/competitive-intel";
@@ -778,13 +747,7 @@ async fn an_archived_project_is_named_on_a_refused_edit_and_on_the_full_pass() {
 #[tokio::test]
 async fn a_gitlab_without_add_labels_gets_full_label_sets_under_the_same_conflict_rule() {
     let fake = fake(generate::generate(60, 18, generate::default_anchor())).await;
-    let client = Client::new(
-        &fake.base_url(),
-        Secret::new(DEFAULT_TOKEN.into()),
-        policy(),
-    )
-    .unwrap();
-    let store = Store::open_in_memory().unwrap();
+    let (client, store) = client_and_cache(&fake);
     let target = target(&fake);
     let wf = Workflow::default();
     sync_with(&client, &store, &target).await.unwrap();

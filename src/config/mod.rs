@@ -490,14 +490,7 @@ mod tests {
 
     #[test]
     fn glab_s_host_variables_name_a_gitlab_in_glab_s_order() {
-        let env = |pairs: &'static [(&'static str, &'static str)]| {
-            move |name: &str| {
-                pairs
-                    .iter()
-                    .find(|(k, _)| *k == name)
-                    .map(|(_, v)| v.to_string())
-            }
-        };
+        let env = crate::test_env::vars;
         assert_eq!(glab_host_url(&env(&[])), None);
         assert_eq!(
             glab_host_url(&env(&[

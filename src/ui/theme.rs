@@ -73,14 +73,7 @@ mod tests {
 
     #[test]
     fn ascii_marks_under_no_color_or_a_non_utf8_locale() {
-        let env = |pairs: &'static [(&'static str, &'static str)]| {
-            move |name: &str| {
-                pairs
-                    .iter()
-                    .find(|(k, _)| *k == name)
-                    .map(|(_, v)| v.to_string())
-            }
-        };
+        let env = crate::test_env::vars;
         assert!(!wants_ascii(&env(&[("LANG", "en_US.UTF-8")])));
         assert!(!wants_ascii(&env(&[])));
         assert!(wants_ascii(&env(&[
