@@ -274,8 +274,12 @@ fn init_logging() -> Option<tracing_appender::non_blocking::WorkerGuard> {
     sm_board::private_fs::create_own_dir(dir).ok()?;
     let file = sm_board::private_fs::open_append(&path).ok()?;
     // GitLab's text reaches the log too, and a `tail -f` of it is a terminal.
-    let (writer, guard) =
-        tracing_appender::non_blocking(sm_board::sanitize::CleanWriter::new(file));
+    // A small queue: the default one holds 128,000 lines, about 4 MB in every process. When
+    // it is full, lines are dropped rather than the board waiting on the disk.
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .buffered_lines_limit(4096)
+        .lossy(true)
+        .finish(sm_board::sanitize::CleanWriter::new(file));
     let filter = tracing_subscriber::EnvFilter::try_from_env("SM_BOARD_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     tracing_subscriber::fmt()
