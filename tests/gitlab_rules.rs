@@ -820,3 +820,30 @@ async fn a_gitlab_without_add_labels_gets_full_label_sets_under_the_same_conflic
         Some("full_set")
     );
 }
+
+#[tokio::test]
+async fn a_long_listing_in_concurrent_windows_misses_nothing_while_pages_shift() {
+    let fake = fake(generate::generate(1_500, 19, generate::default_anchor())).await;
+    let (client, store) = client_and_cache(&fake);
+    live_updates(&fake, 2);
+    let report = sync_with(&client, &store, &target(&fake)).await.unwrap();
+    live_updates(&fake, 0);
+    assert!(report.in_step(), "{report:?}");
+    let remote = remote_board(&fake);
+    let cached = cached_board(&store);
+    let missing: Vec<&i64> = remote
+        .keys()
+        .filter(|id| !cached.contains_key(id))
+        .collect();
+    assert!(missing.is_empty(), "{} missed: {missing:?}", missing.len());
+    // The mark covers everything listed, so the next pass brings only what changed since.
+    fake.shared.reset_stats();
+    let report = sync_with(&client, &store, &target(&fake)).await.unwrap();
+    assert!(report.in_step(), "{report:?}");
+    assert_eq!(cached_board(&store), remote_board(&fake));
+    assert!(
+        fake.shared.stats().kind("GET issues") <= 2,
+        "{:?}",
+        fake.shared.stats()
+    );
+}

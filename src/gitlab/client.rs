@@ -59,6 +59,7 @@ struct Page {
     items: Vec<Value>,
     next: Option<String>,
     total_pages: Option<u32>,
+    total: Option<u64>,
 }
 
 fn install_crypto_provider() {
@@ -383,6 +384,17 @@ impl Client {
         Ok(self.page(&self.url(path), query).await?.items)
     }
 
+    /// One page of a list and the list's size when GitLab says it (`x-total`; not above
+    /// 10,000).
+    pub async fn list_page_with_total(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> Result<(Vec<Value>, Option<u64>), ApiError> {
+        let page = self.page(&self.url(path), query).await?;
+        Ok((page.items, page.total))
+    }
+
     async fn page(&self, url: &str, query: &[(&str, String)]) -> Result<Page, ApiError> {
         let (text, headers) = self.send(Method::GET, url, query, None, true).await?;
         let items = match parse(&text)? {
@@ -399,6 +411,10 @@ impl Client {
             next: next_link(&headers),
             total_pages: headers
                 .get("x-total-pages")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.parse().ok()),
+            total: headers
+                .get("x-total")
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| v.parse().ok()),
         })

@@ -45,8 +45,8 @@ pub use outbox::{
     resolve_conflict, unsettled,
 };
 pub use remote::{
-    ISSUES_HIGH_WATER, apply_push_result, apply_remote_page, mark_conflict, refresh_from_remote,
-    remote_issue, remove_missing,
+    ISSUES_HIGH_WATER, apply_push_result, apply_remote_page, mark_conflict, raise_high_water,
+    refresh_from_remote, remote_issue, remove_missing,
 };
 
 /// `sync_state` key holding the last successful sync (RFC 3339).

@@ -113,10 +113,14 @@ fn show_with_pending(
 
 /// One page of pulled issues, with the high-water mark, in one transaction: either the page and
 /// its mark are stored, or neither. Returns how many issues GitLab had changed.
+///
+/// `advance_mark`: false while pages arrive out of order (concurrent windows of a listing); the
+/// caller sets the mark once every window is done.
 pub fn apply_remote_page(
     conn: &Connection,
     issues: &[(wire::Issue, String)],
     state_key: &str,
+    advance_mark: bool,
 ) -> Result<usize> {
     let mut changed = 0;
     let tx = crate::store::write_tx(conn)?;
@@ -143,11 +147,22 @@ pub fn apply_remote_page(
         tx.prepare_cached("UPDATE issues SET user_notes = ?2 WHERE id = ?1")?
             .execute(rusqlite::params![issue.id, issue.user_notes_count])?;
     }
-    if let Some(mark) = high_water {
+    if let (Some(mark), true) = (high_water, advance_mark) {
         set_state(&tx, ISSUES_HIGH_WATER, &mark.to_rfc3339())?;
     }
     tx.commit()?;
     Ok(changed)
+}
+
+/// Moves the high-water mark up to `newest` (never down).
+pub fn raise_high_water(conn: &Connection, newest: DateTime<Utc>) -> Result<()> {
+    let current = crate::store::get_state(conn, ISSUES_HIGH_WATER)?
+        .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
+        .map(|t| t.with_timezone(&Utc));
+    if current.is_none_or(|c| c < newest) {
+        set_state(conn, ISSUES_HIGH_WATER, &newest.to_rfc3339())?;
+    }
+    Ok(())
 }
 
 /// After a successful push: the entry is done (or failed, when GitLab did not do everything it

@@ -530,20 +530,26 @@ pub async fn pull(
         &target.collection("issues"),
         &target.scope_label,
         since.map(|mark| mark - OVERLAP),
-        |page| -> Result<(), SyncError> {
+        |page, in_order| -> Result<(), SyncError> {
             let mut issues = Vec::with_capacity(page.len());
             for value in &page {
                 let issue = parse_issue(value)?;
                 seen.push(issue.id);
                 issues.push((issue, value.to_string()));
             }
-            changed += store::apply_remote_page(conn, &issues, &wf.state_key)?;
+            changed += store::apply_remote_page(conn, &issues, &wf.state_key, in_order)?;
             pulled += issues.len();
             progress(Progress::Pulling { pulled });
             Ok(())
         },
     )
     .await;
+    // Windows came in any order: the mark moves only now that all of them are done.
+    let listing = match listing {
+        Ok(Some(newest)) => store::raise_high_water(conn, newest).map_err(SyncError::from),
+        Ok(None) => Ok(()),
+        Err(err) => Err(err),
+    };
     report.pulled = pulled;
     report.changed = changed;
     match listing {
@@ -576,8 +582,69 @@ pub async fn pull(
     Ok(())
 }
 
-/// Issues with `label`, updated at or after `since` (all of them without), oldest update first,
-/// delivered page by page to `on_page`, each issue once per state it was seen in.
+/// Issues in a listing this long (after its first page) are fetched as concurrent windows.
+const WINDOWED_FROM: u64 = 500;
+/// How many windows.
+const WINDOWS: u64 = 4;
+const PER_PAGE: usize = 100;
+
+fn updated_at(item: &Value) -> Option<DateTime<Utc>> {
+    item["updated_at"]
+        .as_str()
+        .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// The issue-list query: `label`, oldest update first, from `after` up to `before` (both
+/// inclusive, as GitLab takes them).
+fn list_query(
+    label: &str,
+    after: Option<DateTime<Utc>>,
+    before: Option<DateTime<Utc>>,
+    page: u64,
+    per_page: usize,
+) -> Vec<(&'static str, String)> {
+    let mut query: Vec<(&str, String)> = vec![
+        ("labels", label.to_string()),
+        ("state", "all".into()),
+        ("scope", "all".into()),
+        ("order_by", "updated_at".into()),
+        ("sort", "asc".into()),
+        ("per_page", per_page.to_string()),
+    ];
+    if let Some(at) = after {
+        query.push(("updated_after", stamp(at)));
+    }
+    if let Some(at) = before {
+        query.push(("updated_before", stamp(at)));
+    }
+    if page > 1 {
+        query.push(("page", page.to_string()));
+    }
+    query
+}
+
+/// Where a cursor listing goes after a page: on from the page's last update (page 1 again), or,
+/// when the whole page shares the cursor's instant, to the next page of that instant. `None`:
+/// the listing is done.
+fn next_position(
+    items: &[Value],
+    cursor: Option<DateTime<Utc>>,
+    page: u64,
+) -> Option<(Option<DateTime<Utc>>, u64)> {
+    if items.len() < PER_PAGE {
+        return None;
+    }
+    match items.last().and_then(updated_at) {
+        Some(last) if Some(last) != cursor => Some((Some(last), 1)),
+        _ => Some((cursor, page + 1)),
+    }
+}
+
+/// Issues with `label`, updated at or after `since` (all of them without), delivered page by
+/// page to `on_page`, each issue once per state it was seen in. `on_page`'s flag says whether
+/// the high-water mark may move to the page (pages in order); when the listing ran as
+/// concurrent windows, the newest update it saw is returned for the caller to set the mark once.
 ///
 /// GitLab's offset pages are live: an issue updated while a listing runs moves to its end and
 /// the rest shift up, so `page=N+1` can skip an issue that slid onto a page already fetched,
@@ -585,41 +652,19 @@ pub async fn pull(
 /// from the last `updated_at` seen (`updated_after` is inclusive): an issue nobody touched
 /// keeps its place after that point and cannot be skipped, and one that was touched comes
 /// again at the end. Only when a whole page shares one `updated_at` does the page number move
-/// on within it.
+/// on within it. A long listing is cut by `updated_at` into windows (their edges read from a
+/// few one-issue probes) that are listed this way side by side; edges are inclusive on both
+/// sides, so a window's edge issue is seen twice rather than never.
 async fn list_by_update<E: From<ApiError>>(
     client: &Client,
     path: &str,
     label: &str,
     since: Option<DateTime<Utc>>,
-    mut on_page: impl FnMut(Vec<Value>) -> Result<(), E>,
-) -> Result<(), E> {
-    const PER_PAGE: usize = 100;
-    let mut cursor = since;
-    let mut page = 1u32;
+    mut on_page: impl FnMut(Vec<Value>, bool) -> Result<(), E>,
+) -> Result<Option<DateTime<Utc>>, E> {
     // What this listing delivered already, by id: re-seen unchanged issues are not passed on.
     let mut delivered: std::collections::HashMap<i64, String> = std::collections::HashMap::new();
-    loop {
-        let mut query: Vec<(&str, String)> = vec![
-            ("labels", label.to_string()),
-            ("state", "all".into()),
-            ("scope", "all".into()),
-            ("order_by", "updated_at".into()),
-            ("sort", "asc".into()),
-            ("per_page", PER_PAGE.to_string()),
-        ];
-        if let Some(at) = cursor {
-            query.push(("updated_after", stamp(at)));
-        }
-        if page > 1 {
-            query.push(("page", page.to_string()));
-        }
-        let items = client.list_page(path, &query).await?;
-        let full_page = items.len() >= PER_PAGE;
-        let last = items
-            .last()
-            .and_then(|i| i["updated_at"].as_str())
-            .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
-            .map(|t| t.with_timezone(&Utc));
+    let mut deliver = |items: Vec<Value>, in_order: bool| -> Result<(), E> {
         let fresh: Vec<Value> = items
             .into_iter()
             .filter(|item| {
@@ -630,21 +675,109 @@ async fn list_by_update<E: From<ApiError>>(
                 delivered.insert(id, updated.to_string()).as_deref() != Some(updated)
             })
             .collect();
-        if !fresh.is_empty() {
-            on_page(fresh)?;
+        if fresh.is_empty() {
+            Ok(())
+        } else {
+            on_page(fresh, in_order)
         }
-        if !full_page {
-            return Ok(());
-        }
-        match last {
-            Some(last) if Some(last) != cursor => {
-                cursor = Some(last);
-                page = 1;
-            }
-            // A whole page of one instant: step through it.
-            _ => page += 1,
+    };
+    let (first, total) = client
+        .list_page_with_total(path, &list_query(label, since, None, 1, PER_PAGE))
+        .await?;
+    let mut position = next_position(&first, since, 1);
+    deliver(first, true)?;
+    let Some((cursor, page)) = position else {
+        return Ok(None);
+    };
+    let rest = total.unwrap_or(0).saturating_sub(PER_PAGE as u64);
+    if page == 1
+        && rest >= WINDOWED_FROM
+        && let Some(edges) = window_edges(client, path, label, since, rest).await?
+    {
+        return listed_in_windows(client, path, label, cursor, edges, &mut deliver).await;
+    }
+    while let Some((cursor, page)) = position {
+        let items = client
+            .list_page(path, &list_query(label, cursor, None, page, PER_PAGE))
+            .await?;
+        position = next_position(&items, cursor, page);
+        deliver(items, true)?;
+    }
+    Ok(None)
+}
+
+/// The `updated_at` of the issues at the window edges of the listing after its first page, in
+/// order; `None` when a probe came back empty (the listing changed a lot: go one by one).
+async fn window_edges(
+    client: &Client,
+    path: &str,
+    label: &str,
+    since: Option<DateTime<Utc>>,
+    rest: u64,
+) -> Result<Option<Vec<DateTime<Utc>>>, ApiError> {
+    let probes = (1..WINDOWS).map(|k| {
+        // With one issue per page, page n is the n-th issue of the listing.
+        let position = PER_PAGE as u64 + k * rest / WINDOWS;
+        let query = list_query(label, since, None, position, 1);
+        async move { client.list_page(path, &query).await }
+    });
+    let mut edges = Vec::new();
+    for probe in futures_util::future::join_all(probes).await {
+        match probe?.first().and_then(updated_at) {
+            Some(at) => edges.push(at),
+            None => return Ok(None),
         }
     }
+    edges.sort();
+    edges.dedup();
+    Ok(Some(edges))
+}
+
+/// A slice of a listing by `updated_at`: after (inclusive), up to (inclusive; `None`: now).
+type Window = (Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+
+/// Lists `[start, e1], [e1, e2], ..., [en, now]` side by side, each with the cursor.
+async fn listed_in_windows<E: From<ApiError>>(
+    client: &Client,
+    path: &str,
+    label: &str,
+    start: Option<DateTime<Utc>>,
+    edges: Vec<DateTime<Utc>>,
+    deliver: &mut impl FnMut(Vec<Value>, bool) -> Result<(), E>,
+) -> Result<Option<DateTime<Utc>>, E> {
+    use futures_util::StreamExt;
+    let mut bounds: Vec<Window> = Vec::new();
+    let mut from = start;
+    for edge in edges {
+        if from.is_some_and(|f| f >= edge) {
+            continue;
+        }
+        bounds.push((from, Some(edge)));
+        from = Some(edge);
+    }
+    bounds.push((from, None));
+    let windows = bounds.into_iter().map(|(after, before)| {
+        futures_util::stream::unfold(Some((after, 1u64)), move |position| async move {
+            let (cursor, page) = position?;
+            let query = list_query(label, cursor, before, page, PER_PAGE);
+            match client.list_page(path, &query).await {
+                Ok(items) => {
+                    let next = next_position(&items, cursor, page);
+                    Some((Ok(items), next))
+                }
+                Err(err) => Some((Err(err), None)),
+            }
+        })
+        .boxed_local()
+    });
+    let mut pages = futures_util::stream::select_all(windows);
+    let mut newest: Option<DateTime<Utc>> = None;
+    while let Some(items) = pages.next().await {
+        let items = items?;
+        newest = newest.max(items.iter().filter_map(updated_at).max());
+        deliver(items, false)?;
+    }
+    Ok(newest)
 }
 
 /// Is a full pass due? Yes when none is on record for this cache (a cache synced only
