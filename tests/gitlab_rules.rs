@@ -355,21 +355,28 @@ fn live_updates(fake: &RunningFake, count: u32) {
         .unwrap();
 }
 
-#[tokio::test]
-async fn no_issue_is_missed_when_pages_shift_during_the_first_listing() {
-    let fake = fake(generate::generate(450, 8, generate::default_anchor())).await;
-    let (client, store) = client_and_cache(&fake);
-    live_updates(&fake, 2);
-    let report = sync_with(&client, &store, &target(&fake)).await.unwrap();
-    live_updates(&fake, 0);
+/// A first sync while two listed issues change after every page: it must end in step with no
+/// issue of the board missing.
+async fn first_sync_while_pages_shift(fake: &RunningFake) -> (Client, Store) {
+    let (client, store) = client_and_cache(fake);
+    live_updates(fake, 2);
+    let report = sync_with(&client, &store, &target(fake)).await.unwrap();
+    live_updates(fake, 0);
     assert!(report.in_step(), "{report:?}");
-    let remote = remote_board(&fake);
+    let remote = remote_board(fake);
     let cached = cached_board(&store);
     let missing: Vec<&i64> = remote
         .keys()
         .filter(|id| !cached.contains_key(id))
         .collect();
     assert!(missing.is_empty(), "{} missed: {missing:?}", missing.len());
+    (client, store)
+}
+
+#[tokio::test]
+async fn no_issue_is_missed_when_pages_shift_during_the_first_listing() {
+    let fake = fake(generate::generate(450, 8, generate::default_anchor())).await;
+    let (client, store) = first_sync_while_pages_shift(&fake).await;
     // The next pass catches whatever changed after the listing passed it.
     let report = sync_with(&client, &store, &target(&fake)).await.unwrap();
     assert!(report.in_step(), "{report:?}");
@@ -824,18 +831,7 @@ async fn a_gitlab_without_add_labels_gets_full_label_sets_under_the_same_conflic
 #[tokio::test]
 async fn a_long_listing_in_concurrent_windows_misses_nothing_while_pages_shift() {
     let fake = fake(generate::generate(1_500, 19, generate::default_anchor())).await;
-    let (client, store) = client_and_cache(&fake);
-    live_updates(&fake, 2);
-    let report = sync_with(&client, &store, &target(&fake)).await.unwrap();
-    live_updates(&fake, 0);
-    assert!(report.in_step(), "{report:?}");
-    let remote = remote_board(&fake);
-    let cached = cached_board(&store);
-    let missing: Vec<&i64> = remote
-        .keys()
-        .filter(|id| !cached.contains_key(id))
-        .collect();
-    assert!(missing.is_empty(), "{} missed: {missing:?}", missing.len());
+    let (client, store) = first_sync_while_pages_shift(&fake).await;
     // The mark covers everything listed, so the next pass brings only what changed since.
     fake.shared.reset_stats();
     let report = sync_with(&client, &store, &target(&fake)).await.unwrap();

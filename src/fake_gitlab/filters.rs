@@ -93,7 +93,8 @@ fn field_time(issue: &Value, field: &str) -> Option<DateTime<Utc>> {
         .map(|t| t.with_timezone(&Utc))
 }
 
-fn label_names(issue: &Value) -> Vec<&str> {
+/// An issue's label names (the fake keeps them as plain strings).
+pub fn label_names(issue: &Value) -> Vec<&str> {
     issue["labels"]
         .as_array()
         .into_iter()

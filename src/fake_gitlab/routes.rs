@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use crate::fake_gitlab::Shared;
-use crate::fake_gitlab::filters::IssueFilters;
+use crate::fake_gitlab::filters::{IssueFilters, label_names};
 use crate::fake_gitlab::model::{IssueUpdate, Model, Owner, timestamp};
 
 /// Set on each request by the gatekeeper: the scheme the fake is served with.
@@ -133,15 +133,6 @@ fn paginate_with<T>(
     }
     set("link", links.join(", "));
     response
-}
-
-fn label_names(issue: &Value) -> Vec<&str> {
-    issue["labels"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .collect()
 }
 
 /// GitLab's issue list filters and ordering.
