@@ -96,6 +96,17 @@ async fn event_loop(
     if let Some(go) = go {
         let _ = go.send(());
     }
+    // Full-text lookups run beside the loop; an in-memory cache (tests) answers inline.
+    let mut searcher = match store.path() {
+        Some(path) => match crate::text_search::TextSearcher::start(path) {
+            Ok(searcher) => Some(searcher),
+            Err(err) => {
+                tracing::warn!(error = %err, "full-text search runs on the UI thread");
+                None
+            }
+        },
+        None => None,
+    };
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
@@ -178,6 +189,7 @@ async fn event_loop(
                     Some(Msg::SyncFailed("the sync worker stopped; restart sm-board".into()))
                 }
             },
+            Some((word, ids)) = next_answer(&mut searcher) => Some(Msg::TextHits { word, ids }),
             _ = tick.tick() => {
                 let now = Utc::now();
                 // The screen shows minutes at most: redraw only when one has passed.
@@ -188,6 +200,7 @@ async fn event_loop(
         };
         let handling = std::time::Instant::now();
         let is_key = matches!(msg, Some(Msg::Key(_)));
+        let is_hits = matches!(msg, Some(Msg::TextHits { .. }));
         if let Some(msg) = msg {
             dirty |= !matches!(msg, Msg::Tick(..));
             let mut effects = update(state, msg);
@@ -205,6 +218,10 @@ async fn event_loop(
                     continue;
                 }
                 if let Effect::SearchText { words } = effect {
+                    if let Some(searcher) = &searcher {
+                        words.into_iter().for_each(|word| searcher.ask(word));
+                        continue;
+                    }
                     for word in words {
                         let ids = store::search_text(store.conn(), &word).unwrap_or_else(|err| {
                             tracing::warn!(error = %err, "full-text search failed");
@@ -226,6 +243,11 @@ async fn event_loop(
             tracing::debug!(
                 micros = handling.elapsed().as_micros() as u64,
                 "key handled and redrawn"
+            );
+        } else if is_hits {
+            tracing::debug!(
+                micros = handling.elapsed().as_micros() as u64,
+                "text hits shown"
             );
         }
     }
@@ -267,6 +289,16 @@ fn write_comment(
         outcome,
         pending_edits: store::pending_count(store.conn()).unwrap_or(state.pending_edits),
     })
+}
+
+/// The next full-text answer; never resolves without the lookup thread.
+async fn next_answer(
+    searcher: &mut Option<crate::text_search::TextSearcher>,
+) -> Option<crate::text_search::Answer> {
+    match searcher {
+        Some(searcher) => searcher.answers.recv().await,
+        None => std::future::pending().await,
+    }
 }
 
 /// The worker started in the background, once; never resolves when there is none.

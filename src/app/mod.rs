@@ -3,6 +3,7 @@
 
 pub mod dates;
 pub mod detail;
+pub mod filtering;
 pub mod history;
 pub mod insight;
 pub mod keymap;

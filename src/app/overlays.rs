@@ -46,27 +46,26 @@ fn apply_filter_text(state: &mut AppState) {
             if let Some(Overlay::Filter(input)) = &mut state.overlay {
                 input.error = None;
             }
-            // Answers for words still in the filter are kept; the rest are looked up anew.
-            let (mut text_hits, mut searching) = state
-                .filter
-                .take()
-                .map(|f| (f.text_hits, f.searching))
-                .unwrap_or_default();
-            let words: Vec<String> = query.text_words().map(str::to_string).collect();
-            text_hits.retain(|word, _| words.contains(word));
-            searching.retain(|word| words.contains(word));
-            state.filter = (!query.is_empty()).then(|| crate::app::state::ActiveFilter {
-                text: text.trim().to_string(),
-                query,
-                matching: 0,
-                text_hits,
-                searching,
-            });
+            // Full-text answers are kept for the filter's life (backspace finds them again);
+            // a long session of typing keeps only the words still in the query.
+            let previous = state.filter.take();
+            let mut filter = crate::app::state::ActiveFilter::new(text.trim().to_string(), query);
+            if let Some(previous) = previous {
+                filter.narrow_from = narrowing(&previous, &filter).then_some(previous.matched);
+                filter.text_hits = previous.text_hits;
+                filter.searching = previous.searching;
+                if filter.text_hits.len() > MAX_CACHED_WORDS {
+                    let words: Vec<String> =
+                        filter.query.text_words().map(str::to_string).collect();
+                    filter.text_hits.retain(|word, _| words.contains(word));
+                }
+            }
+            state.filter = (!filter.query.is_empty()).then_some(filter);
             for column in &mut state.columns {
                 column.selected = 0;
                 column.offset = 0;
             }
-            state.rebuild_columns();
+            state.refilter();
         }
         Err(error) => {
             if let Some(Overlay::Filter(input)) = &mut state.overlay {
@@ -74,6 +73,36 @@ fn apply_filter_text(state: &mut AppState) {
             }
         }
     }
+}
+
+/// Full-text answers kept while a filter is typed.
+const MAX_CACHED_WORDS: usize = 64;
+
+/// Whether `next` can test only the cards that passed `previous`: the same terms, the last one
+/// a free word that grew by typing (`part` -> `partn`). Everything that matches the longer
+/// word matched the shorter one: as a substring, as a fuzzy spelling (3+ letters), and as a
+/// full-text prefix, provided the shorter word's full-text answer was in when it was applied
+/// (or the longer word's is not in yet, so only the cards' own text counts).
+fn narrowing(
+    previous: &crate::app::state::ActiveFilter,
+    next: &crate::app::state::ActiveFilter,
+) -> bool {
+    use crate::app::query::{MIN_TEXT_SEARCH, Test};
+    let (Some((old_last, old_rest)), Some((new_last, new_rest))) = (
+        previous.query.terms.split_last(),
+        next.query.terms.split_last(),
+    ) else {
+        return false;
+    };
+    let (Test::Text(old_word), Test::Text(new_word)) = (&old_last.test, &new_last.test) else {
+        return false;
+    };
+    old_rest == new_rest
+        && !old_last.negated
+        && !new_last.negated
+        && old_word.chars().count() >= MIN_TEXT_SEARCH
+        && new_word.starts_with(old_word.as_str())
+        && (previous.last_word_hits_known || !previous.text_hits.contains_key(new_word))
 }
 
 pub(crate) fn on_filter_action(state: &mut AppState, action: Action) {
@@ -111,7 +140,7 @@ pub(crate) fn set_filter(state: &mut AppState, text: &str) {
 
 pub(crate) fn clear_filter(state: &mut AppState) {
     if state.filter.take().is_some() {
-        state.rebuild_columns();
+        state.refilter();
         say(state, Tone::Info, "filter cleared".into());
     }
 }

@@ -195,10 +195,18 @@ impl Query {
     }
 
     /// Does `card` pass every term? A free word passes on the card's own text or on `hits`.
-    pub fn matches(&self, card: &Card, wf: &Workflow, today: NaiveDate, hits: &TextHits) -> bool {
+    /// `text` is the card's search text (`filtering::write_search_text`).
+    pub fn matches(
+        &self,
+        card: &Card,
+        text: &str,
+        wf: &Workflow,
+        today: NaiveDate,
+        hits: &TextHits,
+    ) -> bool {
         self.terms
             .iter()
-            .all(|term| term.negated != test(&term.test, card, wf, today, hits))
+            .all(|term| term.negated != test(&term.test, card, text, wf, today, hits))
     }
 
     /// The free words worth a full-text lookup.
@@ -210,7 +218,14 @@ impl Query {
     }
 }
 
-fn test(test: &Test, card: &Card, wf: &Workflow, today: NaiveDate, hits: &TextHits) -> bool {
+fn test(
+    test: &Test,
+    card: &Card,
+    text: &str,
+    wf: &Workflow,
+    today: NaiveDate,
+    hits: &TextHits,
+) -> bool {
     let facts = &card.record.facts;
     match test {
         Test::Team(team) => {
@@ -252,8 +267,8 @@ fn test(test: &Test, card: &Card, wf: &Workflow, today: NaiveDate, hits: &TextHi
         Test::Conflict => card.conflict.is_some(),
         Test::Open => facts.open,
         Test::Text(word) => {
-            card.search_text.contains(word.as_str())
-                || fuzzy_word(&card.search_text, word)
+            text.contains(word.as_str())
+                || fuzzy_word(text, word)
                 || hits
                     .get(word)
                     .is_some_and(|ids| ids.contains(&card.record.id))
@@ -269,20 +284,34 @@ fn fuzzy_word(text: &str, word: &str) -> bool {
     let Some(first) = letters.next() else {
         return false;
     };
-    if word.chars().count() < MIN_TEXT_SEARCH {
+    let rest = letters.as_str();
+    if !first.is_alphanumeric() || word.chars().count() < MIN_TEXT_SEARCH {
         return false;
     }
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|token| token.starts_with(first))
-        .any(|token| {
-            let mut wanted = word.chars().skip(1).peekable();
-            for c in token.chars().skip(1) {
-                if wanted.peek() == Some(&c) {
-                    wanted.next();
+    // Jump between the first letter's places (memchr underneath) instead of walking every
+    // token: this runs over every card on a filter key.
+    text.match_indices(first).any(|(at, _)| {
+        let starts_token = text[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric());
+        if !starts_token {
+            return false;
+        }
+        let mut wanted = rest.chars().peekable();
+        for c in text[at + first.len_utf8()..].chars() {
+            if !c.is_alphanumeric() {
+                break;
+            }
+            if wanted.peek() == Some(&c) {
+                wanted.next();
+                if wanted.peek().is_none() {
+                    return true;
                 }
             }
-            wanted.peek().is_none()
-        })
+        }
+        wanted.peek().is_none()
+    })
 }
 
 #[cfg(test)]
@@ -333,8 +362,65 @@ mod tests {
         parse(text, &Workflow::default(), today()).unwrap()
     }
 
+    fn text_of(card: &Card) -> String {
+        let mut text = String::new();
+        crate::app::filtering::write_search_text(&mut text, &card.record);
+        text
+    }
+
     fn hit(text: &str, card: &Card) -> bool {
-        q(text).matches(card, &Workflow::default(), today(), &TextHits::new())
+        q(text).matches(
+            card,
+            &text_of(card),
+            &Workflow::default(),
+            today(),
+            &TextHits::new(),
+        )
+    }
+
+    /// The fuzzy test as first written (every token walked): the fast one must agree.
+    fn fuzzy_by_tokens(text: &str, word: &str) -> bool {
+        let Some(first) = word.chars().next() else {
+            return false;
+        };
+        if word.chars().count() < MIN_TEXT_SEARCH {
+            return false;
+        }
+        text.split(|c: char| !c.is_alphanumeric())
+            .filter(|token| token.starts_with(first))
+            .any(|token| {
+                let mut wanted = word.chars().skip(1).peekable();
+                for c in token.chars().skip(1) {
+                    if wanted.peek() == Some(&c) {
+                        wanted.next();
+                    }
+                }
+                wanted.peek().is_none()
+            })
+    }
+
+    #[test]
+    fn the_fast_fuzzy_test_agrees_with_walking_every_token() {
+        let texts = [
+            "#42 battlecard for partner launch sm_req::backlog @alice",
+            "#7 pp-partner: ppar éclair über-partner p",
+            "#1 x",
+            "",
+            "#9 webinar wbnr w-e-b-i-n-a-r",
+        ];
+        let words = [
+            "par", "ppar", "prtnr", "bttlcrd", "wbnr", "web", "ecl", "écl", "übr", "#42", "p::",
+            "xyz", "pr", "partnerr", "sm_", "req",
+        ];
+        for text in texts {
+            for word in words {
+                assert_eq!(
+                    fuzzy_word(text, word),
+                    fuzzy_by_tokens(text, word),
+                    "{word:?} in {text:?}"
+                );
+            }
+        }
     }
 
     #[test]
@@ -354,8 +440,9 @@ mod tests {
         let c = card(&["sm_req::backlog"], None);
         assert!(!hit("kubernetes", &c));
         let hits = TextHits::from([("kubernetes".to_string(), [c.record.id].into())]);
-        assert!(q("kubernetes").matches(&c, &Workflow::default(), today(), &hits));
-        assert!(!q("-kubernetes").matches(&c, &Workflow::default(), today(), &hits));
+        let text = text_of(&c);
+        assert!(q("kubernetes").matches(&c, &text, &Workflow::default(), today(), &hits));
+        assert!(!q("-kubernetes").matches(&c, &text, &Workflow::default(), today(), &hits));
         // Short words are not looked up (as prefixes they match nearly everything).
         assert_eq!(
             q("ab kubernetes p:1").text_words().collect::<Vec<_>>(),

@@ -20,21 +20,16 @@ pub struct Card {
     pub pending: u32,
     /// Why an edit of this request waits in conflict with GitLab, if one does.
     pub conflict: Option<String>,
-    /// Lower-case `#iid title labels @assignees`, for free-word filtering without allocating
-    /// per key press.
-    pub search_text: String,
 }
 
 impl Card {
     pub fn new(wf: &Workflow, record: IssueRecord, pending: u32) -> Self {
         let class = classify(wf, &record.facts);
-        let search_text = search_text(&record);
         Card {
             record,
             class,
             pending,
             conflict: None,
-            search_text,
         }
     }
 
@@ -42,40 +37,6 @@ impl Card {
     pub fn short_ref(&self) -> String {
         format!("#{}", self.record.iid)
     }
-}
-
-/// `#iid title labels @assignees`, lower-cased in one pass into one allocation.
-fn search_text(record: &IssueRecord) -> String {
-    let facts = &record.facts;
-    let size = 24
-        + record.title.len()
-        + facts.labels.iter().map(|l| l.len() + 1).sum::<usize>()
-        + facts
-            .assignees
-            .iter()
-            .map(|u| u.username.len() + 2)
-            .sum::<usize>();
-    let mut out = String::with_capacity(size);
-    let mut push = |text: &str| {
-        if text.is_ascii() {
-            out.extend(text.bytes().map(|b| char::from(b.to_ascii_lowercase())));
-        } else {
-            out.push_str(&text.to_lowercase());
-        }
-    };
-    push("#");
-    push(&record.iid.to_string());
-    push(" ");
-    push(&record.title);
-    for label in &facts.labels {
-        push(" ");
-        push(label);
-    }
-    for user in &facts.assignees {
-        push(" @");
-        push(&user.username);
-    }
-    out
 }
 
 /// One board column and its own scroll position.
@@ -298,6 +259,36 @@ pub struct ActiveFilter {
     pub text_hits: crate::app::query::TextHits,
     /// Words whose lookup is under way.
     pub searching: std::collections::BTreeSet<String>,
+    /// The cards that passed when the filter was last applied (indices into `cards`, in
+    /// board order), so a query that only grows can test these instead of every card.
+    pub matched: crate::app::filtering::CardSet,
+    /// Whether the full-text answer for the last free word was in when `matched` was made.
+    pub last_word_hits_known: bool,
+    /// Set when the query only grew from the previous one: test just these cards.
+    pub narrow_from: Option<crate::app::filtering::CardSet>,
+}
+
+impl ActiveFilter {
+    pub fn new(text: String, query: crate::app::query::Query) -> Self {
+        ActiveFilter {
+            text,
+            query,
+            matching: 0,
+            text_hits: Default::default(),
+            searching: Default::default(),
+            matched: Default::default(),
+            last_word_hits_known: false,
+            narrow_from: None,
+        }
+    }
+
+    /// Whether the last free word's full-text answer is known.
+    fn last_word_hits_known(&self) -> bool {
+        match self.query.terms.last().map(|t| &t.test) {
+            Some(crate::app::query::Test::Text(word)) => self.text_hits.contains_key(word),
+            _ => false,
+        }
+    }
 }
 
 /// What is open on top of the board.
@@ -395,6 +386,11 @@ pub struct AppState {
     pub workflow: Workflow,
     pub keymap: Keymap,
     pub cards: Vec<Card>,
+    /// Every card's index in board order (priority, due date, reference), sorted when the
+    /// cards change so that filtering never sorts.
+    pub order: Vec<u32>,
+    /// Every card's search text, by card index.
+    pub search: crate::app::filtering::SearchTexts,
     pub columns: Vec<Column>,
     /// Index into `columns`.
     pub focused_column: usize,
@@ -472,7 +468,9 @@ impl AppState {
         let mut state = AppState {
             workflow,
             keymap,
+            search: crate::app::filtering::SearchTexts::build(&cards),
             cards,
+            order: Vec::new(),
             columns: Vec::new(),
             focused_column: 0,
             focus: Focus::Board,
@@ -587,6 +585,8 @@ impl AppState {
         self.last_synced_at = data.last_synced_at;
         self.pending_edits = data.pending_edits;
         self.conflicts = data.conflicts.len();
+        self.search = crate::app::filtering::SearchTexts::build(&self.cards);
+        self.sort_order();
         self.rebuild_columns_keeping(selected);
     }
 
@@ -608,12 +608,33 @@ impl AppState {
     }
 
     /// Re-sorts every card into its column, keeping each column's selected card selected.
+    /// Call after the cards change.
     pub fn rebuild_columns(&mut self) {
+        self.sort_order();
         let selected = self.selection();
         self.rebuild_columns_keeping(selected);
     }
 
+    /// Places the cards again after the filter changed (the cards did not): no sorting, and
+    /// when the query only grew, only the cards that passed before are tested.
+    pub fn refilter(&mut self) {
+        if self.order.len() != self.cards.len() {
+            self.sort_order();
+        }
+        let selected = self.selection();
+        self.rebuild_columns_keeping(selected);
+    }
+
+    fn sort_order(&mut self) {
+        let mut order: Vec<u32> = (0..self.cards.len() as u32).collect();
+        order.sort_by_cached_key(|&i| sort_key(&self.cards[i as usize], &self.workflow));
+        self.order = order;
+    }
+
     fn rebuild_columns_keeping(&mut self, selected_ids: Vec<(Placement, Option<i64>, usize)>) {
+        if self.order.len() != self.cards.len() {
+            self.sort_order();
+        }
         let focused = self.columns.get(self.focused_column).map(|c| c.placement);
         let mut columns: Vec<Column> = (0..self.workflow.states.len())
             .map(|i| Column {
@@ -625,14 +646,29 @@ impl AppState {
             .collect();
         let mut unlabelled = Vec::new();
         let mut matching = 0;
-        for (index, card) in self.cards.iter().enumerate() {
-            if let Some(filter) = &self.filter
-                && !filter
-                    .query
-                    .matches(card, &self.workflow, self.today, &filter.text_hits)
-            {
+        if self.search.len() != self.cards.len() {
+            self.search = crate::app::filtering::SearchTexts::build(&self.cards);
+        }
+        let narrowed = self.filter.as_mut().and_then(|f| f.narrow_from.take());
+        let matched = self.filter.as_ref().map(|filter| {
+            let inputs = crate::app::filtering::FilterInputs {
+                cards: &self.cards,
+                texts: &self.search,
+                query: &filter.query,
+                workflow: &self.workflow,
+                today: self.today,
+                hits: &filter.text_hits,
+            };
+            crate::app::filtering::passing(&inputs, narrowed.as_ref())
+        });
+        for &index in &self.order {
+            let index = index as usize;
+            if matched.as_ref().is_some_and(|m| !m.contains(index)) {
                 continue;
             }
+            let Some(card) = self.cards.get(index) else {
+                continue;
+            };
             matching += 1;
             match card.class.placement {
                 Placement::State(i) => columns[i].cards.push(index),
@@ -641,6 +677,8 @@ impl AppState {
         }
         if let Some(filter) = &mut self.filter {
             filter.matching = matching;
+            filter.matched = matched.unwrap_or_default();
+            filter.last_word_hits_known = filter.last_word_hits_known();
         }
         if !unlabelled.is_empty() {
             columns.insert(
@@ -655,9 +693,6 @@ impl AppState {
         }
         let page = self.cards_per_page();
         for column in &mut columns {
-            column
-                .cards
-                .sort_by_cached_key(|&i| sort_key(&self.cards[i], &self.workflow));
             if let Some((_, id, old_selected)) =
                 selected_ids.iter().find(|(p, _, _)| *p == column.placement)
             {

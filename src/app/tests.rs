@@ -1313,3 +1313,132 @@ fn g_waits_for_the_next_key_and_shows_what_may_follow() {
     assert!(state.pending_key.is_none());
     assert!(state.message.is_none());
 }
+
+/// A board large enough for the filter to split its work over threads, with titles that
+/// share beginnings (`par`, `part`, `partner`) and full-text answers that shrink as a word
+/// grows, as FTS prefix answers do.
+fn big_board() -> AppState {
+    let words = [
+        "partner",
+        "part",
+        "party",
+        "pricing",
+        "paragraph",
+        "prtnr",
+        "polar",
+        "spare",
+    ];
+    let issues: Vec<IssueRecord> = (1..=6000)
+        .map(|id| {
+            let mut r = record(
+                id,
+                &[["sm_req::triage", "sm_req::backlog", "pmm"][id as usize % 3]],
+                true,
+            );
+            r.title = format!(
+                "{} {} {id}",
+                words[id as usize % 8],
+                words[(id as usize / 8) % 8]
+            );
+            r
+        })
+        .collect();
+    let data = BoardData {
+        issues,
+        ..BoardData::default()
+    };
+    AppState::new(
+        Workflow::default(),
+        Keymap::default(),
+        data,
+        Source::Demo,
+        Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap(),
+        today(),
+    )
+}
+
+/// The requests whose description holds `word` as a prefix: fewer as the word grows.
+fn fake_hits(word: &str) -> std::collections::HashSet<i64> {
+    let step = 1i64 << word.chars().count().min(12);
+    (1..=6000).filter(|id| id % step == 3).collect()
+}
+
+fn answer(state: &mut AppState, effects: Vec<Effect>) {
+    for effect in effects {
+        if let Effect::SearchText { words } = effect {
+            for word in words {
+                let ids = fake_hits(&word);
+                update(state, Msg::TextHits { word, ids });
+            }
+        }
+    }
+}
+
+fn fresh_result(filter: &str) -> Vec<i64> {
+    let mut state = big_board();
+    let effects = keys(&mut state, &format!("/{filter}"));
+    answer(&mut state, effects);
+    visible_ids(&state)
+}
+
+#[test]
+fn typing_narrows_to_exactly_what_a_fresh_filter_finds() {
+    for typed in ["partner", "par", "team:pmm part", "-spare part", "prtn"] {
+        let expected = fresh_result(typed);
+        // Answers as soon as asked.
+        let mut state = big_board();
+        keys(&mut state, "/");
+        for c in typed.chars() {
+            let effects = keys(&mut state, &c.to_string());
+            answer(&mut state, effects);
+        }
+        assert_eq!(visible_ids(&state), expected, "answered at once: {typed}");
+        // Answers only after the last key, newest first.
+        let mut state = big_board();
+        let mut asked = keys(&mut state, &format!("/{typed}"));
+        asked.reverse();
+        answer(&mut state, asked);
+        assert_eq!(visible_ids(&state), expected, "answered late: {typed}");
+        // Before any answer, the cards' own text: typed key by key, or applied at once.
+        let mut state = big_board();
+        keys(&mut state, &format!("/{typed}"));
+        let mut at_once = big_board();
+        crate::app::overlays::set_filter(&mut at_once, typed);
+        assert_eq!(
+            visible_ids(&state),
+            visible_ids(&at_once),
+            "unanswered: {typed}"
+        );
+    }
+    // Back and forth: answers cached for a longer word, none yet for the shorter one.
+    let expected = fresh_result("partn");
+    let mut state = big_board();
+    let effects = keys(&mut state, "/partner");
+    answer(&mut state, effects);
+    for _ in 0..4 {
+        press(&mut state, KeyCode::Backspace);
+    }
+    keys(&mut state, "tn");
+    assert_eq!(visible_ids(&state), expected, "retyped after backspace");
+    assert!(!expected.is_empty() && expected.len() < 6000);
+    // The longer word's answer is in, the shorter one's never came: no narrowing then.
+    let mut state = big_board();
+    let asked = keys(&mut state, "/partn");
+    assert!(asked.contains(&Effect::SearchText {
+        words: vec!["partn".into()]
+    }));
+    update(
+        &mut state,
+        Msg::TextHits {
+            word: "partn".into(),
+            ids: fake_hits("partn"),
+        },
+    );
+    press(&mut state, KeyCode::Backspace);
+    keys(&mut state, "n");
+    assert_eq!(
+        visible_ids(&state),
+        expected,
+        "an answer the shorter word lacked"
+    );
+}

@@ -212,6 +212,9 @@ fn handle(state: &mut AppState, msg: Msg) -> Vec<Effect> {
                 }
                 None => state.cards.push(card),
             }
+            if let Some(index) = state.cards.iter().position(|c| c.record.id == saved_id) {
+                state.search.set(index, &state.cards[index].record);
+            }
             state.pending_edits = pending_edits;
             state.rebuild_columns();
             let moved = placement_before != state.card_by_id(saved_id).map(|c| c.class.placement);
@@ -336,8 +339,11 @@ fn handle(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             if let Some(filter) = &mut state.filter
                 && filter.searching.remove(&word)
             {
+                let shown = filter.query.text_words().any(|w| w == word);
                 filter.text_hits.insert(word, ids);
-                state.rebuild_columns();
+                if shown {
+                    state.refilter();
+                }
             }
             Vec::new()
         }

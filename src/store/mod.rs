@@ -239,6 +239,21 @@ impl Store {
     }
 }
 
+/// A second, read-only connection to the cache at `path`, for reads off the UI thread (the
+/// schema is already in place: the store that owns the file opened it first). Its page cache
+/// is small: it serves lookups, not scans.
+pub fn open_reader(path: &Path) -> Result<Connection> {
+    use rusqlite::OpenFlags;
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| classify_open_error(path, e))?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.execute_batch("PRAGMA cache_size = -512;")?;
+    Ok(conn)
+}
+
 fn classify_open_error(path: &Path, err: rusqlite::Error) -> StoreError {
     let path = path.to_path_buf();
     match err.sqlite_error_code() {
