@@ -113,7 +113,10 @@ pub fn load_board(store: &Store) -> Result<BoardData, SessionError> {
     }
     Ok(BoardData {
         conflicts,
-        issues: store::load_issues(conn)?,
+        issues: match store.path() {
+            Some(path) => store::load_issues_parallel(conn, path)?,
+            None => store::load_issues(conn)?,
+        },
         pending_edits: pending_by_issue.values().map(|&n| i64::from(n)).sum(),
         pending_by_issue,
         milestones: store::load_milestones(conn)?,

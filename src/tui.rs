@@ -96,6 +96,8 @@ async fn event_loop(
     if let Some(go) = go {
         let _ = go.send(());
     }
+    // Off the first frame's path, before the first key can want them.
+    state.prepare_search();
     // Full-text lookups run beside the loop; an in-memory cache (tests) answers inline.
     let mut searcher = match store.path() {
         Some(path) => match crate::text_search::TextSearcher::start(path) {
@@ -250,6 +252,8 @@ async fn event_loop(
                 "text hits shown"
             );
         }
+        // New cards (a sync) get their search texts after the frame that shows them.
+        state.prepare_search();
     }
     Ok(())
 }

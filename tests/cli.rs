@@ -376,7 +376,7 @@ fn an_explicit_team_replaces_the_one_the_request_has() {
         .find(|r| r.iid == 41 && r.reference.contains("sm-requests"))
         .unwrap();
     let labels = &issue.facts.labels;
-    assert!(labels.contains(&"pmm".to_string()), "{labels:?}");
-    assert!(!labels.contains(&"tech-pmm".to_string()), "{labels:?}");
-    assert!(labels.contains(&"sm_req::triage".to_string()), "{labels:?}");
+    assert!(labels.contains(&"pmm".into()), "{labels:?}");
+    assert!(!labels.contains(&"tech-pmm".into()), "{labels:?}");
+    assert!(labels.contains(&"sm_req::triage".into()), "{labels:?}");
 }

@@ -780,7 +780,7 @@ async fn a_gitlab_without_add_labels_gets_full_label_sets_under_the_same_conflic
                         .facts
                         .labels
                         .iter()
-                        .cloned()
+                        .map(|l| l.to_string())
                         .chain(["Needs Review".to_string()])
                         .collect(),
                 ),

@@ -24,7 +24,7 @@ fn an_edit_updates_the_issue_and_queues_it_in_one_step() {
     let issue = store::load_issues(store.conn())
         .unwrap()
         .into_iter()
-        .find(|i| i.facts.labels.contains(&"sm_req::assigned".to_string()))
+        .find(|i| i.facts.labels.contains(&"sm_req::assigned".into()))
         .unwrap();
     let plan = plan_move(
         &wf,
@@ -41,7 +41,7 @@ fn an_edit_updates_the_issue_and_queues_it_in_one_step() {
         after
             .facts
             .labels
-            .contains(&"sm_req::completed".to_string())
+            .contains(&"sm_req::completed".into())
     );
     assert!(!after.facts.open);
     assert_eq!(after.state_since, Some(now()));

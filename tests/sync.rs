@@ -144,7 +144,7 @@ fn an_open_backlog_issue(world: &World) -> store::IssueRecord {
     world
         .cached()
         .into_iter()
-        .find(|r| r.facts.labels.contains(&"sm_req::backlog".to_string()) && r.facts.open)
+        .find(|r| r.facts.labels.contains(&"sm_req::backlog".into()) && r.facts.open)
         .unwrap()
 }
 
@@ -215,7 +215,7 @@ async fn incremental_sync_picks_up_only_what_changed() {
     );
     for id in ids {
         let record = store::load_issue(w.store.conn(), id).unwrap();
-        assert!(record.facts.labels.contains(&"webinar".to_string()));
+        assert!(record.facts.labels.contains(&"webinar".into()));
     }
 }
 
@@ -275,7 +275,7 @@ async fn a_move_and_someone_else_s_label_change_both_survive() {
     assert!(!remote.contains(&"sm_req::backlog".to_string()));
     assert_eq!(w.fake.shared.lock().issues[&issue.id]["state"], "closed");
     let cached = store::load_issue(w.store.conn(), issue.id).unwrap();
-    assert!(cached.facts.labels.contains(&"campaign".to_string()));
+    assert!(cached.facts.labels.contains(&"campaign".into()));
     assert!(!cached.facts.open);
 }
 
@@ -332,7 +332,7 @@ async fn a_conflict_resolved_by_taking_theirs_drops_the_edit() {
     store::resolve_conflict(w.store.conn(), seq, false, &w.wf.state_key).unwrap();
     let cached = store::load_issue(w.store.conn(), id).unwrap();
     assert!(
-        cached.facts.labels.contains(&"p::3".to_string()),
+        cached.facts.labels.contains(&"p::3".into()),
         "{:?}",
         cached.facts.labels
     );
@@ -482,7 +482,7 @@ async fn a_label_gitlab_silently_drops_is_flagged() {
     store::resolve_conflict(w.store.conn(), seq, false, &w.wf.state_key).unwrap();
     assert!(w.sync().await.in_step());
     let cached = store::load_issue(w.store.conn(), record.id).unwrap();
-    assert!(!cached.facts.labels.contains(&"brand-new-label".to_string()));
+    assert!(!cached.facts.labels.contains(&"brand-new-label".into()));
 }
 
 #[tokio::test]
@@ -532,7 +532,7 @@ async fn a_pull_never_hides_an_unsent_edit() {
     .unwrap();
     let cached = store::load_issue(w.store.conn(), id).unwrap();
     assert!(
-        cached.facts.labels.contains(&"p::1".to_string()),
+        cached.facts.labels.contains(&"p::1".into()),
         "{:?}",
         cached.facts.labels
     );
@@ -898,7 +898,7 @@ async fn keeping_mine_on_a_move_conflict_restores_the_whole_move_reopen_included
     let remote = w.fake.shared.lock().issues[&issue.id].clone();
     assert_eq!(remote["state"], "opened", "reopened: {remote}");
     let labels = w.remote_labels(issue.id);
-    assert!(labels.contains(&"sm_req::triage".to_string()), "{labels:?}");
+    assert!(labels.contains(&"sm_req::triage".into()), "{labels:?}");
     assert!(
         !labels
             .iter()

@@ -50,8 +50,12 @@ impl SearchTexts {
             .unwrap_or("")
     }
 
-    /// Card `index` changed (or was added at the end): its text is written anew.
+    /// Card `index` changed (or was added at the end): its text is written anew. Texts not
+    /// built yet (`build` comes with the first filter) are left to that build.
     pub fn set(&mut self, index: usize, record: &IssueRecord) {
+        if index > self.spans.len() {
+            return;
+        }
         let span = self.append(record);
         match self.spans.get_mut(index) {
             Some(old) => {

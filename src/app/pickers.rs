@@ -80,7 +80,7 @@ pub fn teams(state: &AppState, card: &Card, purpose: PickPurpose, why: &str) -> 
         .map(|t| PickOption {
             label: t.clone(),
             detail: String::new(),
-            current: card.record.facts.labels.contains(t),
+            current: crate::workflow::labels::has(&card.record.facts.labels, t),
             value: PickValue::Team(t.clone()),
         })
         .collect();

@@ -334,7 +334,10 @@ mod tests {
             reference: "g/p#42".into(),
             title: "Battlecard for Partner launch".into(),
             facts: IssueFacts {
-                labels: labels.iter().map(|s| s.to_string()).collect(),
+                labels: labels
+                    .iter()
+                    .map(|s| crate::workflow::Label::from(*s))
+                    .collect(),
                 open: true,
                 milestone: Some(MilestoneRef {
                     id: 1,

@@ -468,7 +468,7 @@ impl AppState {
         let mut state = AppState {
             workflow,
             keymap,
-            search: crate::app::filtering::SearchTexts::build(&cards),
+            search: Default::default(),
             cards,
             order: Vec::new(),
             columns: Vec::new(),
@@ -585,7 +585,7 @@ impl AppState {
         self.last_synced_at = data.last_synced_at;
         self.pending_edits = data.pending_edits;
         self.conflicts = data.conflicts.len();
-        self.search = crate::app::filtering::SearchTexts::build(&self.cards);
+        self.search = Default::default();
         self.sort_order();
         self.rebuild_columns_keeping(selected);
     }
@@ -625,6 +625,14 @@ impl AppState {
         self.rebuild_columns_keeping(selected);
     }
 
+    /// Builds the cards' search texts if they are not (they wait for the first filter, or
+    /// for the board to be idle after its first frame).
+    pub fn prepare_search(&mut self) {
+        if self.search.len() != self.cards.len() {
+            self.search = crate::app::filtering::SearchTexts::build(&self.cards);
+        }
+    }
+
     fn sort_order(&mut self) {
         let mut order: Vec<u32> = (0..self.cards.len() as u32).collect();
         order.sort_by_cached_key(|&i| sort_key(&self.cards[i as usize], &self.workflow));
@@ -646,8 +654,8 @@ impl AppState {
             .collect();
         let mut unlabelled = Vec::new();
         let mut matching = 0;
-        if self.search.len() != self.cards.len() {
-            self.search = crate::app::filtering::SearchTexts::build(&self.cards);
+        if self.filter.is_some() {
+            self.prepare_search();
         }
         let narrowed = self.filter.as_mut().and_then(|f| f.narrow_from.take());
         let matched = self.filter.as_ref().map(|filter| {
@@ -732,20 +740,41 @@ impl AppState {
 
 fn cards_from(
     workflow: &Workflow,
-    issues: Vec<IssueRecord>,
+    mut issues: Vec<IssueRecord>,
     pending: &HashMap<i64, u32>,
     conflicts: &HashMap<i64, String>,
 ) -> Vec<Card> {
-    issues
-        .into_iter()
-        .map(|record| {
-            let id = record.id;
-            let mut card = Card::new(workflow, record, pending.get(&id).copied().unwrap_or(0));
-            card.conflict = conflicts.get(&id).cloned();
-            card
-        })
-        .collect()
+    let build = |issues: Vec<IssueRecord>| -> Vec<Card> {
+        issues
+            .into_iter()
+            .map(|record| {
+                let id = record.id;
+                let mut card = Card::new(workflow, record, pending.get(&id).copied().unwrap_or(0));
+                card.conflict = conflicts.get(&id).cloned();
+                card
+            })
+            .collect()
+    };
+    // Classifying is pure: a large board is built on two threads.
+    if issues.len() < PARALLEL_BUILD_FROM {
+        return build(issues);
+    }
+    let upper = issues.split_off(issues.len() / 2);
+    std::thread::scope(|scope| {
+        let upper = scope.spawn(|| build(upper));
+        let mut cards = Vec::with_capacity(issues.len() * 2 + 1);
+        cards.extend(build(issues));
+        cards.extend(
+            upper
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+        );
+        cards
+    })
 }
+
+/// From this many requests on, cards are built on two threads.
+const PARALLEL_BUILD_FROM: usize = 2000;
 
 /// Cards sort by priority (1 first, unknown and none last), then due date, then reference.
 fn sort_key(card: &Card, wf: &Workflow) -> (usize, Option<NaiveDate>, bool, i64, i64) {

@@ -25,7 +25,10 @@ fn record(id: i64, labels: &[&str], open: bool) -> IssueRecord {
         reference: format!("g/p#{id}"),
         title: format!("Request {id}"),
         facts: IssueFacts {
-            labels: labels.iter().map(|s| s.to_string()).collect(),
+            labels: labels
+                .iter()
+                .map(|s| crate::workflow::Label::from(*s))
+                .collect(),
             open,
             ..IssueFacts::default()
         },
@@ -907,7 +910,7 @@ fn edits_under_a_filter_move_cards_out_of_it() {
     );
 }
 
-fn labels_of(state: &AppState, id: i64) -> Vec<String> {
+fn labels_of(state: &AppState, id: i64) -> Vec<crate::workflow::Label> {
     state.card_by_id(id).unwrap().record.facts.labels.clone()
 }
 
@@ -918,7 +921,7 @@ fn z_undoes_and_shift_z_redoes_as_new_edits() {
     let original = labels_of(&state, 4);
     let effects = keys(&mut state, "d");
     land(&mut state, &effects);
-    assert!(labels_of(&state, 4).contains(&"dod::Y".to_string()));
+    assert!(labels_of(&state, 4).contains(&"dod::Y".into()));
     let undo = keys(&mut state, "z");
     assert!(matches!(
         &undo[..],
@@ -947,7 +950,7 @@ fn z_undoes_and_shift_z_redoes_as_new_edits() {
     );
     let redo = keys(&mut state, "Z");
     land(&mut state, &redo);
-    assert!(labels_of(&state, 4).contains(&"dod::Y".to_string()));
+    assert!(labels_of(&state, 4).contains(&"dod::Y".into()));
     // And undo again after the redo.
     let again = keys(&mut state, "z");
     land(&mut state, &again);
@@ -1037,13 +1040,13 @@ fn a_bulk_priority_is_one_batch_and_one_undo() {
             .contains("on 2 requests (queued)")
     );
     for id in [3, 5] {
-        assert!(labels_of(&state, id).contains(&"p::1".to_string()));
+        assert!(labels_of(&state, id).contains(&"p::1".into()));
     }
     let undo = keys(&mut state, "z");
     assert_eq!(undo.len(), 2, "undo takes the whole batch back");
     land(&mut state, &undo);
     for id in [3, 5] {
-        assert!(!labels_of(&state, id).contains(&"p::1".to_string()));
+        assert!(!labels_of(&state, id).contains(&"p::1".into()));
     }
 }
 
@@ -1065,9 +1068,9 @@ fn a_bulk_move_asks_each_question_once_for_the_cards_that_need_it() {
     let effects = press(&mut state, KeyCode::Enter);
     assert_eq!(effects.len(), 2);
     land(&mut state, &effects);
-    assert!(labels_of(&state, 1).contains(&"mrci".to_string()));
+    assert!(labels_of(&state, 1).contains(&"mrci".into()));
     assert!(
-        labels_of(&state, 2).contains(&"pmm".to_string()),
+        labels_of(&state, 2).contains(&"pmm".into()),
         "#2 kept its team"
     );
     for id in [1, 2] {

@@ -40,7 +40,8 @@ pub fn milestone_info(m: &wire::Milestone) -> MilestoneInfo {
 
 /// The cached row for an issue (the raw JSON and description are stored beside it).
 pub fn issue_record(issue: &wire::Issue) -> IssueRecord {
-    let mut labels: Vec<String> = issue.labels.iter().map(|l| l.name().to_string()).collect();
+    let mut labels: Vec<crate::workflow::Label> =
+        issue.labels.iter().map(|l| l.name().into()).collect();
     labels.sort();
     IssueRecord {
         id: issue.id,

@@ -176,7 +176,7 @@ pub fn flow(inputs: &Inputs, days: u32) -> Flow {
             .unwrap_or_else(|| "no team".into());
         match teams.iter_mut().find(|(t, _)| *t == team) {
             Some((_, count)) => *count += 1,
-            None => teams.push((team, 1)),
+            None => teams.push((team.to_string(), 1)),
         }
     }
     teams.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));

@@ -150,7 +150,7 @@ mod tests {
             title: format!("Request {id}"),
             facts: IssueFacts {
                 labels: state
-                    .map(|s| vec![format!("sm_req::{s}")])
+                    .map(|s| vec![format!("sm_req::{s}").into()])
                     .unwrap_or_default(),
                 open: true,
                 ..IssueFacts::default()

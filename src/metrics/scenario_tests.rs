@@ -25,7 +25,10 @@ fn request(iid: i64, labels: &[&str], open: bool, created: DateTime<Utc>) -> Iss
         reference: format!("g/p#{iid}"),
         title: format!("Request {iid}"),
         facts: IssueFacts {
-            labels: labels.iter().map(|l| l.to_string()).collect(),
+            labels: labels
+                .iter()
+                .map(|l| crate::workflow::Label::from(*l))
+                .collect(),
             open,
             ..IssueFacts::default()
         },

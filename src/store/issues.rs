@@ -4,7 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use crate::store::{Result, StoreError};
-use crate::workflow::{IssueFacts, MilestoneRef, UserRef};
+use crate::workflow::{IssueFacts, LabelInterner, MilestoneRef, UserRef};
 
 /// One cached issue, as the board scans it (no description, no raw JSON).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,6 +47,11 @@ fn malformed(what: &str, id: i64, err: impl std::fmt::Display) -> rusqlite::Erro
 }
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<IssueRecord> {
+    from_row_sharing(row, &mut LabelInterner::default())
+}
+
+/// A row, with its label names taken from (and added to) `names`.
+fn from_row_sharing(row: &Row<'_>, names: &mut LabelInterner) -> rusqlite::Result<IssueRecord> {
     let id: i64 = row.get(0)?;
     let time = |idx: usize| -> rusqlite::Result<Option<DateTime<Utc>>> {
         row.get::<_, Option<i64>>(idx)?
@@ -78,7 +83,10 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<IssueRecord> {
             labels: if labels.is_empty() {
                 Vec::new()
             } else {
-                labels.split(LABEL_SEPARATOR).map(str::to_string).collect()
+                labels
+                    .split(LABEL_SEPARATOR)
+                    .map(|l| names.label(l))
+                    .collect()
             },
             open: row.get::<_, i64>(5)? == 1,
             milestone,
@@ -177,9 +185,69 @@ pub fn upsert_issues(
 
 /// Every cached issue, in one query, by id (the primary key: no sort step).
 pub fn load_issues(conn: &Connection) -> Result<Vec<IssueRecord>> {
-    let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM issues ORDER BY id"))?;
-    let rows = stmt.query_map([], from_row)?;
-    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    let count = issue_count(conn)?;
+    load_id_range(conn, i64::MIN, i64::MAX, count as usize)
+}
+
+fn load_id_range(
+    conn: &Connection,
+    from: i64,
+    to: i64,
+    expected: usize,
+) -> Result<Vec<IssueRecord>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM issues WHERE id BETWEEN ?1 AND ?2 ORDER BY id"
+    ))?;
+    let mut out = Vec::with_capacity(expected);
+    let mut names = LabelInterner::default();
+    let mut rows = stmt.query([from, to])?;
+    while let Some(row) = rows.next()? {
+        out.push(from_row_sharing(row, &mut names)?);
+    }
+    Ok(out)
+}
+
+/// Below this many issues one thread loads them all (a second connection costs more).
+const PARALLEL_LOAD_FROM: i64 = 2000;
+
+/// Every cached issue, as `load_issues`, with the upper half of the ids read on a second,
+/// read-only connection to the file at `path` at the same time: decoding rows is most of
+/// the board's start-up. Falls back to one connection when the second will not open.
+pub fn load_issues_parallel(conn: &Connection, path: &std::path::Path) -> Result<Vec<IssueRecord>> {
+    let (count, low, high): (i64, Option<i64>, Option<i64>) = conn
+        .prepare_cached("SELECT COUNT(*), MIN(id), MAX(id) FROM issues")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    let (Some(low), Some(high)) = (low, high) else {
+        return Ok(Vec::new());
+    };
+    if count < PARALLEL_LOAD_FROM {
+        return load_id_range(conn, low, high, count as usize);
+    }
+    // Split at the middle id (two index look-ups; GitLab's ids grow over time, so halves
+    // are near even; an exact median would walk half the table).
+    let middle = low + (high - low) / 2 + 1;
+    let half = (count / 2 + 1) as usize;
+    std::thread::scope(|scope| {
+        let t0 = std::time::Instant::now();
+        let upper = scope.spawn(move || -> Result<Vec<IssueRecord>> {
+            let reader = crate::store::open_reader(path)?;
+            tracing::debug!(ms = t0.elapsed().as_secs_f64() * 1000.0, "XX reader open");
+            let r = load_id_range(&reader, middle, high, half);
+            tracing::debug!(ms = t0.elapsed().as_secs_f64() * 1000.0, "XX upper done");
+            r
+        });
+        let mut issues = load_id_range(conn, low, middle - 1, half)?;
+        tracing::debug!(ms = t0.elapsed().as_secs_f64() * 1000.0, "XX lower done");
+        match upper.join() {
+            Ok(Ok(rest)) => issues.extend(rest),
+            Ok(Err(err)) => {
+                tracing::debug!(error = %err, "second connection failed; loading on one");
+                issues.extend(load_id_range(conn, middle, high, half)?);
+            }
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+        Ok(issues)
+    })
 }
 
 /// How many issues the cache holds (cheap: no rows are decoded).

@@ -65,16 +65,17 @@ pub fn conflicts(wf: &Workflow, edit: &IssueEdit, remote: &IssueFacts) -> Vec<Co
     keys.dedup();
     let mut found = Vec::new();
     for key in keys {
-        let of_key = |labels: &[String]| -> Vec<String> {
+        fn of_key<L: AsRef<str>>(wf: &Workflow, key: &str, labels: &[L]) -> Vec<String> {
             labels
                 .iter()
-                .filter(|l| key_of(wf, l).as_deref() == Some(key.as_str()))
-                .cloned()
+                .map(AsRef::as_ref)
+                .filter(|l| key_of(wf, l).as_deref() == Some(key))
+                .map(str::to_string)
                 .collect()
-        };
-        let expected = of_key(&edit.labels.remove);
-        let target = of_key(&edit.labels.add);
-        let theirs = of_key(&remote.labels);
+        }
+        let expected = of_key(wf, &key, &edit.labels.remove);
+        let target = of_key(wf, &key, &edit.labels.add);
+        let theirs = of_key(wf, &key, &remote.labels);
         let foreign = theirs
             .iter()
             .any(|l| !expected.contains(l) && !target.contains(l));
@@ -168,7 +169,10 @@ mod tests {
 
     fn facts(labels: &[&str]) -> IssueFacts {
         IssueFacts {
-            labels: labels.iter().map(|s| s.to_string()).collect(),
+            labels: labels
+                .iter()
+                .map(|s| crate::workflow::Label::from(*s))
+                .collect(),
             open: true,
             ..IssueFacts::default()
         }

@@ -1,6 +1,7 @@
 //! One sync pass: push the outbox, then pull. Store calls are plain and synchronous; only the
 //! network awaits. Nothing here touches the terminal: progress goes to a callback.
 
+use crate::workflow::labels::has;
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use serde_json::{Value, json};
 
@@ -201,7 +202,7 @@ fn convert_answer(answer: &Value) -> Result<IssueFacts, ApiError> {
 /// The edit asked to remove labels the issue had, and GitLab changed none of its labels: it
 /// does not know `add_labels`/`remove_labels` (unknown parameters are ignored).
 fn labels_untouched(edit: &IssueEdit, before: &IssueFacts, after: &IssueFacts) -> bool {
-    let removes_present = edit.labels.remove.iter().any(|l| before.labels.contains(l));
+    let removes_present = edit.labels.remove.iter().any(|l| has(&before.labels, l));
     removes_present && before.labels == after.labels
 }
 
@@ -211,15 +212,15 @@ fn with_full_label_set(mut body: Value, edit: &IssueEdit, remote: &IssueFacts) -
     if edit.labels.add.is_empty() && edit.labels.remove.is_empty() {
         return body;
     }
-    let mut labels: Vec<String> = remote
+    let mut labels: Vec<&str> = remote
         .labels
         .iter()
-        .filter(|l| !edit.labels.remove.contains(l))
-        .cloned()
+        .map(|l| l.as_str())
+        .filter(|l| !has(&edit.labels.remove, l))
         .collect();
     for add in &edit.labels.add {
-        if !labels.contains(add) {
-            labels.push(add.clone());
+        if !labels.contains(&add.as_str()) {
+            labels.push(add);
         }
     }
     if let Some(map) = body.as_object_mut() {
@@ -233,22 +234,12 @@ fn with_full_label_set(mut body: Value, edit: &IssueEdit, remote: &IssueFacts) -
 /// What GitLab did not do of what it was asked (a label silently dropped, ...).
 pub fn shortfall(edit: &IssueEdit, answer: &IssueFacts) -> Option<String> {
     let mut missing = Vec::new();
-    for label in edit
-        .labels
-        .add
-        .iter()
-        .filter(|l| !answer.labels.contains(l))
-    {
+    for label in edit.labels.add.iter().filter(|l| !has(&answer.labels, l)) {
         missing.push(format!(
             "did not add ~{label} (it does not exist and this token may not create labels)"
         ));
     }
-    for label in edit
-        .labels
-        .remove
-        .iter()
-        .filter(|l| answer.labels.contains(l))
-    {
+    for label in edit.labels.remove.iter().filter(|l| has(&answer.labels, l)) {
         missing.push(format!("did not remove ~{label}"));
     }
     match edit.state_event {
@@ -937,7 +928,10 @@ mod tests {
 
     fn facts(labels: &[&str]) -> IssueFacts {
         IssueFacts {
-            labels: labels.iter().map(|s| s.to_string()).collect(),
+            labels: labels
+                .iter()
+                .map(|s| crate::workflow::Label::from(*s))
+                .collect(),
             open: true,
             ..IssueFacts::default()
         }

@@ -119,7 +119,7 @@ fn field_line(
         GroomRow::Team => (
             "team".into(),
             match &card.class.team {
-                Some(team) => (team.clone(), Style::new()),
+                Some(team) => (team.to_string(), Style::new()),
                 None => none(),
             },
         ),

@@ -61,7 +61,7 @@ impl Anomaly {
 pub struct Classification {
     pub placement: Placement,
     /// The team, when exactly one team label is present.
-    pub team: Option<String>,
+    pub team: Option<crate::workflow::Label>,
     /// The `p::` value, when exactly one is present.
     pub priority: Option<String>,
     pub groomed: bool,
@@ -138,7 +138,7 @@ pub fn classify(wf: &Workflow, issue: &IssueFacts) -> Classification {
                     .labels
                     .iter()
                     .filter(|l| wf.is_team(l))
-                    .cloned()
+                    .map(|l| l.to_string())
                     .collect(),
             ));
             None
@@ -166,7 +166,7 @@ mod tests {
     use super::*;
 
     fn issue(labels: &[&str], open: bool) -> IssueFacts {
-        let mut labels: Vec<String> = labels.iter().map(|s| s.to_string()).collect();
+        let mut labels: Vec<crate::workflow::Label> = labels.iter().map(|s| (*s).into()).collect();
         labels.sort();
         IssueFacts {
             labels,

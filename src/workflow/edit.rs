@@ -94,14 +94,14 @@ impl IssueEdit {
                 .labels
                 .remove
                 .iter()
-                .filter(|l| before.labels.contains(l))
+                .filter(|l| crate::workflow::labels::has(&before.labels, l))
                 .cloned()
                 .collect(),
             remove: self
                 .labels
                 .add
                 .iter()
-                .filter(|l| !before.labels.contains(l))
+                .filter(|l| !crate::workflow::labels::has(&before.labels, l))
                 .cloned()
                 .collect(),
         };
@@ -243,7 +243,10 @@ mod tests {
 
     fn facts(labels: &[&str]) -> IssueFacts {
         IssueFacts {
-            labels: labels.iter().map(|s| s.to_string()).collect(),
+            labels: labels
+                .iter()
+                .map(|s| crate::workflow::Label::from(*s))
+                .collect(),
             open: true,
             ..IssueFacts::default()
         }

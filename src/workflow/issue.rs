@@ -25,7 +25,7 @@ pub struct UserRef {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct IssueFacts {
     /// Label names, sorted as GitLab returns them.
-    pub labels: Vec<String>,
+    pub labels: Vec<crate::workflow::Label>,
     pub open: bool,
     pub milestone: Option<MilestoneRef>,
     pub assignees: Vec<UserRef>,

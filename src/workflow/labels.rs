@@ -5,6 +5,8 @@
 //! `transfered` spelling must not be "corrected"). This module owns parsing and set arithmetic on
 //! label names; it knows nothing about which keys the workflow uses.
 
+use crate::workflow::Label;
+
 /// The separator between a scoped label's key and value.
 pub const SCOPE_SEPARATOR: &str = "::";
 
@@ -26,23 +28,28 @@ pub fn split_scoped(label: &str) -> Option<(&str, &str)> {
     Some((&label[..at], &label[at + SCOPE_SEPARATOR.len()..]))
 }
 
+/// Whether `labels` hold `name`.
+pub fn has<L: AsRef<str>>(labels: &[L], name: &str) -> bool {
+    labels.iter().any(|l| l.as_ref() == name)
+}
+
 /// Builds the label `key::value`.
 pub fn scoped(key: &str, value: &str) -> String {
     format!("{key}{SCOPE_SEPARATOR}{value}")
 }
 
 /// Every value the labels hold for `key`, in label order.
-pub fn values_of<'a>(labels: &'a [String], key: &str) -> Vec<&'a str> {
+pub fn values_of<'a, L: AsRef<str>>(labels: &'a [L], key: &str) -> Vec<&'a str> {
     labels
         .iter()
-        .filter_map(|label| split_scoped(label))
+        .filter_map(|label| split_scoped(label.as_ref()))
         .filter(|(k, _)| *k == key)
         .map(|(_, v)| v)
         .collect()
 }
 
 /// The single value for `key`, or `None` when the labels hold none or (an anomaly) several.
-pub fn single_value<'a>(labels: &'a [String], key: &str) -> Option<&'a str> {
+pub fn single_value<'a, L: AsRef<str>>(labels: &'a [L], key: &str) -> Option<&'a str> {
     match values_of(labels, key).as_slice() {
         [one] => Some(one),
         _ => None,
@@ -52,10 +59,10 @@ pub fn single_value<'a>(labels: &'a [String], key: &str) -> Option<&'a str> {
 /// Scoped keys for which the labels hold more than one value, with those values.
 ///
 /// On GitLab Free both labels survive an add, so the board must surface this as a conflict.
-pub fn duplicate_scopes(labels: &[String]) -> Vec<(String, Vec<String>)> {
+pub fn duplicate_scopes<L: AsRef<str>>(labels: &[L]) -> Vec<(String, Vec<String>)> {
     let keys: Vec<Option<&str>> = labels
         .iter()
-        .map(|l| split_scoped(l).map(|(k, _)| k))
+        .map(|l| split_scoped(l.as_ref()).map(|(k, _)| k))
         .collect();
     let repeated = keys
         .iter()
@@ -66,7 +73,7 @@ pub fn duplicate_scopes(labels: &[String]) -> Vec<(String, Vec<String>)> {
         return Vec::new();
     }
     let mut seen: Vec<(String, Vec<String>)> = Vec::new();
-    for (key, value) in labels.iter().filter_map(|l| split_scoped(l)) {
+    for (key, value) in labels.iter().filter_map(|l| split_scoped(l.as_ref())) {
         match seen.iter_mut().find(|(k, _)| k == key) {
             Some((_, values)) => values.push(value.to_string()),
             None => seen.push((key.to_string(), vec![value.to_string()])),
@@ -88,7 +95,7 @@ pub struct LabelDelta {
 impl LabelDelta {
     /// The delta that leaves exactly `key::value` for `key`: every other value of the key is
     /// removed (GitLab Free would otherwise keep both).
-    pub fn set_scoped(labels: &[String], key: &str, value: &str) -> Self {
+    pub fn set_scoped<L: AsRef<str>>(labels: &[L], key: &str, value: &str) -> Self {
         let wanted = scoped(key, value);
         let mut delta = LabelDelta::default();
         for old in values_of(labels, key) {
@@ -96,14 +103,14 @@ impl LabelDelta {
                 delta.remove.push(scoped(key, old));
             }
         }
-        if !labels.contains(&wanted) {
+        if !labels.iter().any(|l| l.as_ref() == wanted) {
             delta.add.push(wanted);
         }
         delta
     }
 
     /// The delta that removes every value of `key`.
-    pub fn clear_scoped(labels: &[String], key: &str) -> Self {
+    pub fn clear_scoped<L: AsRef<str>>(labels: &[L], key: &str) -> Self {
         LabelDelta {
             add: Vec::new(),
             remove: values_of(labels, key)
@@ -115,12 +122,14 @@ impl LabelDelta {
 
     /// The delta that leaves exactly one label of `group` (plain labels that exclude each other,
     /// like the team labels).
-    pub fn set_one_of(labels: &[String], group: &[String], chosen: &str) -> Self {
+    pub fn set_one_of<L: AsRef<str>>(labels: &[L], group: &[String], chosen: &str) -> Self {
         let mut delta = LabelDelta::default();
-        for label in labels.iter().filter(|l| group.contains(l) && *l != chosen) {
-            delta.remove.push(label.clone());
+        for label in labels.iter().map(AsRef::as_ref) {
+            if label != chosen && group.iter().any(|g| g == label) {
+                delta.remove.push(label.to_string());
+            }
         }
-        if !labels.iter().any(|l| l == chosen) {
+        if !labels.iter().any(|l| l.as_ref() == chosen) {
             delta.add.push(chosen.to_string());
         }
         delta
@@ -149,14 +158,14 @@ impl LabelDelta {
 
     /// Applies the delta the way GitLab does: start from the current labels, add, then remove.
     /// The result is sorted, as GitLab returns labels.
-    pub fn apply(&self, labels: &[String]) -> Vec<String> {
-        let mut out: Vec<String> = labels.to_vec();
+    pub fn apply(&self, labels: &[Label]) -> Vec<Label> {
+        let mut out: Vec<Label> = labels.to_vec();
         for label in &self.add {
-            if !out.contains(label) {
-                out.push(label.clone());
+            if !has(&out, label) {
+                out.push(Label::from(label));
             }
         }
-        out.retain(|l| !self.remove.contains(l));
+        out.retain(|l| !self.remove.iter().any(|r| r == l));
         out.sort();
         out
     }
@@ -168,6 +177,10 @@ mod tests {
 
     fn labels(names: &[&str]) -> Vec<String> {
         names.iter().map(|s| s.to_string()).collect()
+    }
+
+    fn as_labels(names: &[String]) -> Vec<Label> {
+        names.iter().map(Label::from).collect()
     }
 
     #[test]
@@ -232,7 +245,7 @@ mod tests {
         let delta = LabelDelta::set_scoped(&set, "p", "2");
         assert_eq!(delta.add, labels(&["p::2"]));
         assert_eq!(delta.remove, labels(&["p::1", "p::3"]));
-        assert_eq!(delta.apply(&set), labels(&["p::2", "pmm"]));
+        assert_eq!(delta.apply(&as_labels(&set)), labels(&["p::2", "pmm"]));
     }
 
     #[test]
@@ -245,7 +258,7 @@ mod tests {
     fn nested_keys_do_not_touch_their_prefix_key() {
         let set = labels(&["a::x", "a::b::c"]);
         let delta = LabelDelta::set_scoped(&set, "a::b", "d");
-        assert_eq!(delta.apply(&set), labels(&["a::b::d", "a::x"]));
+        assert_eq!(delta.apply(&as_labels(&set)), labels(&["a::b::d", "a::x"]));
     }
 
     #[test]
@@ -253,14 +266,20 @@ mod tests {
         let teams = labels(&["pmm", "tech-pmm", "mrci"]);
         let set = labels(&["pmm", "mrci", "sm_request"]);
         let delta = LabelDelta::set_one_of(&set, &teams, "tech-pmm");
-        assert_eq!(delta.apply(&set), labels(&["sm_request", "tech-pmm"]));
+        assert_eq!(
+            delta.apply(&as_labels(&set)),
+            labels(&["sm_request", "tech-pmm"])
+        );
     }
 
     #[test]
     fn merge_keeps_the_net_effect() {
         let mut first = LabelDelta::set_scoped(&labels(&["p::1"]), "p", "2");
         first.merge(LabelDelta::set_scoped(&labels(&["p::2"]), "p", "1"));
-        assert_eq!(first.apply(&labels(&["p::1"])), labels(&["p::1"]));
+        assert_eq!(
+            first.apply(&as_labels(&labels(&["p::1"]))),
+            labels(&["p::1"])
+        );
         assert_eq!(first.add, labels(&["p::1"]));
     }
 
@@ -270,6 +289,6 @@ mod tests {
             add: labels(&["x"]),
             remove: labels(&["x"]),
         };
-        assert_eq!(delta.apply(&labels(&["y"])), labels(&["y"]));
+        assert_eq!(delta.apply(&as_labels(&labels(&["y"]))), labels(&["y"]));
     }
 }

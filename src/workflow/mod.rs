@@ -7,6 +7,7 @@
 pub mod classify;
 pub mod edit;
 pub mod issue;
+pub mod label;
 pub mod labels;
 pub mod model;
 pub mod transition;
@@ -14,5 +15,6 @@ pub mod transition;
 pub use classify::{Anomaly, Classification, Placement, classify};
 pub use edit::IssueEdit;
 pub use issue::{IssueFacts, MilestoneInfo, MilestoneRef, UserRef};
+pub use label::{Label, LabelInterner};
 pub use model::Workflow;
 pub use transition::{MovePlan, Need, plan_move};

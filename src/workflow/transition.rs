@@ -216,7 +216,10 @@ mod tests {
 
     fn issue(labels: &[&str], open: bool) -> IssueFacts {
         IssueFacts {
-            labels: labels.iter().map(|s| s.to_string()).collect(),
+            labels: labels
+                .iter()
+                .map(|s| crate::workflow::Label::from(*s))
+                .collect(),
             open,
             ..IssueFacts::default()
         }
