@@ -171,19 +171,22 @@ async fn event_loop(
             }
             event = next_sync_event(&mut worker) => match event {
                 Some(SyncEvent::Started) => Some(Msg::SyncStarted),
+                // Fetched histories change the time in state of a few cards: patch those, then
+                // finish as for any pass (a reload only when requests changed).
+                Some(SyncEvent::Finished(report)) if !report.activity_ids.is_empty() => {
+                    match store::state_since_of(store.conn(), &report.activity_ids) {
+                        Ok(since) => {
+                            let effects = update(state, Msg::HistoryFetched(since));
+                            perform_searches(&searcher, store, state, effects);
+                        }
+                        Err(err) => tracing::warn!(error = %err, "reading fetched histories"),
+                    }
+                    let mut report = report;
+                    report.activity_ids = Vec::new();
+                    Some(finished(store, report))
+                }
                 Some(SyncEvent::Waiting(until)) => Some(Msg::SyncWaiting(until)),
-                // Reload the board only when the pass changed something it shows.
-                Some(SyncEvent::Finished(report)) if !report.changed_board() => Some(Msg::SyncFinished {
-                    report: Box::new(report),
-                    data: None,
-                }),
-                Some(SyncEvent::Finished(report)) => match session::load_board(store) {
-                    Ok(data) => Some(Msg::SyncFinished {
-                        report: Box::new(report),
-                        data: Some(Box::new(data)),
-                    }),
-                    Err(err) => Some(Msg::SyncFailed(format!("reloading the cache: {err}"))),
-                },
+                Some(SyncEvent::Finished(report)) => Some(finished(store, report)),
                 Some(SyncEvent::Failed(message)) => Some(Msg::SyncFailed(message)),
                 None => {
                     worker = None;
@@ -219,18 +222,8 @@ async fn event_loop(
                     dirty = true;
                     continue;
                 }
-                if let Effect::SearchText { words } = effect {
-                    if let Some(searcher) = &searcher {
-                        words.into_iter().for_each(|word| searcher.ask(word));
-                        continue;
-                    }
-                    for word in words {
-                        let ids = store::search_text(store.conn(), &word).unwrap_or_else(|err| {
-                            tracing::warn!(error = %err, "full-text search failed");
-                            Default::default()
-                        });
-                        effects.extend(update(state, Msg::TextHits { word, ids }));
-                    }
+                if let Effect::SearchText { .. } = effect {
+                    perform_searches(&searcher, store, state, vec![effect]);
                     continue;
                 }
                 if let Some(result) = perform(store, state, effect) {
@@ -293,6 +286,51 @@ fn write_comment(
         outcome,
         pending_edits: store::pending_count(store.conn()).unwrap_or(state.pending_edits),
     })
+}
+
+/// The message for a finished pass: the board is reloaded only when the pass changed the
+/// requests it shows.
+fn finished(store: &Store, report: crate::sync::SyncReport) -> Msg {
+    if !report.changed_board() {
+        return Msg::SyncFinished {
+            report: Box::new(report),
+            data: None,
+        };
+    }
+    match session::load_board(store) {
+        Ok(data) => Msg::SyncFinished {
+            report: Box::new(report),
+            data: Some(Box::new(data)),
+        },
+        Err(err) => Msg::SyncFailed(format!("reloading the cache: {err}")),
+    }
+}
+
+/// Sends the full-text lookups among `effects` (the only effect a history patch makes).
+fn perform_searches(
+    searcher: &Option<crate::text_search::TextSearcher>,
+    store: &Store,
+    state: &mut AppState,
+    effects: Vec<Effect>,
+) {
+    for effect in effects {
+        let Effect::SearchText { words } = effect else {
+            continue;
+        };
+        for word in words {
+            match searcher {
+                Some(searcher) => searcher.ask(word),
+                None => {
+                    let ids = store::search_text(store.conn(), &word).unwrap_or_else(|err| {
+                        tracing::warn!(error = %err, "full-text search failed");
+                        Default::default()
+                    });
+                    // An answer makes no further effects.
+                    let _ = update(state, Msg::TextHits { word, ids });
+                }
+            }
+        }
+    }
 }
 
 /// The next full-text answer; never resolves without the lookup thread.

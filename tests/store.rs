@@ -37,12 +37,7 @@ fn an_edit_updates_the_issue_and_queues_it_in_one_step() {
     .unwrap();
     let after =
         store::apply_edit(store.conn(), issue.id, &plan.edit, &wf.state_key, now()).unwrap();
-    assert!(
-        after
-            .facts
-            .labels
-            .contains(&"sm_req::completed".into())
-    );
+    assert!(after.facts.labels.contains(&"sm_req::completed".into()));
     assert!(!after.facts.open);
     assert_eq!(after.state_since, Some(now()));
     assert_eq!(

@@ -764,7 +764,11 @@ async fn histories_arrive_a_bounded_number_per_pass_and_survive_going_offline() 
     w.target.activity_per_pass = 15;
     let first = w.sync().await;
     assert_eq!((first.activity, first.activity_waiting), (15, 25));
-    assert!(first.changed_board(), "new histories are worth a redraw");
+    assert!(
+        first.changed_board(),
+        "the first listing brought 40 requests"
+    );
+    assert_eq!(first.activity_ids.len(), 15);
     w.faults(FaultUpdate {
         offline: Some(true),
         ..FaultUpdate::default()
@@ -782,6 +786,19 @@ async fn histories_arrive_a_bounded_number_per_pass_and_survive_going_offline() 
         (second.activity, third.activity, third.activity_waiting),
         (15, 10, 0)
     );
+    // Histories alone are not a reload of the board: the fetched requests are named, so
+    // the board takes their new time in state, and only theirs.
+    assert!(!second.changed_board() && !third.changed_board());
+    let mut fetched: Vec<i64> = [&first, &second, &third]
+        .iter()
+        .flat_map(|r| r.activity_ids.iter().copied())
+        .collect();
+    fetched.sort_unstable();
+    fetched.dedup();
+    assert_eq!(fetched.len(), 40);
+    let since = store::state_since_of(w.store.conn(), &third.activity_ids).unwrap();
+    assert_eq!(since.len(), 10);
+    assert!(since.iter().all(|(_, at)| at.is_some()), "{since:?}");
     let with_history = w
         .cached()
         .iter()

@@ -1445,3 +1445,49 @@ fn typing_narrows_to_exactly_what_a_fresh_filter_finds() {
         "an answer the shorter word lacked"
     );
 }
+
+#[test]
+fn fetched_histories_patch_time_in_state_and_look_the_filter_words_up_again() {
+    let mut state = board();
+    let effects = keys(&mut state, "/request");
+    answer_with(&mut state, effects, &[7]);
+    press(&mut state, KeyCode::Enter);
+    let before = visible_ids(&state);
+    let at = Utc.with_ymd_and_hms(2026, 11, 20, 8, 0, 0).unwrap();
+    let effects = update(
+        &mut state,
+        Msg::HistoryFetched(vec![(4, Some(at)), (99, None)]),
+    );
+    assert_eq!(state.card_by_id(4).unwrap().record.state_since, Some(at));
+    assert_eq!(state.card_by_id(3).unwrap().record.state_since, None);
+    // The words are asked again; the old answer stands until the new one comes.
+    assert_eq!(
+        effects,
+        [Effect::SearchText {
+            words: vec!["request".into()]
+        }]
+    );
+    assert_eq!(visible_ids(&state), before);
+    update(
+        &mut state,
+        Msg::TextHits {
+            word: "request".into(),
+            ids: [5].into(),
+        },
+    );
+    assert_eq!(
+        state.filter.as_ref().unwrap().text_hits["request"],
+        [5].into()
+    );
+}
+
+fn answer_with(state: &mut AppState, effects: Vec<Effect>, ids: &[i64]) {
+    for effect in effects {
+        if let Effect::SearchText { words } = effect {
+            for word in words {
+                let ids = ids.iter().copied().collect();
+                update(state, Msg::TextHits { word, ids });
+            }
+        }
+    }
+}

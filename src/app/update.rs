@@ -4,6 +4,8 @@
 //! description, quit) and feeds their results back as messages. That keeps every behaviour of the
 //! app testable as plain function calls.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
@@ -62,6 +64,8 @@ pub enum Msg {
         report: Box<SyncReport>,
         data: Option<Box<BoardData>>,
     },
+    /// Histories were fetched: these requests' time in state, as now cached.
+    HistoryFetched(Vec<(i64, Option<DateTime<Utc>>)>),
     SyncFailed(String),
     /// A comment was queued (`None`: the editor came back empty) or could not be.
     CommentQueued {
@@ -304,6 +308,27 @@ fn handle(state: &mut AppState, msg: Msg) -> Vec<Effect> {
                 );
             }
             Vec::new()
+        }
+        Msg::HistoryFetched(since) => {
+            let since: HashMap<i64, Option<DateTime<Utc>>> = since.into_iter().collect();
+            for card in &mut state.cards {
+                if let Some(&at) = since.get(&card.record.id) {
+                    card.record.state_since = at;
+                }
+            }
+            // Their comments may hold the filter's words now: look them up again, showing the
+            // old answers until the new ones come.
+            let Some(filter) = &mut state.filter else {
+                return Vec::new();
+            };
+            let words: Vec<String> = filter.query.text_words().map(str::to_string).collect();
+            filter.text_hits.retain(|word, _| words.contains(word));
+            filter.searching.extend(words.iter().cloned());
+            if words.is_empty() {
+                Vec::new()
+            } else {
+                vec![Effect::SearchText { words }]
+            }
         }
         Msg::SyncFailed(error) => {
             state.sync.running = false;

@@ -228,16 +228,11 @@ pub fn load_issues_parallel(conn: &Connection, path: &std::path::Path) -> Result
     let middle = low + (high - low) / 2 + 1;
     let half = (count / 2 + 1) as usize;
     std::thread::scope(|scope| {
-        let t0 = std::time::Instant::now();
         let upper = scope.spawn(move || -> Result<Vec<IssueRecord>> {
             let reader = crate::store::open_reader(path)?;
-            tracing::debug!(ms = t0.elapsed().as_secs_f64() * 1000.0, "XX reader open");
-            let r = load_id_range(&reader, middle, high, half);
-            tracing::debug!(ms = t0.elapsed().as_secs_f64() * 1000.0, "XX upper done");
-            r
+            load_id_range(&reader, middle, high, half)
         });
         let mut issues = load_id_range(conn, low, middle - 1, half)?;
-        tracing::debug!(ms = t0.elapsed().as_secs_f64() * 1000.0, "XX lower done");
         match upper.join() {
             Ok(Ok(rest)) => issues.extend(rest),
             Ok(Err(err)) => {
@@ -255,6 +250,20 @@ pub fn issue_count(conn: &Connection) -> Result<i64> {
     Ok(conn
         .prepare_cached("SELECT COUNT(*) FROM issues")?
         .query_row([], |row| row.get(0))?)
+}
+
+/// When each of `ids` entered its current state, as cached (ids no longer cached are left
+/// out): what a fetched history changes on the board.
+pub fn state_since_of(conn: &Connection, ids: &[i64]) -> Result<Vec<(i64, Option<DateTime<Utc>>)>> {
+    let mut stmt = conn.prepare_cached("SELECT state_since FROM issues WHERE id = ?1")?;
+    let mut out = Vec::with_capacity(ids.len());
+    for &id in ids {
+        let since: Option<Option<i64>> = stmt.query_row([id], |r| r.get(0)).optional()?;
+        if let Some(since) = since {
+            out.push((id, since.and_then(DateTime::from_timestamp_millis)));
+        }
+    }
+    Ok(out)
 }
 
 /// One cached issue by id.

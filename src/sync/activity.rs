@@ -87,12 +87,15 @@ async fn fetch(
 }
 
 /// Fetches the activity of at most `limit` stale issues. Returns how many were brought up to
-/// date; stops early (keeping what was stored) when the network fails.
+/// date; stops early (keeping what was stored) when the network fails. The ids of the issues
+/// whose history was stored go to `stored` as they are, so the board can take their new time
+/// in state without reloading (a failed pass keeps what it did).
 pub async fn pull_activity(
     client: &Client,
     store: &Store,
     state_key: &str,
     limit: usize,
+    stored: &mut Vec<i64>,
 ) -> Result<usize, SyncError> {
     let conn = store.conn();
     let stale = store::stale_activity(conn, limit)?;
@@ -112,7 +115,10 @@ pub async fn pull_activity(
                 notes,
                 events,
                 source,
-            } => store::store_activity(conn, issue, &notes, &events, source, state_key)?,
+            } => {
+                store::store_activity(conn, issue, &notes, &events, source, state_key)?;
+                stored.push(issue.issue_id);
+            }
             Fetched::Gone => store::mark_activity_seen(conn, issue)?,
         }
         done += 1;

@@ -74,6 +74,8 @@ pub struct SyncReport {
     pub offline: Option<String>,
     /// Issues whose comments and label history were fetched.
     pub activity: usize,
+    /// Of those, the ones whose history was stored (their time in state may have changed).
+    pub activity_ids: Vec<i64>,
     /// Issues whose comments and label history are still to fetch.
     pub activity_waiting: i64,
     /// Edits still not on GitLab after this pass (pending, failed or in conflict).
@@ -86,14 +88,14 @@ pub struct SyncReport {
 }
 
 impl SyncReport {
-    /// Did this pass change anything the board shows?
+    /// Did this pass change the requests on the board? (Fetched histories change only their
+    /// time in state, which the board takes without a reload: `activity_ids`.)
     pub fn changed_board(&self) -> bool {
         self.changed > 0
             || self.pushed > 0
             || !self.conflicts.is_empty()
             || !self.failed.is_empty()
             || !self.removed.is_empty()
-            || self.activity > 0
     }
 
     /// Stops the pass for a passing reason (offline, a failing server, a rate limit).
@@ -898,8 +900,9 @@ pub async fn sync(
         progress(Progress::Activity {
             waiting: store::stale_activity_count(store.conn())?,
         });
-        match activity::pull_activity(client, store, &wf.state_key, target.activity_per_pass).await
-        {
+        let limit = target.activity_per_pass;
+        let stored = &mut report.activity_ids;
+        match activity::pull_activity(client, store, &wf.state_key, limit, stored).await {
             Ok(done) => report.activity = done,
             Err(SyncError::Api(err)) if err.is_transient() => {
                 report.hold_back(&err);
