@@ -86,6 +86,7 @@ fn time(params: &[(String, String)], name: &str) -> Result<Option<DateTime<Utc>>
         .transpose()
 }
 
+#[cfg(test)]
 fn field_time(issue: &Value, field: &str) -> Option<DateTime<Utc>> {
     issue[field]
         .as_str()
@@ -153,10 +154,51 @@ impl IssueFilters {
     }
 
     /// Does the issue pass every filter? `archived` holds the archived projects' ids.
+    /// `matches_keyed` for an issue whose keys are not at hand (tests).
+    #[cfg(test)]
     pub fn matches(&self, issue: &Value, archived: &BTreeSet<i64>) -> bool {
-        let labels = label_names(issue);
+        let keys = crate::fake_gitlab::model::IssueKeys {
+            id: issue["id"].as_i64().unwrap_or(0),
+            project_id: issue["project_id"].as_i64().unwrap_or(0),
+            created_ms: field_time(issue, "created_at").map_or(i64::MIN, |t| t.timestamp_millis()),
+            updated_ms: field_time(issue, "updated_at").map_or(i64::MIN, |t| t.timestamp_millis()),
+        };
+        self.matches_keyed(&keys, issue, archived)
+    }
+
+    /// `matches`, with the issue's listing keys read already: the time windows and the
+    /// project are decided on them, before the JSON is touched (this runs over every issue
+    /// for every page, and a listing that pages by `updated_after` rules out most here).
+    pub fn matches_keyed(
+        &self,
+        keys: &crate::fake_gitlab::model::IssueKeys,
+        issue: &Value,
+        archived: &BTreeSet<i64>,
+    ) -> bool {
+        let within = |t: i64, after: Option<DateTime<Utc>>, before: Option<DateTime<Utc>>| {
+            // Keys hold milliseconds (as GitLab's JSON does); a bound may be finer.
+            let t = i128::from(t) * 1000;
+            let known = t != i128::from(i64::MIN) * 1000;
+            after.is_none_or(|a| known && t >= i128::from(a.timestamp_micros()))
+                && before.is_none_or(|b| known && t <= i128::from(b.timestamp_micros()))
+        };
+        if !within(keys.updated_ms, self.updated_after, self.updated_before)
+            || !within(keys.created_ms, self.created_after, self.created_before)
+        {
+            return false;
+        }
+        if self.non_archived && archived.contains(&keys.project_id) {
+            return false;
+        }
+        if self.state.as_deref().is_some_and(|s| issue["state"] != s) {
+            return false;
+        }
+        let labels = if self.labels.is_empty() && self.not_labels.is_empty() {
+            Vec::new()
+        } else {
+            label_names(issue)
+        };
         let has = |name: &str| labels.contains(&name);
-        let project = issue["project_id"].as_i64().unwrap_or(0);
         let usernames = |users: &Value| -> Vec<String> {
             users
                 .as_array()
@@ -165,17 +207,7 @@ impl IssueFilters {
                 .filter_map(|u| u["username"].as_str().map(str::to_string))
                 .collect()
         };
-        let assignees = usernames(&issue["assignees"]);
-        let updated = field_time(issue, "updated_at");
-        let created = field_time(issue, "created_at");
-        let within = |t: Option<DateTime<Utc>>,
-                      after: Option<DateTime<Utc>>,
-                      before: Option<DateTime<Utc>>| {
-            after.is_none_or(|a| t.is_some_and(|t| t >= a))
-                && before.is_none_or(|b| t.is_some_and(|t| t <= b))
-        };
-        self.state.as_deref().is_none_or(|s| issue["state"] == s)
-            && self.labels.iter().all(|w| match w.as_str() {
+        self.labels.iter().all(|w| match w.as_str() {
                 "None" => labels.is_empty(),
                 "Any" => !labels.is_empty(),
                 w => has(w),
@@ -195,9 +227,14 @@ impl IssueFilters {
             && self.not_milestone.as_deref().is_none_or(|m| !milestone_matches(issue, m))
             && match self.assignee_usernames.first().map(String::as_str) {
                 None => true,
-                Some("None") => assignees.is_empty(),
-                Some("Any") => !assignees.is_empty(),
-                Some(_) => self.assignee_usernames.iter().all(|u| assignees.contains(u)),
+                Some(first) => {
+                    let assignees = usernames(&issue["assignees"]);
+                    match first {
+                        "None" => assignees.is_empty(),
+                        "Any" => !assignees.is_empty(),
+                        _ => self.assignee_usernames.iter().all(|u| assignees.contains(u)),
+                    }
+                }
             }
             && self
                 .author_username
@@ -206,7 +243,6 @@ impl IssueFilters {
             && self
                 .confidential
                 .is_none_or(|c| issue["confidential"].as_bool().unwrap_or(false) == c)
-            && !(self.non_archived && archived.contains(&project))
             && (self.iids.is_empty()
                 || issue["iid"].as_i64().is_some_and(|n| self.iids.contains(&n)))
             && self.search.as_ref().is_none_or(|s| {
@@ -216,8 +252,6 @@ impl IssueFilters {
                         .is_some_and(|t| t.to_lowercase().contains(s))
                 })
             })
-            && within(updated, self.updated_after, self.updated_before)
-            && within(created, self.created_after, self.created_before)
     }
 }
 

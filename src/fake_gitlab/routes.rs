@@ -15,6 +15,7 @@ use serde_json::{Value, json};
 
 use crate::fake_gitlab::Shared;
 use crate::fake_gitlab::filters::{IssueFilters, label_names};
+use crate::fake_gitlab::model::IssueKeys;
 use crate::fake_gitlab::model::{IssueUpdate, Model, Owner, timestamp};
 
 /// Set on each request by the gatekeeper: the scheme the fake is served with.
@@ -156,25 +157,24 @@ fn filter_issues<'m>(
     } else {
         model.archived.clone()
     };
-    let mut found: Vec<&Value> = model
-        .issues
-        .values()
-        .filter(|i| {
-            i["project_id"]
-                .as_i64()
-                .is_some_and(|p| projects.contains(&p))
-        })
-        .filter(|i| filters.matches(i, &archived))
+    let mut found: Vec<(&IssueKeys, &Value)> = model
+        .issues_with_keys()
+        .filter(|(keys, _)| projects.contains(&keys.project_id))
+        .filter(|(keys, issue)| filters.matches_keyed(keys, issue, &archived))
         .collect();
-    // Keys are computed once per issue and borrow from it: no allocation.
-    found.sort_by_cached_key(|i| {
-        let issue: &'m Value = i;
-        (issue[order_by].as_str().unwrap_or(""), issue["id"].as_i64())
-    });
+    match order_by {
+        // The usual orders come from the keys; the others read the JSON once per issue.
+        "updated_at" => found.sort_by_key(|(k, _)| (k.updated_ms, k.id)),
+        "created_at" => found.sort_by_key(|(k, _)| (k.created_ms, k.id)),
+        _ => found.sort_by_cached_key(|(k, issue)| {
+            let issue: &'m Value = issue;
+            (issue[order_by].as_str().unwrap_or(""), k.id)
+        }),
+    }
     if sort == "desc" {
         found.reverse();
     }
-    Ok(found)
+    Ok(found.into_iter().map(|(_, issue)| issue).collect())
 }
 
 /// An issue as listed: with label objects when `with_labels_details=true`.
@@ -472,9 +472,7 @@ pub async fn list_notes(
     };
     let project_id = model.issues[&id]["project_id"].as_i64().unwrap_or(0);
     let mut notes: Vec<Value> = model
-        .notes
-        .iter()
-        .filter(|n| n.issue_id == id)
+        .notes_of(id)
         .map(|n| note_json(n, iid, project_id))
         .collect();
     if param(&params, "sort") != Some("asc") {
@@ -536,11 +534,7 @@ pub async fn label_events(
         Ok(id) => id,
         Err(response) => return response,
     };
-    let mut events: Vec<&crate::fake_gitlab::model::LabelEvent> = model
-        .label_events
-        .iter()
-        .filter(|e| e.issue_id == id)
-        .collect();
+    let mut events: Vec<&crate::fake_gitlab::model::LabelEvent> = model.events_of(id).collect();
     // GitLab lists them oldest first; seeded histories are recorded out of order.
     events.sort_by_key(|e| (e.created_at, e.id));
     let events: Vec<Value> = events
