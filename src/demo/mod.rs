@@ -74,7 +74,7 @@ pub fn seed_store(store: &Store, issues: &[Value]) -> Result<usize, DemoError> {
     let mut members: BTreeMap<i64, wire::User> = BTreeMap::new();
     let mut labels: BTreeMap<String, wire::Label> = BTreeMap::new();
     for (n, value) in issues.iter().enumerate() {
-        let issue: wire::Issue = serde_json::from_value(value.clone())
+        let issue: wire::Issue = <wire::Issue as serde::Deserialize>::deserialize(value)
             .map_err(|e| DemoError::Malformed(format!("issue #{n}: {e}")))?;
         if let Some(m) = &issue.milestone {
             milestones.insert(m.id, m.clone());

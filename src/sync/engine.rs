@@ -141,7 +141,8 @@ fn issue_path(record: &store::IssueRecord) -> String {
 }
 
 fn parse_issue(value: &Value) -> Result<wire::Issue, ApiError> {
-    serde_json::from_value(value.clone())
+    // Read from the borrowed value: no copy of the issue's JSON.
+    <wire::Issue as serde::Deserialize>::deserialize(value)
         .map_err(|e| ApiError::Malformed(format!("an issue could not be read: {e}")))
 }
 
@@ -578,7 +579,7 @@ pub async fn pull(
 /// Issues in a listing this long (after its first page) are fetched as concurrent windows.
 const WINDOWED_FROM: u64 = 500;
 /// How many windows.
-const WINDOWS: u64 = 4;
+const WINDOWS: u64 = 8;
 const PER_PAGE: usize = 100;
 
 fn updated_at(item: &Value) -> Option<DateTime<Utc>> {
