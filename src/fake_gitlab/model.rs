@@ -426,6 +426,21 @@ impl Model {
                 .map(|t| t.with_timezone(&Utc))
         };
         let (updated, closed) = (time("updated_at").unwrap_or(created), time("closed_at"));
+        // The comments the issue says it has (`user_notes_count`), so a client that trusts the
+        // count finds them, and one that skips a count of 0 skips nothing.
+        let count = issue["user_notes_count"].as_i64().unwrap_or(0);
+        let commenter = self.user(mover);
+        for (at, body) in history::comments(id, count, created, updated) {
+            let note = Note {
+                id: self.next_id(),
+                issue_id: id,
+                body: body.to_string(),
+                system: false,
+                author: commenter.clone(),
+                created_at: at,
+            };
+            self.record_note(note);
+        }
         for name in &names {
             self.ensure_label(name);
             let walk = if name.starts_with(STATE_PREFIX) {
@@ -528,6 +543,15 @@ impl Model {
             .filter_map(|(id, keys)| Some((keys, self.issues.get(id)?)))
     }
 
+    /// Keeps a note, indexed by its issue.
+    fn record_note(&mut self, note: Note) {
+        self.notes_at
+            .entry(note.issue_id)
+            .or_default()
+            .push(self.notes.len());
+        self.notes.push(note);
+    }
+
     /// Records a label event.
     pub fn push_event(&mut self, event: LabelEvent) {
         self.events_at
@@ -566,11 +590,7 @@ impl Model {
             author: api_user(),
             created_at: now,
         };
-        self.notes_at
-            .entry(issue_id)
-            .or_default()
-            .push(self.notes.len());
-        self.notes.push(note.clone());
+        self.record_note(note.clone());
         if let Some(issue) = self.issues.get_mut(&issue_id) {
             issue["updated_at"] = json!(timestamp(now));
             self.keys.insert(issue_id, IssueKeys::of(issue_id, issue));
@@ -749,5 +769,40 @@ impl Model {
         self.keys.insert(issue_id, IssueKeys::of(issue_id, &issue));
         self.issues.insert(issue_id, issue.clone());
         Ok(issue)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seeded_issues_have_the_comments_their_count_claims_in_order() {
+        let issues =
+            crate::demo::generate::generate(60, 5, crate::demo::generate::default_anchor());
+        let model = Model::new(issues, Vec::new());
+        let mut with_comments = 0;
+        for (id, issue) in &model.issues {
+            let claimed = issue["user_notes_count"].as_i64().unwrap_or(0);
+            let notes: Vec<&Note> = model.notes_of(*id).collect();
+            assert_eq!(notes.len() as i64, claimed, "issue {id}");
+            assert!(notes.windows(2).all(|w| w[0].created_at <= w[1].created_at));
+            if let Some(last) = notes.last() {
+                with_comments += 1;
+                assert_eq!(
+                    timestamp(last.created_at),
+                    issue["updated_at"].as_str().unwrap()
+                );
+            }
+        }
+        assert!(with_comments > 30, "{with_comments}");
+        // Found again by (project, iid), and an issue's events only its own.
+        let (id, issue) = model.issues.iter().next().unwrap();
+        let found = model.issue_id(
+            issue["project_id"].as_i64().unwrap(),
+            issue["iid"].as_i64().unwrap(),
+        );
+        assert_eq!(found, Some(*id));
+        assert!(model.events_of(*id).all(|e| e.issue_id == *id));
     }
 }
