@@ -88,6 +88,40 @@ pub fn state_walk(
         .collect()
 }
 
+/// What seeded comments say (a triage team's usual remarks).
+const REMARKS: &[&str] = &[
+    "Thanks for the request. Can you share the launch date and the audience?",
+    "Added the deck from last quarter as a starting point.",
+    "Blocked on legal review of the customer quote.",
+    "Draft is ready for review; comments welcome by Friday.",
+    "Moving this to next quarter: the webinar slot is taken.",
+    "Field team confirmed they need this for the partner summit.",
+    "Updated the brief with the competitive positioning.",
+    "Pinged product for the roadmap slide.",
+];
+
+/// When and what an issue's `count` seeded comments were, oldest first: spread between its
+/// creation and its last update, the last one at the update (a comment is an update).
+pub fn comments(
+    id: i64,
+    count: i64,
+    created: DateTime<Utc>,
+    updated: DateTime<Utc>,
+) -> Vec<(DateTime<Utc>, &'static str)> {
+    let mut mix = Mix(id as u64 ^ 0x5eed_c0de);
+    let span = (updated - created).num_seconds().max(0) as f64;
+    let mut at: Vec<DateTime<Utc>> = (1..count)
+        .map(|_| created + Duration::seconds(mix.between(0.0, span) as i64))
+        .collect();
+    at.sort();
+    if count > 0 {
+        at.push(updated);
+    }
+    at.into_iter()
+        .map(|t| (t, REMARKS[(mix.next() % REMARKS.len() as u64) as usize]))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -135,38 +169,4 @@ mod tests {
         );
         assert!(state_walk(1, "nokey", day(1), day(2), None).is_empty());
     }
-}
-
-/// What seeded comments say (a triage team's usual remarks).
-const REMARKS: &[&str] = &[
-    "Thanks for the request. Can you share the launch date and the audience?",
-    "Added the deck from last quarter as a starting point.",
-    "Blocked on legal review of the customer quote.",
-    "Draft is ready for review; comments welcome by Friday.",
-    "Moving this to next quarter: the webinar slot is taken.",
-    "Field team confirmed they need this for the partner summit.",
-    "Updated the brief with the competitive positioning.",
-    "Pinged product for the roadmap slide.",
-];
-
-/// When and what an issue's `count` seeded comments were, oldest first: spread between its
-/// creation and its last update, the last one at the update (a comment is an update).
-pub fn comments(
-    id: i64,
-    count: i64,
-    created: DateTime<Utc>,
-    updated: DateTime<Utc>,
-) -> Vec<(DateTime<Utc>, &'static str)> {
-    let mut mix = Mix(id as u64 ^ 0x5eed_c0de);
-    let span = (updated - created).num_seconds().max(0) as f64;
-    let mut at: Vec<DateTime<Utc>> = (1..count)
-        .map(|_| created + Duration::seconds(mix.between(0.0, span) as i64))
-        .collect();
-    at.sort();
-    if count > 0 {
-        at.push(updated);
-    }
-    at.into_iter()
-        .map(|t| (t, REMARKS[(mix.next() % REMARKS.len() as u64) as usize]))
-        .collect()
 }
