@@ -67,7 +67,9 @@ pub struct Note {
     pub issue_id: i64,
     pub body: String,
     pub system: bool,
-    pub author: Value,
+    /// The author's user id (rendered as GitLab embeds users when served; the API user when
+    /// not a member).
+    pub author_id: i64,
     pub created_at: DateTime<Utc>,
 }
 
@@ -429,14 +431,13 @@ impl Model {
         // The comments the issue says it has (`user_notes_count`), so a client that trusts the
         // count finds them, and one that skips a count of 0 skips nothing.
         let count = issue["user_notes_count"].as_i64().unwrap_or(0);
-        let commenter = self.user(mover);
         for (at, body) in history::comments(id, count, created, updated) {
             let note = Note {
                 id: self.next_id(),
                 issue_id: id,
                 body: body.to_string(),
                 system: false,
-                author: commenter.clone(),
+                author_id: mover,
                 created_at: at,
             };
             self.record_note(note);
@@ -587,7 +588,7 @@ impl Model {
             issue_id,
             body,
             system,
-            author: api_user(),
+            author_id: crate::fake_gitlab::filters::API_USER_ID,
             created_at: now,
         };
         self.record_note(note.clone());

@@ -448,10 +448,15 @@ pub async fn put_issue(
     }
 }
 
-fn note_json(note: &crate::fake_gitlab::model::Note, iid: i64, project_id: i64) -> Value {
+fn note_json(
+    model: &Model,
+    note: &crate::fake_gitlab::model::Note,
+    iid: i64,
+    project_id: i64,
+) -> Value {
     json!({
         "id": note.id, "type": null, "body": note.body, "attachment": null,
-        "author": note.author, "created_at": timestamp(note.created_at),
+        "author": model.user(note.author_id), "created_at": timestamp(note.created_at),
         "updated_at": timestamp(note.created_at), "system": note.system,
         "noteable_id": note.issue_id, "noteable_type": "Issue", "project_id": project_id,
         "noteable_iid": iid, "resolvable": false, "confidential": false, "internal": false
@@ -473,7 +478,7 @@ pub async fn list_notes(
     let project_id = model.issues[&id]["project_id"].as_i64().unwrap_or(0);
     let mut notes: Vec<Value> = model
         .notes_of(id)
-        .map(|n| note_json(n, iid, project_id))
+        .map(|n| note_json(&model, n, iid, project_id))
         .collect();
     if param(&params, "sort") != Some("asc") {
         notes.reverse();
@@ -516,7 +521,11 @@ pub async fn create_note(
     }
     let project_id = model.issues[&id]["project_id"].as_i64().unwrap_or(0);
     let note = model.add_note(id, text, false);
-    (StatusCode::CREATED, Json(note_json(&note, iid, project_id))).into_response()
+    (
+        StatusCode::CREATED,
+        Json(note_json(&model, &note, iid, project_id)),
+    )
+        .into_response()
 }
 
 pub async fn label_events(

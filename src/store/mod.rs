@@ -189,7 +189,9 @@ impl Store {
             .query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
             .map_err(classify)?;
         self.conn
-            .execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -1024;")
+            .execute_batch(
+                "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -1024;",
+            )
             .map_err(classify)?;
         if self.conn.is_readonly(rusqlite::MAIN_DB).map_err(classify)? {
             return Err(StoreError::ReadOnly { path });
