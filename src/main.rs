@@ -85,7 +85,7 @@ fn run() -> Result<ExitCode> {
                 None => clock.previous_working_day(),
             };
             let report = status::report(&config.workflow, &data, &events, clock, since);
-            let tty = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            let tty = std::io::stdout().is_terminal() && !sm_board::output::no_color();
             let text = status::render(&report, format, &clock, tty, include_confidential);
             sm_board::output::print_rendered(&text);
             Ok(())

@@ -86,7 +86,7 @@ async fn event_loop(
     state.sync.enabled = worker.is_some() || pending_worker.is_some();
     let size = terminal.size()?;
     update(state, Msg::Resize(size.width, size.height));
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let no_color = crate::output::no_color();
     draw(terminal, state, no_color)?;
     tracing::info!(
         first_frame_ms = started.elapsed().as_secs_f64() * 1000.0,

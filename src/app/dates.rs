@@ -9,6 +9,8 @@ pub fn parse_due_date(input: &str, today: NaiveDate) -> Result<Option<NaiveDate>
         "" | "none" | "clear" | "-" => return Ok(None),
         "today" => return Ok(Some(today)),
         "tomorrow" => return Ok(Some(today + Duration::days(1))),
+        // The last day of this month.
+        "eom" => return Ok(end_of_month(today)),
         _ => {}
     }
     if let Ok(date) = NaiveDate::parse_from_str(&text, "%Y-%m-%d") {
@@ -20,6 +22,12 @@ pub fn parse_due_date(input: &str, today: NaiveDate) -> Result<Option<NaiveDate>
                 .unwrap_or(rest.len()),
         );
         if let Ok(n) = number.parse::<i64>() {
+            // Calendar months keep the day, or the month's last when it has fewer days.
+            if unit == "m" && n <= 120 {
+                return Ok(u32::try_from(n)
+                    .ok()
+                    .and_then(|n| today.checked_add_months(chrono::Months::new(n))));
+            }
             let days = match unit {
                 "" | "d" => Some(n),
                 "w" => Some(n * 7),
@@ -31,17 +39,19 @@ pub fn parse_due_date(input: &str, today: NaiveDate) -> Result<Option<NaiveDate>
         }
     }
     let weekdays = [
-        ("mon", Weekday::Mon),
-        ("tue", Weekday::Tue),
-        ("wed", Weekday::Wed),
-        ("thu", Weekday::Thu),
-        ("fri", Weekday::Fri),
-        ("sat", Weekday::Sat),
-        ("sun", Weekday::Sun),
+        ("monday", Weekday::Mon),
+        ("tuesday", Weekday::Tue),
+        ("wednesday", Weekday::Wed),
+        ("thursday", Weekday::Thu),
+        ("friday", Weekday::Fri),
+        ("saturday", Weekday::Sat),
+        ("sunday", Weekday::Sun),
     ];
+    // A weekday is its name or a beginning of it of three letters or more (`fri`, `thurs`):
+    // `month` is not Monday.
     if let Some((_, day)) = weekdays
         .iter()
-        .find(|(prefix, _)| text.len() >= 3 && text.starts_with(prefix))
+        .find(|(name, _)| text.len() >= 3 && name.starts_with(text.as_str()))
     {
         let ahead = (7 + day.num_days_from_monday() as i64
             - today.weekday().num_days_from_monday() as i64)
@@ -50,9 +60,14 @@ pub fn parse_due_date(input: &str, today: NaiveDate) -> Result<Option<NaiveDate>
         return Ok(Some(today + Duration::days(ahead)));
     }
     Err(format!(
-        "`{}` is not a date: use 2026-12-01, +3d, +2w, fri, today, tomorrow or none",
+        "`{}` is not a date: use 2026-12-01, +3d, +2w, +1m, fri, today, tomorrow, eom or none",
         input.trim()
     ))
+}
+
+fn end_of_month(today: NaiveDate) -> Option<NaiveDate> {
+    let first = today.with_day(1)?;
+    Some(first.checked_add_months(chrono::Months::new(1))? - Duration::days(1))
 }
 
 #[cfg(test)]
@@ -79,11 +94,29 @@ mod tests {
         assert_eq!(parse_due_date("tomorrow", monday()), Ok(day(11, 24)));
         assert_eq!(parse_due_date("none", monday()), Ok(None));
         assert_eq!(parse_due_date("", monday()), Ok(None));
+        assert_eq!(parse_due_date("thurs", monday()), Ok(day(11, 26)));
+        assert_eq!(parse_due_date("+1m", monday()), Ok(day(12, 23)));
+        assert_eq!(parse_due_date("eom", monday()), Ok(day(11, 30)));
+        let jan31 = NaiveDate::from_ymd_opt(2027, 1, 31).unwrap();
+        assert_eq!(
+            parse_due_date("+1m", jan31),
+            Ok(NaiveDate::from_ymd_opt(2027, 2, 28)),
+            "a shorter month ends the month"
+        );
     }
 
     #[test]
     fn nonsense_is_explained_not_accepted() {
-        for bad in ["2026-13-01", "soon", "+3y", "fr", "+99999d"] {
+        for bad in [
+            "2026-13-01",
+            "soon",
+            "+3y",
+            "fr",
+            "+99999d",
+            "month",
+            "monk",
+            "sunny",
+        ] {
             let err = parse_due_date(bad, monday()).unwrap_err();
             assert!(err.contains("+3d"), "{bad}: {err}");
         }

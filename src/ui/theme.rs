@@ -44,7 +44,7 @@ pub const CONFIDENTIAL_ASCII: &str = "[c]";
 
 /// Should marks be plain ASCII? Under `NO_COLOR`, and when the locale is not UTF-8.
 pub fn wants_ascii(env: &dyn Fn(&str) -> Option<String>) -> bool {
-    if env("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+    if crate::output::no_color_in(env("NO_COLOR").as_deref().map(std::ffi::OsStr::new)) {
         return true;
     }
     // The first of these that is set decides, as for any C program.
