@@ -10,7 +10,11 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     version,
     about = "A terminal kanban board for GitLab triage workflows built on scoped labels",
     long_about = "A terminal kanban board for GitLab triage workflows built on scoped labels.\n\n\
-        With no GitLab configured, `sm-board` opens the demo board."
+        With no GitLab configured, `sm-board` opens the demo board.",
+    after_help = "The token comes from GITLAB_TOKEN, GITLAB_ACCESS_TOKEN or OAUTH_TOKEN, else \
+        `token` under [gitlab] in the config file, else glab's login for the same host.\n\
+        The config file is <config dir>/sm-board/config.toml (~/.config/sm-board/config.toml on \
+        Linux); assets/config.example.toml lists every setting."
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -23,18 +27,37 @@ pub struct Cli {
 #[derive(Debug, Clone, Default, Args)]
 pub struct GlobalArgs {
     /// Config file [default: <config dir>/sm-board/config.toml]
-    #[arg(long, global = true, env = "SM_BOARD_CONFIG", value_name = "FILE")]
+    #[arg(
+        long,
+        global = true,
+        env = "SM_BOARD_CONFIG",
+        hide_env_values = true,
+        value_name = "FILE"
+    )]
     pub config: Option<PathBuf>,
     /// Cache database [default: <data dir>/sm-board/<host>/<group-or-project>.sqlite3]
-    #[arg(long, global = true, env = "SM_BOARD_DB", value_name = "FILE")]
+    #[arg(
+        long,
+        global = true,
+        env = "SM_BOARD_DB",
+        hide_env_values = true,
+        value_name = "FILE"
+    )]
     pub db: Option<PathBuf>,
-    /// GitLab base URL [env: SM_BOARD_GITLAB_URL]
-    #[arg(long, global = true, env = "SM_BOARD_GITLAB_URL", value_name = "URL")]
+    /// GitLab base URL
+    #[arg(
+        long,
+        global = true,
+        env = "SM_BOARD_GITLAB_URL",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
     pub gitlab_url: Option<String>,
-    /// GitLab group path (issues of all its projects) [env: SM_BOARD_GROUP]
+    /// GitLab group path (issues of all its projects); SM_BOARD_GROUP when neither --group nor
+    /// --project is given
     #[arg(long, global = true, value_name = "PATH", conflicts_with = "project")]
     pub group: Option<String>,
-    /// GitLab project path [env: SM_BOARD_PROJECT]
+    /// GitLab project path; SM_BOARD_PROJECT when neither --group nor --project is given
     #[arg(long, global = true, value_name = "PATH")]
     pub project: Option<String>,
 }
@@ -68,6 +91,8 @@ pub enum Command {
     },
     /// Settle a conflict or a refused edit: keep yours (push it again) or take GitLab's version
     Resolve {
+        /// The request: 12, #12, group/project#12 or its URL
+        #[arg(value_name = "REFERENCE")]
         reference: String,
         /// Keep your edit (it is pushed, replacing GitLab's value)
         #[arg(long, conflicts_with = "theirs", required_unless_present = "theirs")]
@@ -78,6 +103,8 @@ pub enum Command {
     },
     /// Standup summary from the cache (offline, never touches the network)
     Status {
+        /// table (coloured on a terminal), markdown (to paste into a doc or an issue) or json
+        /// (for scripts)
         #[arg(long, value_enum, default_value_t = StatusFormat::Table)]
         format: StatusFormat,
         /// What "moved since" covers: a date (2026-11-20), an RFC 3339 time, or 3d / 36h ago;
@@ -91,14 +118,20 @@ pub enum Command {
     },
     /// Print the board once, as text, with the TUI's own renderer
     Board {
+        /// Width in columns [default: the terminal's, else 160]
         #[arg(long, value_name = "W")]
         width: Option<u16>,
+        /// Height in lines [default: the terminal's, else 48]
         #[arg(long, value_name = "H")]
         height: Option<u16>,
     },
-    /// Queue a move of a request to another state (REF: 12, #12, group/proj#12 or URL)
+    /// Queue a move of a request to another state, then push it
     Move {
+        /// The request: 12, #12, group/project#12 or its URL
+        #[arg(value_name = "REFERENCE")]
         reference: String,
+        /// The state to move to (backlog, assigned, ...; the `sm_req::` prefix may be left out)
+        #[arg(value_name = "STATE")]
         state: String,
         /// Confirm an unusual move without asking
         #[arg(long, short = 'y')]
@@ -113,6 +146,14 @@ pub enum Command {
         #[arg(long, value_name = "TITLE")]
         milestone: Option<String>,
     },
+    /// Print a completion script for bash, zsh, fish, elvish or powershell
+    Completions {
+        /// The shell to complete for
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), for `man -l -` or a man directory
+    Man,
     /// Serve a fake GitLab (tests, benchmarks, trying things out); prints its URL on stdout
     FakeGitlab {
         /// Address to listen on (port 0 picks a free port)
@@ -158,11 +199,66 @@ pub enum Command {
     /// Queue label changes: `p::1` replaces any other p:: label; remove with --remove NAME
     /// (or `-NAME` after `--`)
     Label {
+        /// The request: 12, #12, group/project#12 or its URL
+        #[arg(value_name = "REFERENCE")]
         reference: String,
+        /// Labels to add; a scoped one (`p::1`) replaces its key's other value
         #[arg(value_name = "LABEL")]
         labels: Vec<String>,
         /// A label to remove (repeatable)
         #[arg(long, value_name = "NAME")]
         remove: Vec<String>,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn every_argument_and_option_says_what_it_is_for() {
+        let command = Cli::command();
+        let mut missing = Vec::new();
+        let mut check = |owner: &str, args: Vec<&clap::Arg>| {
+            for arg in args {
+                let id = arg.get_id().as_str();
+                if matches!(id, "help" | "version") {
+                    continue;
+                }
+                if arg.get_help().is_none() && arg.get_long_help().is_none() {
+                    missing.push(format!("{owner} {id}"));
+                }
+            }
+        };
+        check("sm-board", command.get_arguments().collect());
+        for sub in command.get_subcommands() {
+            check(sub.get_name(), sub.get_arguments().collect());
+            assert!(
+                sub.get_about().is_some(),
+                "{} has no summary",
+                sub.get_name()
+            );
+        }
+        assert!(missing.is_empty(), "without help: {missing:?}");
+    }
+
+    #[test]
+    fn help_names_each_variable_once_and_says_where_the_token_comes_from() {
+        let help = Cli::command().render_long_help().to_string();
+        for name in [
+            "SM_BOARD_GITLAB_URL",
+            "SM_BOARD_DB",
+            "SM_BOARD_CONFIG",
+            "SM_BOARD_GROUP",
+        ] {
+            assert_eq!(help.matches(name).count(), 1, "{name} in:\n{help}");
+        }
+        assert!(
+            help.contains("GITLAB_TOKEN") && help.contains("glab"),
+            "{help}"
+        );
+        assert!(help.contains("config.toml"), "{help}");
+        insta::assert_snapshot!(help);
+    }
 }

@@ -4,7 +4,7 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use chrono::{Local, Utc};
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use color_eyre::eyre::{Result, WrapErr, eyre};
 
 use sm_board::app::{AppState, Source};
@@ -57,6 +57,24 @@ fn limit_malloc_arenas() {
 fn run() -> Result<ExitCode> {
     let started = std::time::Instant::now();
     let cli = Cli::parse();
+    match &cli.command {
+        Some(Command::Completions { shell }) => {
+            let mut command = Cli::command();
+            let mut out = Vec::new();
+            clap_complete::generate(*shell, &mut command, "sm-board", &mut out);
+            sm_board::output::print_rendered(&String::from_utf8_lossy(&out));
+            return Ok(ExitCode::SUCCESS);
+        }
+        Some(Command::Man) => {
+            let mut out = Vec::new();
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut out)
+                .wrap_err("cannot render the man page")?;
+            sm_board::output::print_rendered(&String::from_utf8_lossy(&out));
+            return Ok(ExitCode::SUCCESS);
+        }
+        _ => {}
+    }
     let config = load_config(&cli.global)?;
     let _log_guard = init_logging();
     let done: Result<()> = match cli.command {
@@ -155,6 +173,8 @@ fn run() -> Result<ExitCode> {
                 ..Default::default()
             },
         }),
+        // Printed before any config is read (a broken config must not stop them).
+        Some(Command::Completions { .. } | Command::Man) => Ok(()),
         Some(Command::Label {
             reference,
             mut labels,

@@ -380,3 +380,38 @@ fn an_explicit_team_replaces_the_one_the_request_has() {
     assert!(!labels.contains(&"tech-pmm".into()), "{labels:?}");
     assert!(labels.contains(&"sm_req::triage".into()), "{labels:?}");
 }
+
+#[test]
+fn completions_parse_in_bash_and_the_man_page_renders_even_with_a_broken_config() {
+    let sandbox = Sandbox::new();
+    let config = sandbox.path("config.toml");
+    std::fs::write(&config, "[ui\n").unwrap();
+    let config = config.to_str().unwrap();
+    let out = sandbox.run(&["completions", "bash", "--config", config]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let script = sandbox.path("sm-board.bash");
+    std::fs::write(&script, &out.stdout).unwrap();
+    // The script defines its function and registers it, as bash reads it.
+    let bash = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "source {} && complete -p sm-board",
+            script.display()
+        ))
+        .output()
+        .unwrap();
+    assert!(bash.status.success(), "{}", text(&bash.stderr));
+    assert!(text(&bash.stdout).contains("sm-board"));
+    for shell in ["zsh", "fish", "elvish", "powershell"] {
+        let out = sandbox.run(&["completions", shell]);
+        assert!(out.status.success() && !out.stdout.is_empty(), "{shell}");
+    }
+    let man = sandbox.run(&["man", "--config", config]);
+    assert!(man.status.success(), "{}", text(&man.stderr));
+    let page = text(&man.stdout);
+    assert!(
+        page.starts_with(".ie") || page.contains(".TH sm-board 1"),
+        "{page}"
+    );
+    assert!(page.contains("completions") && page.contains("GITLAB_TOKEN"));
+}
