@@ -55,39 +55,135 @@ pub fn openable(url: &str) -> std::io::Result<String> {
     Ok(parsed.to_string())
 }
 
-/// Opens `url` with `$BROWSER` or `xdg-open` (`open` on macOS), detached: the UI never waits,
-/// and a thread reaps the opener when it exits (no zombies).
+/// The commands to try for `url`, in order, as `$BROWSER` is read by Python's `webbrowser`
+/// and the `webbrowser` crate: a `:`-separated list, each entry a command with arguments
+/// (quotes group words), `%s` standing for the URL (`%%` for a percent sign), the URL
+/// appended when there is no `%s`. Without `$BROWSER`: `xdg-open` (`open` on macOS).
+pub fn browser_commands(browser: Option<&str>, url: &str) -> Vec<Vec<String>> {
+    let fallback = if cfg!(target_os = "macos") {
+        "open"
+    } else {
+        "xdg-open"
+    };
+    let list = browser.filter(|b| !b.trim().is_empty()).unwrap_or(fallback);
+    list.split(':')
+        .filter_map(|entry| {
+            let mut words = split_words(entry);
+            if words.is_empty() {
+                return None;
+            }
+            let mut placed = false;
+            for word in &mut words {
+                if word.contains("%s") {
+                    *word = word.replace("%s", url);
+                    placed = true;
+                }
+                *word = word.replace("%%", "%");
+            }
+            if !placed {
+                words.push(url.to_string());
+            }
+            Some(words)
+        })
+        .collect()
+}
+
+/// Words of a command line: split on spaces, `'...'` and `"..."` kept together.
+fn split_words(text: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut quote: Option<char> = None;
+    let mut started = false;
+    for c in text.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), c) => word.push(c),
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                started = true;
+            }
+            (None, c) if c.is_whitespace() => {
+                if started || !word.is_empty() {
+                    words.push(std::mem::take(&mut word));
+                }
+                started = false;
+            }
+            (None, c) => word.push(c),
+        }
+    }
+    if started || !word.is_empty() {
+        words.push(word);
+    }
+    words
+}
+
+/// Opens `url` with the first of `$BROWSER`'s commands that starts (see `browser_commands`),
+/// detached: the UI never waits, and a thread reaps the opener when it exits (no zombies).
 pub fn open_url(url: &str) -> std::io::Result<()> {
     let url = openable(url)?;
-    let opener = std::env::var("BROWSER")
-        .ok()
-        .filter(|b| !b.trim().is_empty())
-        .unwrap_or_else(|| {
-            if cfg!(target_os = "macos") {
-                "open".to_string()
-            } else {
-                "xdg-open".to_string()
+    let browser = std::env::var("BROWSER").ok();
+    let mut last_error = None;
+    for words in browser_commands(browser.as_deref(), &url) {
+        let Some((program, args)) = words.split_first() else {
+            continue;
+        };
+        let mut command = std::process::Command::new(program);
+        crate::config::token::without_secrets(&mut command);
+        let spawned = command
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn();
+        match spawned {
+            Ok(mut child) => {
+                std::thread::Builder::new()
+                    .name("sm-board-reap".into())
+                    .spawn(move || {
+                        let _ = child.wait();
+                    })?;
+                return Ok(());
             }
-        });
-    let mut command = std::process::Command::new(opener);
-    crate::config::token::without_secrets(&mut command);
-    let mut child = command
-        .arg(url)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()?;
-    std::thread::Builder::new()
-        .name("sm-board-reap".into())
-        .spawn(move || {
-            let _ = child.wait();
-        })?;
-    Ok(())
+            Err(err) => {
+                last_error = Some(std::io::Error::new(err.kind(), format!("{program}: {err}")))
+            }
+        }
+    }
+    Err(last_error.unwrap_or_else(|| std::io::Error::other("no browser command to run")))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn browser_is_read_as_a_list_of_commands_with_arguments_and_percent_s() {
+        let url = "https://gitlab.com/g/p/-/issues/1";
+        assert_eq!(browser_commands(Some("firefox"), url), [["firefox", url]]);
+        assert_eq!(
+            browser_commands(Some("firefox --new-tab"), url),
+            [["firefox", "--new-tab", url]]
+        );
+        assert_eq!(
+            browser_commands(Some("w3m -o 'x y' %s:lynx"), url),
+            [vec!["w3m", "-o", "x y", url], vec!["lynx", url]]
+        );
+        assert_eq!(
+            browser_commands(Some("open -a Safari --args --url=%s --pct=100%%"), url),
+            [vec![
+                "open",
+                "-a",
+                "Safari",
+                "--args",
+                &format!("--url={url}"),
+                "--pct=100%"
+            ]]
+        );
+        let fallback = browser_commands(None, url);
+        assert_eq!(fallback.len(), 1);
+        assert_eq!(fallback[0].last().map(String::as_str), Some(url));
+        assert_eq!(browser_commands(Some("  "), url), fallback);
+    }
 
     #[test]
     fn only_web_links_are_opened() {

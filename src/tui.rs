@@ -421,14 +421,16 @@ fn perform(store: &Store, state: &AppState, effect: Effect) -> Option<Msg> {
         | Effect::SearchText { .. } => None,
         Effect::OpenUrl(url) => crate::share::open_url(&url)
             .err()
-            .map(|err| Msg::EditFailed {
-                summary: "open in the browser".into(),
-                error: format!("{err}; set $BROWSER"),
+            .map(|err| Msg::ActionFailed {
+                action: "open the browser".into(),
+                error: format!("{err}; set $BROWSER (e.g. BROWSER=firefox)"),
             }),
-        Effect::Copy(text) => crate::share::copy(&text).err().map(|err| Msg::EditFailed {
-            summary: "copy".into(),
-            error: err.to_string(),
-        }),
+        Effect::Copy(text) => crate::share::copy(&text)
+            .err()
+            .map(|err| Msg::ActionFailed {
+                action: "copy".into(),
+                error: err.to_string(),
+            }),
         Effect::ResolveConflict {
             issue_id,
             keep_mine,

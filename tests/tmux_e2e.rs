@@ -615,3 +615,58 @@ fn the_triage_queue_decides_three_requests_and_gitlab_gets_exactly_that() {
     assert_eq!(status_json(&sandbox, &db)["pending_edits"], 0);
     runtime.block_on(fake.stop());
 }
+
+#[test]
+fn browser_with_arguments_and_a_fallback_list_opens_the_request() {
+    if !tmux_available() {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    // `$BROWSER` as a list: a browser that is not installed, then one with arguments and %s.
+    let browser = sandbox.path("browser.sh");
+    let seen = sandbox.path("opened.txt");
+    std::fs::write(
+        &browser,
+        format!("#!/bin/sh\nprintf '%s\\n' \"$@\" > {}\n", seen.display()),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&browser, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let list = format!(
+        "/nonexistent/browser:{} --new-tab --url=%s",
+        browser.display()
+    );
+    let db = sandbox.path("browser.sqlite3");
+    let tmux = Tmux::start_with_env(
+        &sandbox,
+        &[("BROWSER", &list)],
+        &format!("demo --offline --db {}", db.display()),
+        160,
+        48,
+    );
+    tmux.wait_for("▌#41");
+    tmux.keys(&["o"]);
+    tmux.wait_for("opening #41 in the browser");
+    let start = Instant::now();
+    while !seen.exists() || std::fs::read_to_string(&seen).unwrap().is_empty() {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "{}",
+            tmux.screen()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let args: Vec<String> = std::fs::read_to_string(&seen)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(args.len(), 2, "{args:?}");
+    assert_eq!(args[0], "--new-tab");
+    assert!(
+        args[1].starts_with("--url=https://") && args[1].ends_with("/-/issues/41"),
+        "{args:?}"
+    );
+    tmux.keys(&["q"]);
+    tmux.wait_exit();
+}

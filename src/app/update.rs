@@ -45,6 +45,11 @@ pub enum Msg {
         summary: String,
         error: String,
     },
+    /// Something that is not an edit could not be done (open in the browser, copy).
+    ActionFailed {
+        action: String,
+        error: String,
+    },
     /// The cached state-label events (by issue, then time), for the standup and flow views.
     HistoryLoaded(std::sync::Arc<Vec<crate::store::LabelEvent>>),
     /// Which requests' descriptions or comments hold `word`.
@@ -243,6 +248,10 @@ fn handle(state: &mut AppState, msg: Msg) -> Vec<Effect> {
         }
         Msg::EditFailed { summary, error } => {
             say(state, Tone::Error, format!("not saved: {summary}: {error}"));
+            Vec::new()
+        }
+        Msg::ActionFailed { action, error } => {
+            say(state, Tone::Error, format!("could not {action}: {error}"));
             Vec::new()
         }
         Msg::CommentQueued {
