@@ -300,12 +300,24 @@ fn load_config(global: &GlobalArgs) -> Result<Config> {
     })?)
 }
 
+/// The log is rotated past this size, keeping this many old files beside it.
+const LOG_LIMIT_BYTES: u64 = 5 * 1024 * 1024;
+const LOG_FILES_KEPT: usize = 3;
+
 /// Logs go to a file (never the terminal); without a writable log dir, logging is off.
 fn init_logging() -> Option<tracing_appender::non_blocking::WorkerGuard> {
     let path = config::log_file()?;
     let dir = path.parent()?;
     // The log holds what the user did and GitLab's titles: only the user may read it.
     sm_board::private_fs::create_own_dir(dir).ok()?;
+    // A few files of a few MB: a board left open for weeks, or a cron job, stays bounded.
+    if let Err(err) = sm_board::private_fs::rotate_if_large(&path, LOG_LIMIT_BYTES, LOG_FILES_KEPT)
+    {
+        sm_board::output::warn(&format!(
+            "warning: the log {} was not rotated: {err}",
+            path.display()
+        ));
+    }
     let file = sm_board::private_fs::open_append(&path).ok()?;
     // GitLab's text reaches the log too, and a `tail -f` of it is a terminal.
     // A small queue: the default one holds 128,000 lines, about 4 MB in every process. When

@@ -40,6 +40,34 @@ pub fn open_append(path: &Path) -> io::Result<File> {
     Ok(file)
 }
 
+/// Keeps a log from growing without end: when `path` is larger than `limit` bytes it becomes
+/// `path.1`, the older `.1`... move up one, and `.keep` is the last kept. Run before opening
+/// the log; another process still writing to the old file goes on writing to `.1`, so nothing
+/// is lost, and two processes rotating at once only shift the old files one more step.
+pub fn rotate_if_large(path: &Path, limit: u64, keep: usize) -> io::Result<()> {
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.len() > limit => {}
+        Ok(_) => return Ok(()),
+        Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(err) => return Err(err),
+    }
+    let numbered = |n: usize| {
+        let mut name = path.as_os_str().to_owned();
+        name.push(format!(".{n}"));
+        std::path::PathBuf::from(name)
+    };
+    for n in (1..keep).rev() {
+        match std::fs::rename(numbered(n), numbered(n + 1)) {
+            Err(err) if err.kind() != io::ErrorKind::NotFound => return Err(err),
+            _ => {}
+        }
+    }
+    if keep == 0 {
+        return std::fs::remove_file(path);
+    }
+    std::fs::rename(path, numbered(1))
+}
+
 /// Removes group and other permissions from an existing file or directory.
 pub fn tighten(path: &Path, mode: u32) -> io::Result<()> {
     #[cfg(unix)]
@@ -77,5 +105,41 @@ mod tests {
         let fresh = logs.join("new.log");
         open_append(&fresh).unwrap();
         assert_eq!(mode(&fresh), 0o600);
+    }
+}
+
+#[cfg(test)]
+mod rotation_tests {
+    use super::*;
+
+    #[test]
+    fn a_large_log_moves_up_and_the_oldest_kept_is_the_last() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("sm-board.log");
+        let read = |name: &str| std::fs::read_to_string(dir.path().join(name)).ok();
+        std::fs::write(&log, "small").unwrap();
+        rotate_if_large(&log, 10, 2).unwrap();
+        assert_eq!(
+            read("sm-board.log").as_deref(),
+            Some("small"),
+            "under the limit"
+        );
+        for round in ["first log, long", "second log, long", "third log, long"] {
+            std::fs::write(&log, round).unwrap();
+            rotate_if_large(&log, 10, 2).unwrap();
+            assert!(!log.exists());
+        }
+        assert_eq!(read("sm-board.log.1").as_deref(), Some("third log, long"));
+        assert_eq!(read("sm-board.log.2").as_deref(), Some("second log, long"));
+        assert_eq!(read("sm-board.log.3"), None, "only two are kept");
+        // The next log is opened private, as before.
+        let file = open_append(&log).unwrap();
+        drop(file);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&log).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600);
+        }
     }
 }
