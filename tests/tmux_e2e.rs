@@ -670,3 +670,53 @@ fn browser_with_arguments_and_a_fallback_list_opens_the_request() {
     tmux.keys(&["q"]);
     tmux.wait_exit();
 }
+
+#[test]
+fn sync_on_a_terminal_shows_a_bar_with_counts_rate_and_time_left() {
+    if !tmux_available() {
+        return;
+    }
+    use sm_board::fake_gitlab::{self, DEFAULT_TOKEN, FakeConfig};
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    // 400 requests with histories, each 25 ms away: a few seconds, long enough to watch.
+    let fake = runtime
+        .block_on(fake_gitlab::start(
+            FakeConfig {
+                issues: sm_board::demo::generate::generate(
+                    400,
+                    3,
+                    sm_board::demo::generate::default_anchor(),
+                ),
+                milestones: vec![],
+                token: DEFAULT_TOKEN.into(),
+                latency_ms: 25,
+            },
+            "127.0.0.1:0".parse().unwrap(),
+        ))
+        .unwrap();
+    let sandbox = Sandbox::new();
+    let db = sandbox.path("progress.sqlite3");
+    let args = format!(
+        "--gitlab-url {} --group marketing/strategic-marketing --db {} sync; sleep 30",
+        fake.base_url(),
+        db.display()
+    );
+    let tmux = Tmux::start_with_env(&sandbox, &[("GITLAB_TOKEN", DEFAULT_TOKEN)], &args, 120, 12);
+    let screen = tmux.wait_for("comments and label history [");
+    let line = screen
+        .lines()
+        .find(|l| l.contains("comments and label history ["))
+        .unwrap();
+    assert!(line.contains("/400"), "{line}");
+    assert!(line.contains("/s") && line.contains("left"), "{line}");
+    let screen = tmux.wait_for("in step with GitLab");
+    assert!(
+        !screen.contains("comments and label history ["),
+        "the bar is cleared at the end:\n{screen}"
+    );
+    runtime.block_on(fake.stop());
+}

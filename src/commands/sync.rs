@@ -1,7 +1,9 @@
 //! `sm-board sync`, and the push that `move`/`label`/`resolve` try after queueing: connecting
 //! to the configured GitLab, progress on stderr, and a summary with an exit code.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::config::{Config, token};
 use crate::gitlab::{ApiError, Client, RetryPolicy};
@@ -22,17 +24,25 @@ pub enum ConnectError {
     Api(#[from] ApiError),
 }
 
-/// A client and target for the configured GitLab.
-pub fn connect(config: &Config, policy: RetryPolicy) -> Result<(Client, SyncTarget), ConnectError> {
+/// A client and target for the configured GitLab. A rate-limit wait is said above `bar`
+/// (on stderr even when it is not a terminal: a wait is news, not progress).
+pub fn connect(
+    config: &Config,
+    policy: RetryPolicy,
+    bar: ProgressBar,
+) -> Result<(Client, SyncTarget), ConnectError> {
     let gitlab = config.gitlab.as_ref().ok_or(ConnectError::NotConfigured)?;
     let login = token::resolve(gitlab)?;
     let client = Client::connect(&gitlab.url, login, policy, gitlab.ca_cert.as_deref())?
-        .on_rate_limit_wait(Box::new(|until| {
-            // Said whether or not stderr is a terminal: a wait is news, not progress.
-            eprintln!(
-                "\rGitLab is rate-limiting this token: waiting until {}",
-                until.with_timezone(&chrono::Local).format("%H:%M:%S")
-            );
+        .on_rate_limit_wait(Box::new(move |until| {
+            let until = until.with_timezone(&chrono::Local).format("%H:%M:%S");
+            let line = format!("GitLab is rate-limiting this token: waiting until {until}");
+            if bar.is_hidden() {
+                eprintln!("{line}");
+            } else {
+                bar.set_message(format!("rate limited until {until}"));
+                bar.println(line);
+            }
         }));
     Ok((
         client,
@@ -46,27 +56,60 @@ pub fn connect(config: &Config, policy: RetryPolicy) -> Result<(Client, SyncTarg
     ))
 }
 
-/// A one-line progress display on stderr when it is a terminal.
-pub fn progress_line() -> impl FnMut(Progress) {
-    let tty = std::io::stderr().is_terminal();
+/// A progress bar on stderr when it is a terminal (hidden otherwise): issues listed of the
+/// listing's total, then comments and label history fetched of the issues waiting, each with
+/// its rate and time left, and any rate-limit wait as its message.
+pub fn progress_bar() -> ProgressBar {
+    if std::io::stderr().is_terminal() {
+        ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr())
+    } else {
+        ProgressBar::hidden()
+    }
+}
+
+const COUNTED: &str = "{prefix} [{bar:30}] {human_pos}/{human_len} · {rate} · {eta} left {msg}";
+const UNCOUNTED: &str = "{prefix} {human_pos} · {rate} {msg}";
+
+/// Drives `bar` from a pass's progress.
+pub fn show_progress(bar: ProgressBar) -> impl FnMut(Progress) {
+    let style = |template: &str| {
+        ProgressStyle::with_template(template)
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .with_key(
+                "rate",
+                |state: &indicatif::ProgressState, out: &mut dyn std::fmt::Write| {
+                    let _ = write!(out, "{:.0}/s", state.per_sec());
+                },
+            )
+            .progress_chars("=> ")
+    };
+    let mut stage = "";
     move |progress| {
-        if !tty {
-            return;
-        }
-        let text = match progress {
+        let (name, done, total) = match progress {
             Progress::Pushing { done, total } if total > 0 => {
-                format!("pushing edits {done}/{total}")
+                ("pushing edits", done as u64, Some(total as u64))
             }
             Progress::Pushing { .. } => return,
-            Progress::Pulling { pulled } => format!("pulling issues: {pulled}"),
-            Progress::Activity { waiting } if waiting > 0 => {
-                format!("pulling comments and label history of {waiting} issue(s)")
+            Progress::Pulling { pulled, total } => ("issues", pulled as u64, total),
+            Progress::Activity { waiting } => {
+                ("comments and label history", 0, Some(waiting.max(0) as u64))
             }
-            Progress::Activity { .. } => return,
+            Progress::ActivityFetched { done, of } => {
+                ("comments and label history", done as u64, Some(of as u64))
+            }
         };
-        let mut err = std::io::stderr();
-        let _ = write!(err, "\r\x1b[2K{text}");
-        let _ = err.flush();
+        if stage != name {
+            // A new stage starts its own count, rate and estimate.
+            stage = name;
+            bar.reset();
+            bar.set_message("");
+            bar.set_prefix(name);
+            bar.set_style(style(if total.is_some() { COUNTED } else { UNCOUNTED }));
+        }
+        if let Some(total) = total {
+            bar.set_length(total.max(done));
+        }
+        bar.set_position(done);
     }
 }
 
@@ -134,11 +177,12 @@ pub fn run_pass(
     full: bool,
     policy: RetryPolicy,
 ) -> color_eyre::Result<SyncReport> {
-    let (client, target) = connect(config, policy)?;
+    let bar = progress_bar();
+    let (client, target) = connect(config, policy, bar.clone())?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let mut progress = progress_line();
+    let mut progress = show_progress(bar.clone());
     let report = runtime.block_on(sync::sync(
         &client,
         store,
@@ -147,9 +191,7 @@ pub fn run_pass(
         full,
         &mut progress,
     ));
-    if std::io::stderr().is_terminal() {
-        eprint!("\r\x1b[2K");
-    }
+    bar.finish_and_clear();
     Ok(report?)
 }
 
@@ -161,6 +203,7 @@ pub fn push_now(store: &Store, config: &Config) -> color_eyre::Result<SyncReport
             attempts: 2,
             ..RetryPolicy::default()
         },
+        ProgressBar::hidden(),
     )?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -96,6 +96,7 @@ pub async fn pull_activity(
     state_key: &str,
     limit: usize,
     stored: &mut Vec<i64>,
+    progress: &mut dyn FnMut(crate::sync::Progress),
 ) -> Result<usize, SyncError> {
     let conn = store.conn();
     let stale = store::stale_activity(conn, limit)?;
@@ -122,6 +123,10 @@ pub async fn pull_activity(
             Fetched::Gone => store::mark_activity_seen(conn, issue)?,
         }
         done += 1;
+        progress(crate::sync::Progress::ActivityFetched {
+            done,
+            of: stale.len(),
+        });
     }
     Ok(done)
 }

@@ -121,10 +121,17 @@ pub enum Progress {
     },
     Pulling {
         pulled: usize,
+        /// How many the listing holds, when GitLab says (it sends no totals past 10,000).
+        total: Option<u64>,
     },
     /// Fetching comments and label history of this many issues.
     Activity {
         waiting: i64,
+    },
+    /// Comments and label history fetched for `done` of `of` issues this pass.
+    ActivityFetched {
+        done: usize,
+        of: usize,
     },
 }
 
@@ -519,11 +526,13 @@ pub async fn pull(
     let mut seen: Vec<i64> = Vec::new();
     let mut pulled = 0usize;
     let mut changed = 0usize;
+    let total = std::cell::Cell::new(None);
     let listing = list_by_update(
         client,
         &target.collection("issues"),
         &target.scope_label,
         since.map(|mark| mark - OVERLAP),
+        &total,
         |page, in_order| -> Result<(), SyncError> {
             let mut issues = Vec::with_capacity(page.len());
             for value in &page {
@@ -533,7 +542,10 @@ pub async fn pull(
             }
             changed += store::apply_remote_page(conn, &issues, &wf.state_key, in_order)?;
             pulled += issues.len();
-            progress(Progress::Pulling { pulled });
+            progress(Progress::Pulling {
+                pulled,
+                total: total.get(),
+            });
             Ok(())
         },
     )
@@ -654,6 +666,7 @@ async fn list_by_update<E: From<ApiError>>(
     path: &str,
     label: &str,
     since: Option<DateTime<Utc>>,
+    listed_total: &std::cell::Cell<Option<u64>>,
     mut on_page: impl FnMut(Vec<Value>, bool) -> Result<(), E>,
 ) -> Result<Option<DateTime<Utc>>, E> {
     // What this listing delivered already, by id: re-seen unchanged issues are not passed on.
@@ -678,6 +691,7 @@ async fn list_by_update<E: From<ApiError>>(
     let (first, total) = client
         .list_page_with_total(path, &list_query(label, since, None, 1, PER_PAGE))
         .await?;
+    listed_total.set(total);
     let mut position = next_position(&first, since, 1);
     deliver(first, true)?;
     let Some((cursor, page)) = position else {
@@ -903,7 +917,7 @@ pub async fn sync(
         });
         let limit = target.activity_per_pass;
         let stored = &mut report.activity_ids;
-        match activity::pull_activity(client, store, &wf.state_key, limit, stored).await {
+        match activity::pull_activity(client, store, &wf.state_key, limit, stored, progress).await {
             Ok(done) => report.activity = done,
             Err(SyncError::Api(err)) if err.is_transient() => {
                 report.hold_back(&err);
