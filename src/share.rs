@@ -32,11 +32,95 @@ pub fn osc52(text: &str) -> String {
     format!("\u{1b}]52;c;{}\u{7}", base64(text.as_bytes()))
 }
 
-/// Writes the clipboard sequence to the terminal.
-pub fn copy(text: &str) -> std::io::Result<()> {
-    let mut out = std::io::stdout();
-    out.write_all(osc52(text).as_bytes())?;
-    out.flush()
+/// How far a copy is known to have gone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reached {
+    /// The system clipboard (a local clipboard tool took it, or tmux passes it on).
+    Clipboard,
+    /// Sent to the terminal as OSC 52, which most terminals put on the clipboard.
+    Terminal,
+    /// tmux's paste buffer only: tmux's `set-clipboard` is off.
+    TmuxBuffer,
+}
+
+/// Puts `text` on the clipboard by every way at hand: inside tmux, `tmux load-buffer -w` (its
+/// paste buffer, and the outer terminal's clipboard when tmux's `set-clipboard` allows; a raw
+/// OSC 52 would stop at tmux); elsewhere OSC 52 to the terminal; and on a desktop session a
+/// local clipboard tool too (`wl-copy`, `xclip`, `xsel`, `pbcopy`).
+pub fn copy(text: &str) -> std::io::Result<Reached> {
+    let local = !over_ssh() && local_clipboard(text);
+    let reached = if std::env::var_os("TMUX").is_some_and(|v| !v.is_empty()) {
+        let mut load = std::process::Command::new("tmux");
+        load.args(["load-buffer", "-w", "-"]);
+        pipe_to(&mut load, text)?;
+        let mut option = std::process::Command::new("tmux");
+        crate::config::token::without_secrets(&mut option);
+        let passed_on = option
+            .args(["show-options", "-gv", "set-clipboard"])
+            .stdin(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .output()
+            .is_ok_and(|o| matches!(String::from_utf8_lossy(&o.stdout).trim(), "on" | "external"));
+        if passed_on {
+            Reached::Clipboard
+        } else {
+            Reached::TmuxBuffer
+        }
+    } else {
+        let mut out = std::io::stdout();
+        out.write_all(osc52(text).as_bytes())?;
+        out.flush()?;
+        Reached::Terminal
+    };
+    Ok(if local { Reached::Clipboard } else { reached })
+}
+
+fn over_ssh() -> bool {
+    ["SSH_CONNECTION", "SSH_TTY"]
+        .iter()
+        .any(|name| std::env::var_os(name).is_some_and(|v| !v.is_empty()))
+}
+
+/// Runs `command` with `text` on its stdin and waits for it; an error when it fails.
+fn pipe_to(command: &mut std::process::Command, text: &str) -> std::io::Result<()> {
+    crate::config::token::without_secrets(command);
+    let mut child = command
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()?;
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin.write_all(text.as_bytes())?;
+    }
+    let status = child.wait()?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(std::io::Error::other(format!("exited with {status}")))
+    }
+}
+
+/// The desktop's own clipboard tool, when one runs here: true when it took the text.
+fn local_clipboard(text: &str) -> bool {
+    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+    let tools: &[&[&str]] = if cfg!(target_os = "macos") {
+        &[&["pbcopy"]]
+    } else if set("WAYLAND_DISPLAY") {
+        &[&["wl-copy"]]
+    } else if set("DISPLAY") {
+        &[
+            &["xclip", "-selection", "clipboard"],
+            &["xsel", "--clipboard", "--input"],
+        ]
+    } else {
+        &[]
+    };
+    tools.iter().any(|words| {
+        let Some((program, args)) = words.split_first() else {
+            return false;
+        };
+        pipe_to(std::process::Command::new(program).args(args), text).is_ok()
+    })
 }
 
 /// Only web links are opened: a URL from GitLab could otherwise be an option to the opener

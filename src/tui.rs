@@ -425,12 +425,14 @@ fn perform(store: &Store, state: &AppState, effect: Effect) -> Option<Msg> {
                 action: "open the browser".into(),
                 error: format!("{err}; set $BROWSER (e.g. BROWSER=firefox)"),
             }),
-        Effect::Copy(text) => crate::share::copy(&text)
-            .err()
-            .map(|err| Msg::ActionFailed {
+        Effect::Copy(text) => match crate::share::copy(&text) {
+            Ok(crate::share::Reached::TmuxBuffer) => Some(Msg::CopiedToTmuxOnly),
+            Ok(_) => None,
+            Err(err) => Some(Msg::ActionFailed {
                 action: "copy".into(),
                 error: err.to_string(),
             }),
+        },
         Effect::ResolveConflict {
             issue_id,
             keep_mine,

@@ -720,3 +720,65 @@ fn sync_on_a_terminal_shows_a_bar_with_counts_rate_and_time_left() {
     );
     runtime.block_on(fake.stop());
 }
+
+/// tmux's global `set-clipboard`, read and set on the test's tmux server.
+fn tmux_set_clipboard(value: Option<&str>) -> String {
+    let out = Command::new("tmux")
+        .args(["show-options", "-gv", "set-clipboard"])
+        .output()
+        .unwrap();
+    if let Some(value) = value {
+        Command::new("tmux")
+            .args(["set-option", "-g", "set-clipboard", value])
+            .status()
+            .unwrap();
+    }
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+#[test]
+fn copying_inside_tmux_reaches_its_buffer_and_says_when_it_goes_no_further() {
+    if !tmux_available() {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let db = sandbox.path("copy.sqlite3");
+    let tmux = Tmux::start(
+        &sandbox,
+        &format!("demo --offline --db {}", db.display()),
+        160,
+        48,
+    );
+    tmux.wait_for("▌#41");
+    let buffer = || {
+        let out = Command::new("tmux").args(["show-buffer"]).output().unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    // With set-clipboard on, tmux passes the copy on to the terminal: "copied".
+    let before = tmux_set_clipboard(Some("on"));
+    tmux.keys(&["Y"]);
+    let screen = tmux.wait_for("copied marketing/");
+    assert!(!screen.contains("paste buffer only"), "{screen}");
+    let reference = buffer();
+    assert!(
+        reference.starts_with("marketing/") && reference.ends_with("#41"),
+        "{reference:?}"
+    );
+    // With it off, the copy stays in tmux's buffer, and the status line says how to go on.
+    tmux_set_clipboard(Some("off"));
+    tmux.keys(&["y"]);
+    let screen = tmux.wait_for("paste buffer only");
+    tmux_set_clipboard(Some(if before.is_empty() {
+        "external"
+    } else {
+        &before
+    }));
+    assert!(screen.contains("set-clipboard on"), "{screen}");
+    let link = buffer();
+    assert!(
+        link.starts_with("https://") && link.ends_with("/-/issues/41"),
+        "{link:?}"
+    );
+    tmux.keys(&["q"]);
+    tmux.wait_exit();
+}

@@ -45,6 +45,8 @@ pub enum Msg {
         summary: String,
         error: String,
     },
+    /// A copy reached only tmux's paste buffer (its `set-clipboard` is off).
+    CopiedToTmuxOnly,
     /// Something that is not an edit could not be done (open in the browser, copy).
     ActionFailed {
         action: String,
@@ -248,6 +250,16 @@ fn handle(state: &mut AppState, msg: Msg) -> Vec<Effect> {
         }
         Msg::EditFailed { summary, error } => {
             say(state, Tone::Error, format!("not saved: {summary}: {error}"));
+            Vec::new()
+        }
+        Msg::CopiedToTmuxOnly => {
+            say(
+                state,
+                Tone::Warn,
+                "in tmux's paste buffer only: `set -g set-clipboard on` in ~/.tmux.conf puts \
+                 copies on your clipboard"
+                    .into(),
+            );
             Vec::new()
         }
         Msg::ActionFailed { action, error } => {
