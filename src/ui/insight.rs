@@ -1,15 +1,13 @@
 //! The standup view (sections of a standup, one request selectable) and the flow view (a
 //! cumulative flow diagram over 30 or 90 days, throughput per week, cycle-time distribution,
-//! aging of open requests and load per team), drawn with ratatui's Chart and BarChart.
+//! aging of open requests and load per team): the diagram as filled bands of half blocks, the
+//! rest with ratatui's BarChart.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
-use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{
-    Axis, Bar, BarChart, BarGroup, Block, Chart, Dataset, GraphType, Paragraph,
-};
+use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Paragraph};
 
 use crate::app::insight::{Insight, InsightData, InsightKind};
 use crate::app::state::AppState;
@@ -108,13 +106,25 @@ fn standup(frame: &mut Frame, state: &AppState, view: &Insight, data: &InsightDa
 }
 
 fn flow(frame: &mut Frame, state: &AppState, data: &InsightData, area: Rect) {
-    let [top, bottom] =
-        Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(area);
+    // The charts below take the rows their longest list needs (and a title); the diagram
+    // takes the rest.
+    let flow = &data.flow;
+    let rows = flow
+        .throughput
+        .len()
+        .max(BUCKETS.len())
+        .max(flow.team_load.len()) as u16
+        + 1;
+    let [top, bottom] = Layout::vertical([
+        Constraint::Min(8),
+        Constraint::Length(rows.min(area.height / 2)),
+    ])
+    .spacing(1)
+    .areas(area);
     cfd(frame, state, data, top);
     let [throughput, cycle, aging, load] = Layout::horizontal([Constraint::Ratio(1, 4); 4])
         .spacing(1)
         .areas(bottom);
-    let flow = &data.flow;
     let weeks: Vec<(String, u64)> = flow
         .throughput
         .iter()
@@ -145,8 +155,10 @@ fn flow(frame: &mut Frame, state: &AppState, data: &InsightData, area: Rect) {
     bars(frame, load, "Load per team", &teams);
 }
 
-/// Requests per state at the end of each day, stacked: each line is the running total of the
-/// states below it, closed states at the bottom, as a cumulative flow diagram draws them.
+/// The cumulative flow diagram as a CFD reads: each state a filled band, stacked (closed states
+/// at the bottom, then the open ones from the last to the first), so a band's thickness is how
+/// many requests sat in that state that day, and the gap between two band edges is work in
+/// progress. Drawn with half blocks, two rows of resolution per cell; a legend line on top.
 fn cfd(frame: &mut Frame, state: &AppState, data: &InsightData, area: Rect) {
     let flow = &data.flow;
     let wf = &state.workflow;
@@ -154,73 +166,153 @@ fn cfd(frame: &mut Frame, state: &AppState, data: &InsightData, area: Rect) {
         .filter(|&i| wf.states[i].closed)
         .collect();
     order.extend((0..wf.states.len()).rev().filter(|&i| !wf.states[i].closed));
-    let days = flow.dates.len();
-    let mut running = vec![0f64; days];
-    let mut series: Vec<(usize, Vec<(f64, f64)>)> = Vec::new();
-    for &state_index in &order {
-        let Some(counts) = flow.cfd.get(state_index).map(|s| &s.counts) else {
-            continue;
-        };
-        for (total, count) in running.iter_mut().zip(counts) {
-            *total += f64::from(*count);
-        }
-        let points = running
-            .iter()
-            .enumerate()
-            .map(|(day, total)| (day as f64, *total))
-            .collect();
-        series.push((state_index, points));
-    }
-    let top = running.iter().copied().fold(0.0, f64::max).max(1.0);
-    let datasets: Vec<Dataset> = series
+    let bands: Vec<(Color, &[u32])> = order
         .iter()
-        .rev()
-        .map(|(index, points)| {
-            Dataset::default()
-                .name(wf.states[*index].name.clone())
-                .marker(Marker::Braille)
-                .graph_type(GraphType::Line)
-                .style(Style::new().fg(state_colour(*index)))
-                .data(points)
+        .filter_map(|&i| {
+            let counts = flow.cfd.get(i)?.counts.as_slice();
+            Some((state_colour(i), counts))
         })
         .collect();
+    let days = flow.dates.len();
+    let top = (0..days)
+        .map(|day| {
+            bands
+                .iter()
+                .map(|(_, counts)| counts.get(day).copied().unwrap_or(0))
+                .sum::<u32>()
+        })
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let [title, legend, chart, x_axis] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    frame.render_widget(
+        Paragraph::new(Line::styled(
+            "Cumulative flow: requests per state at the end of each day",
+            theme::BOLD,
+        )),
+        title,
+    );
+    // Legend in stacking order, top band first, as the eye reads the chart.
+    let mut spans = Vec::new();
+    for &i in order.iter().rev() {
+        spans.push(Span::styled("■ ", Style::new().fg(state_colour(i))));
+        spans.push(Span::raw(format!(
+            "{}  ",
+            text::clean_line(&wf.states[i].name)
+        )));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), legend);
+    let axis_width = top.to_string().len() as u16 + 1;
+    let [y_axis, plot] =
+        Layout::horizontal([Constraint::Length(axis_width), Constraint::Min(1)]).areas(chart);
+    let y_labels = Paragraph::new(
+        (0..y_axis.height)
+            .map(|row| {
+                let label = if row == 0 {
+                    top.to_string()
+                } else if row + 1 == y_axis.height {
+                    "0".to_string()
+                } else if row == y_axis.height / 2 {
+                    (top / 2).to_string()
+                } else {
+                    String::new()
+                };
+                Line::styled(
+                    format!("{label:>w$}", w = axis_width as usize - 1),
+                    theme::DIM,
+                )
+            })
+            .collect::<Vec<_>>(),
+    );
+    frame.render_widget(y_labels, y_axis);
+    frame.render_widget(
+        Bands {
+            bands: &bands,
+            top,
+            days,
+        },
+        plot,
+    );
     let date = |i: usize| {
         flow.dates
             .get(i)
             .map(|d| d.format("%m-%d").to_string())
             .unwrap_or_default()
     };
-    let x_labels = vec![
-        Span::raw(date(0)),
-        Span::raw(date(days / 2)),
-        Span::raw(date(days.saturating_sub(1))),
-    ];
-    let y_labels = vec![
-        Span::raw("0"),
-        Span::raw(format!("{:.0}", top / 2.0)),
-        Span::raw(format!("{top:.0}")),
-    ];
-    let chart = Chart::new(datasets)
-        .block(Block::new().title(Line::styled(
-            "Cumulative flow: requests per state at the end of each day",
-            theme::BOLD,
-        )))
-        .x_axis(
-            Axis::default()
-                .title("day")
-                .style(theme::DIM)
-                .bounds([0.0, days.saturating_sub(1).max(1) as f64])
-                .labels(x_labels),
-        )
-        .y_axis(
-            Axis::default()
-                .title("requests")
-                .style(theme::DIM)
-                .bounds([0.0, top])
-                .labels(y_labels),
-        )
-        .hidden_legend_constraints((Constraint::Percentage(40), Constraint::Percentage(80)));
-    frame.render_widget(chart, area);
+    let [left, middle, right] = Layout::horizontal([Constraint::Ratio(1, 3); 3]).areas(Rect {
+        x: plot.x,
+        width: plot.width,
+        ..x_axis
+    });
+    frame.render_widget(Paragraph::new(Line::styled(date(0), theme::DIM)), left);
+    frame.render_widget(
+        Paragraph::new(Line::styled(date(days / 2), theme::DIM).centered()),
+        middle,
+    );
+    frame.render_widget(
+        Paragraph::new(Line::styled(date(days.saturating_sub(1)), theme::DIM).right_aligned()),
+        right,
+    );
+}
+
+/// Stacked bands: `bands` bottom first, each a count per day.
+struct Bands<'a> {
+    bands: &'a [(Color, &'a [u32])],
+    top: u32,
+    days: usize,
+}
+
+impl ratatui::widgets::Widget for Bands<'_> {
+    fn render(self, area: Rect, buf: &mut ratatui::buffer::Buffer) {
+        if area.is_empty() || self.days == 0 {
+            return;
+        }
+        let halves = usize::from(area.height) * 2;
+        let width = usize::from(area.width);
+        for column in 0..width {
+            // The day this column shows (the first and last days at the edges).
+            let day = if width == 1 {
+                self.days - 1
+            } else {
+                (column * (self.days - 1) + (width - 1) / 2) / (width - 1)
+            };
+            let mut edges: Vec<(u32, Color)> = Vec::with_capacity(self.bands.len());
+            let mut total = 0u32;
+            for (colour, counts) in self.bands {
+                total += counts.get(day).copied().unwrap_or(0);
+                edges.push((total, *colour));
+            }
+            // The band at half-row `h` (0 at the bottom): the first whose top edge is above
+            // the half-row's middle.
+            let band_at = |h: usize| {
+                let level = (h as f64 + 0.5) / halves as f64 * f64::from(self.top);
+                edges
+                    .iter()
+                    .find(|(edge, _)| f64::from(*edge) > level)
+                    .map(|(_, colour)| *colour)
+            };
+            for row in 0..area.height {
+                let lower = band_at(usize::from(row) * 2);
+                let upper = band_at(usize::from(row) * 2 + 1);
+                let (symbol, style) = match (upper, lower) {
+                    (None, None) => continue,
+                    (Some(up), Some(low)) if up == low => ("█", Style::new().fg(up)),
+                    (Some(up), Some(low)) => ("▀", Style::new().fg(up).bg(low)),
+                    (None, Some(low)) => ("▄", Style::new().fg(low)),
+                    (Some(up), None) => ("▀", Style::new().fg(up)),
+                };
+                let x = area.x + column as u16;
+                let y = area.bottom() - 1 - row;
+                buf[(x, y)].set_symbol(symbol).set_style(style);
+            }
+        }
+    }
 }
 
 /// A titled horizontal bar chart (label, bar, value per row); rows past the area's height are
@@ -254,4 +346,46 @@ fn bars(frame: &mut Frame, area: Rect, title: &str, items: &[(String, u64)]) {
             .data(BarGroup::default().bars(&bars)),
         area,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::buffer::Buffer;
+    use ratatui::widgets::Widget;
+
+    #[test]
+    fn bands_stack_and_fill_their_share_of_the_height() {
+        // Two days; bottom band 2 then 4 requests, top band 2 then 0; 4 at most.
+        let bottom: [u32; 2] = [2, 4];
+        let upper: [u32; 2] = [2, 0];
+        let bands = [(Color::Green, &bottom[..]), (Color::Blue, &upper[..])];
+        let area = Rect::new(0, 0, 2, 2);
+        let mut buf = Buffer::empty(area);
+        Bands {
+            bands: &bands,
+            top: 4,
+            days: 2,
+        }
+        .render(area, &mut buf);
+        // Day one: half each, the upper row blue, the lower green.
+        assert_eq!(buf[(0, 0)].symbol(), "█");
+        assert_eq!(buf[(0, 0)].fg, Color::Blue);
+        assert_eq!(buf[(0, 1)].fg, Color::Green);
+        // Day two: all four requests in the bottom band.
+        assert_eq!(buf[(1, 0)].fg, Color::Green);
+        assert_eq!(buf[(1, 1)].fg, Color::Green);
+        // One request of four in a 2-row chart fills half a row: a lower half block.
+        let one: [u32; 1] = [1];
+        let bands = [(Color::Red, &one[..])];
+        let mut buf = Buffer::empty(area);
+        Bands {
+            bands: &bands,
+            top: 4,
+            days: 1,
+        }
+        .render(area, &mut buf);
+        assert_eq!(buf[(0, 1)].symbol(), "▄");
+        assert_eq!(buf[(0, 0)].symbol(), " ");
+    }
 }
