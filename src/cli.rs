@@ -72,6 +72,7 @@ pub enum StatusFormat {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Open the board on demo data, in a throwaway cache (or --db FILE to keep it)
+    #[cfg(feature = "fake-gitlab")]
     Demo {
         /// Generate N synthetic requests instead of the bundled board
         #[arg(long, value_name = "N")]
@@ -155,6 +156,7 @@ pub enum Command {
     /// Print the man page (roff), for `man -l -` or a man directory
     Man,
     /// Serve a fake GitLab (tests, benchmarks, trying things out); prints its URL on stdout
+    #[cfg(feature = "fake-gitlab")]
     FakeGitlab {
         /// Address to listen on (port 0 picks a free port)
         #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:0")]

@@ -8,6 +8,7 @@ pub mod commands;
 pub mod config;
 pub mod demo;
 pub mod editor;
+#[cfg(feature = "fake-gitlab")]
 pub mod fake_gitlab;
 pub mod gitlab;
 pub mod metrics;

@@ -1,6 +1,6 @@
 //! Wiring only: parse the command line, install error reporting and logging, dispatch.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use chrono::{Local, Utc};
@@ -45,6 +45,7 @@ fn main() -> ExitCode {
 /// each build large data on their own threads, peaked at 203 MB RSS for 65 MB of live heap;
 /// with two arenas, 114 MB. Only the demo: the board's parallel load at 50,000 requests was
 /// slower with two (median first frame 91 -> 140 ms). Set before the demo's threads start.
+#[cfg(feature = "fake-gitlab")]
 fn limit_malloc_arenas() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only sets an allocator parameter; it is called once, first thing in
@@ -78,8 +79,16 @@ fn run() -> Result<ExitCode> {
     let config = load_config(&cli.global)?;
     let _log_guard = init_logging();
     let done: Result<()> = match cli.command {
+        #[cfg(feature = "fake-gitlab")]
         None if config.gitlab.is_none() => run_demo(&config, None, 1, false, started),
+        #[cfg(not(feature = "fake-gitlab"))]
+        None if config.gitlab.is_none() => Err(eyre!(
+            "no GitLab is configured: set [gitlab] url and group in the config file, or pass \
+             --gitlab-url and --group (this build has no demo: it was built without the \
+             fake-gitlab feature)"
+        )),
         None => run_board(&config, started),
+        #[cfg(feature = "fake-gitlab")]
         Some(Command::Demo {
             issues,
             seed,
@@ -140,6 +149,7 @@ fn run() -> Result<ExitCode> {
         Some(Command::Resolve {
             reference, mine, ..
         }) => return run::resolve(&config, &reference, mine),
+        #[cfg(feature = "fake-gitlab")]
         Some(Command::FakeGitlab {
             listen,
             issues,
@@ -204,6 +214,7 @@ fn install_error_reporting() -> Result<()> {
 }
 
 /// What `sm-board fake-gitlab` serves, and how.
+#[cfg(feature = "fake-gitlab")]
 struct FakeServe {
     listen: std::net::SocketAddr,
     issues: Option<usize>,
@@ -216,6 +227,7 @@ struct FakeServe {
     faults: sm_board::fake_gitlab::faults::FaultUpdate,
 }
 
+#[cfg(feature = "fake-gitlab")]
 fn run_fake_gitlab(serve: FakeServe) -> Result<()> {
     let FakeServe {
         listen,
@@ -272,7 +284,7 @@ fn run_fake_gitlab(serve: FakeServe) -> Result<()> {
             eyre!("{e} (faults are 500, 502, 503, 429, 429:SECS or drop; profiles gitlab.com or self-managed)")
         })?;
         println!("{}", fake.base_url());
-        std::io::stdout().flush()?;
+        std::io::Write::flush(&mut std::io::stdout())?;
         eprintln!(
             "fake GitLab serving {count} issues at {}/api/v4 (group {}); Ctrl-C stops it",
             fake.base_url(),
@@ -367,6 +379,7 @@ fn new_state(config: &Config, store: &sm_board::store::Store, source: Source) ->
     Ok(state)
 }
 
+#[cfg(feature = "fake-gitlab")]
 fn run_demo(
     config: &Config,
     issues: Option<usize>,

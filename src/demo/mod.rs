@@ -4,6 +4,7 @@
 //! Until sync lands, the demo seeds the cache directly through the same wire -> record
 //! conversion that sync uses.
 
+#[cfg(feature = "fake-gitlab")]
 pub mod backend;
 pub mod generate;
 
