@@ -13,6 +13,7 @@ pub mod overlays;
 pub mod pickers;
 pub mod query;
 pub mod state;
+pub mod text_field;
 pub mod triage;
 pub mod update;
 

@@ -16,19 +16,26 @@ fn say(state: &mut AppState, tone: Tone, text: String) {
     state.say(tone, text);
 }
 
-pub(crate) fn type_char(state: &mut AppState, c: char) {
+/// An edit of whatever text field is open (the picker's query, the due date, the filter).
+pub(crate) fn edit_text(state: &mut AppState, request: tui_input::InputRequest) {
     match &mut state.overlay {
         Some(Overlay::Picker(picker)) => {
-            picker.query.push(c);
-            picker.cursor = 0;
+            let changed = picker.query.apply(request);
+            if changed {
+                picker.cursor = 0;
+            }
         }
         Some(Overlay::DateInput(input)) => {
-            input.text.push(c);
-            input.error = None;
+            let changed = input.text.apply(request);
+            if changed {
+                input.error = None;
+            }
         }
         Some(Overlay::Filter(input)) => {
-            input.text.push(c);
-            apply_filter_text(state);
+            let changed = input.text.apply(request);
+            if changed {
+                apply_filter_text(state);
+            }
         }
         _ => {}
     }
@@ -40,7 +47,7 @@ fn apply_filter_text(state: &mut AppState) {
     let Some(Overlay::Filter(input)) = &state.overlay else {
         return;
     };
-    let text = input.text.clone();
+    let text = input.text.value().to_string();
     match crate::app::query::parse(&text, &state.workflow, state.today) {
         Ok(query) => {
             if let Some(Overlay::Filter(input)) = &mut state.overlay {
@@ -107,12 +114,7 @@ fn narrowing(
 
 pub(crate) fn on_filter_action(state: &mut AppState, action: Action) {
     match action {
-        Action::DeleteChar => {
-            if let Some(Overlay::Filter(input)) = &mut state.overlay {
-                input.text.pop();
-            }
-            apply_filter_text(state);
-        }
+        Action::DeleteChar => edit_text(state, tui_input::InputRequest::DeletePrevChar),
         Action::Confirm => {
             // Keep the last filter that parsed; a broken tail is dropped with the input.
             state.overlay = None;
@@ -128,7 +130,7 @@ pub(crate) fn on_filter_action(state: &mut AppState, action: Action) {
 /// Applies filter text as if typed (a view's query).
 pub(crate) fn set_filter(state: &mut AppState, text: &str) {
     state.overlay = Some(Overlay::Filter(crate::app::state::FilterInput {
-        text: text.to_string(),
+        text: crate::app::text_field::TextField::new(text),
         error: None,
     }));
     apply_filter_text(state);
@@ -174,10 +176,7 @@ pub(crate) fn on_picker_action(state: &mut AppState, action: Action) -> Vec<Effe
             let count = picker.filtered().len();
             picker.cursor = (picker.cursor + 1).min(count.saturating_sub(1));
         }
-        Action::DeleteChar => {
-            picker.query.pop();
-            picker.cursor = 0;
-        }
+        Action::DeleteChar => edit_text(state, tui_input::InputRequest::DeletePrevChar),
         Action::Dismiss => {
             let purpose = picker.purpose;
             state.overlay = None;
@@ -297,12 +296,9 @@ pub(crate) fn on_input_action(state: &mut AppState, action: Action) -> Vec<Effec
         return Vec::new();
     };
     match action {
-        Action::DeleteChar => {
-            input.text.pop();
-            input.error = None;
-        }
+        Action::DeleteChar => edit_text(state, tui_input::InputRequest::DeletePrevChar),
         Action::Dismiss => state.overlay = None,
-        Action::Confirm => match parse_due_date(&input.text, state.today) {
+        Action::Confirm => match parse_due_date(input.text.value(), state.today) {
             Err(error) => input.error = Some(error),
             Ok(due) => {
                 let issue_id = input.issue_id;

@@ -12,7 +12,7 @@ fn picker(title: String, purpose: PickPurpose, card: &Card, options: Vec<PickOpt
         purpose,
         issue_id: card.record.id,
         options,
-        query: String::new(),
+        query: Default::default(),
         cursor,
     }
 }

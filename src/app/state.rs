@@ -114,7 +114,7 @@ pub struct Picker {
     pub purpose: PickPurpose,
     pub issue_id: i64,
     pub options: Vec<PickOption>,
-    pub query: String,
+    pub query: crate::app::text_field::TextField,
     /// Position in the filtered list.
     pub cursor: usize,
 }
@@ -124,7 +124,7 @@ impl Picker {
     /// detail, then fuzzy ones (the query's letters in order, like `cmpi` for Competitive
     /// Intelligence). Case-insensitive; the original order breaks ties.
     pub fn filtered(&self) -> Vec<&PickOption> {
-        let query = self.query.to_lowercase();
+        let query = self.query.value().to_lowercase();
         if query.is_empty() {
             return self.options.iter().collect();
         }
@@ -194,7 +194,7 @@ pub struct SyncState {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DateInput {
     pub issue_id: i64,
-    pub text: String,
+    pub text: crate::app::text_field::TextField,
     pub error: Option<String>,
 }
 
@@ -243,7 +243,7 @@ impl Detail {
 /// The filter being typed (`/`): applied on every key press while it parses.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FilterInput {
-    pub text: String,
+    pub text: crate::app::text_field::TextField,
     pub error: Option<String>,
 }
 

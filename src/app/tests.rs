@@ -1491,3 +1491,36 @@ fn answer_with(state: &mut AppState, effects: Vec<Effect>, ids: &[i64]) {
         }
     }
 }
+
+#[test]
+fn text_fields_edit_in_place_and_a_prefilled_date_is_replaced_by_typing() {
+    let mut state = board();
+    keys(&mut state, "/team:pxm");
+    press(&mut state, KeyCode::Left);
+    press(&mut state, KeyCode::Backspace);
+    assert!(visible_ids(&state).is_empty(), "team:pm matches no team");
+    press(&mut state, KeyCode::End);
+    keys(&mut state, "m");
+    assert_eq!(visible_ids(&state), [2, 3, 4]);
+    press(&mut state, KeyCode::Enter);
+
+    let mut state = board();
+    select(&mut state, 4);
+    let index = state.cards.iter().position(|c| c.record.id == 4).unwrap();
+    state.cards[index].record.facts.due_date = NaiveDate::from_ymd_opt(2026, 12, 1);
+    keys(&mut state, "D");
+    let Some(Overlay::DateInput(input)) = &state.overlay else {
+        panic!("the due date input opens");
+    };
+    assert_eq!(input.text.value(), "2026-12-01");
+    assert!(input.text.is_fresh(), "shown as a selection");
+    keys(&mut state, "fri");
+    let Some(Overlay::DateInput(input)) = &state.overlay else {
+        panic!();
+    };
+    assert_eq!(
+        input.text.value(),
+        "fri",
+        "typing replaced the prefilled date"
+    );
+}

@@ -11,8 +11,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use crate::app::keymap::{Action, Key, Mode, Resolved};
 use crate::app::overlays::{
-    clear_filter, on_confirm_action, on_filter_action, on_input_action, on_picker_action,
-    on_scroll_action, type_char,
+    clear_filter, edit_text, on_confirm_action, on_filter_action, on_input_action,
+    on_picker_action, on_scroll_action,
 };
 use crate::app::state::{
     AppState, Card, Confirm, DateInput, Detail, Focus, GROOM_ROWS, GroomRow, Overlay, PickPurpose,
@@ -445,11 +445,9 @@ fn on_key(state: &mut AppState, event: KeyEvent) -> Vec<Effect> {
         }
         Resolved::Unbound => {
             if mode.takes_text()
-                && let KeyCode::Char(c) = key.code
-                && !key.ctrl
-                && !key.alt
+                && let Some(request) = crate::app::text_field::edit_for(key)
             {
-                type_char(state, c);
+                edit_text(state, request);
             }
             Vec::new()
         }
@@ -647,7 +645,7 @@ fn on_board_action(state: &mut AppState, mode: Mode, action: Action) -> Vec<Effe
                 purpose: PickPurpose::Edit,
                 issue_id: 0,
                 options,
-                query: String::new(),
+                query: Default::default(),
                 cursor: 0,
             }));
         }
@@ -684,7 +682,7 @@ fn on_board_action(state: &mut AppState, mode: Mode, action: Action) -> Vec<Effe
                 purpose: PickPurpose::Edit,
                 issue_id: 0,
                 options,
-                query: String::new(),
+                query: Default::default(),
                 cursor,
             }));
         }
@@ -700,7 +698,7 @@ fn on_board_action(state: &mut AppState, mode: Mode, action: Action) -> Vec<Effe
                 format!("{text} ")
             };
             state.overlay = Some(Overlay::Filter(crate::app::state::FilterInput {
-                text,
+                text: crate::app::text_field::TextField::new(&text),
                 error: None,
             }));
         }
@@ -861,14 +859,13 @@ fn on_card_action(state: &mut AppState, action: Action) -> Vec<Effect> {
             )));
         }
         Action::SetDueDate => {
+            // The current date shows; typing replaces it, arrows edit it.
+            let current = card.record.facts.due_date.map(|d| d.to_string());
             state.overlay = Some(Overlay::DateInput(DateInput {
                 issue_id,
-                text: card
-                    .record
-                    .facts
-                    .due_date
-                    .map(|d| d.to_string())
-                    .unwrap_or_default(),
+                text: crate::app::text_field::TextField::prefilled(
+                    current.as_deref().unwrap_or_default(),
+                ),
                 error: None,
             }));
         }

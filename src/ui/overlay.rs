@@ -149,11 +149,9 @@ pub fn picker(frame: &mut Frame, picker: &Picker, kind: theme::ThemeKind) {
     let area = centered(frame.area(), width, list_height + 4);
     let (inner, block) = popup(frame, area, &picker.title);
     frame.render_widget(block, area);
-    let mut lines = vec![Line::from(vec![
-        Span::styled("› ", theme::FOCUSED_BORDER),
-        Span::raw(text::clean_line(&picker.query).into_owned()),
-        Span::styled("▏", theme::FOCUSED_BORDER),
-    ])];
+    let mut prompt = vec![Span::styled("› ", theme::FOCUSED_BORDER)];
+    prompt.extend(field_spans(&picker.query));
+    let mut lines = vec![Line::from(prompt)];
     lines.push(Line::styled(
         "─".repeat(inner.width as usize),
         theme::BORDER,
@@ -228,11 +226,11 @@ pub fn date_input(frame: &mut Frame, state: &AppState, input: &DateInput) {
     let (inner, block) = popup(frame, area, &format!("Due date for {reference}"));
     frame.render_widget(block, area);
     let mut lines = vec![
-        Line::from(vec![
-            Span::styled("› ", theme::FOCUSED_BORDER),
-            Span::raw(text::clean_line(&input.text).into_owned()),
-            Span::styled("▏", theme::FOCUSED_BORDER),
-        ]),
+        Line::from(
+            std::iter::once(Span::styled("› ", theme::FOCUSED_BORDER))
+                .chain(field_spans(&input.text))
+                .collect::<Vec<_>>(),
+        ),
         Line::raw(""),
     ];
     match &input.error {
@@ -243,4 +241,25 @@ pub fn date_input(frame: &mut Frame, state: &AppState, input: &DateInput) {
         )),
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
+}
+
+/// A text field as typed: the text with a thin cursor mark where the cursor is. A prefilled
+/// value that typing would replace shows reversed, as a selection does.
+pub fn field_spans(field: &crate::app::text_field::TextField) -> Vec<Span<'static>> {
+    let cursor = Span::styled("▏", theme::FOCUSED_BORDER);
+    if field.is_fresh() {
+        return vec![
+            Span::styled(
+                text::clean_line(field.value()).into_owned(),
+                ratatui::style::Style::new().add_modifier(ratatui::style::Modifier::REVERSED),
+            ),
+            cursor,
+        ];
+    }
+    let (before, after) = field.split_at_cursor();
+    let mut spans = vec![Span::raw(text::clean_line(before).into_owned()), cursor];
+    if !after.is_empty() {
+        spans.push(Span::raw(text::clean_line(after).into_owned()));
+    }
+    spans
 }

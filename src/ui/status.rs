@@ -104,12 +104,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState) {
 /// The filter being typed, in the status bar's place: `/` and the text, then how many match or
 /// why the text does not parse yet.
 pub fn filter_line(frame: &mut Frame, area: Rect, state: &AppState, input: &FilterInput) {
-    let mut spans = vec![
-        Span::styled("/", theme::FOCUSED_BORDER),
-        Span::raw(text::clean_line(&input.text).into_owned()),
-        Span::styled("▏", theme::FOCUSED_BORDER),
-        Span::raw("  "),
-    ];
+    let mut spans = vec![Span::styled("/", theme::FOCUSED_BORDER)];
+    spans.extend(crate::ui::overlay::field_spans(&input.text));
+    spans.push(Span::raw("  "));
     match &input.error {
         Some(error) => spans.push(Span::styled(
             text::clean_line(error).into_owned(),
