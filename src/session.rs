@@ -59,6 +59,8 @@ pub fn demo_data(issues: Option<usize>, seed: u64) -> Result<Vec<serde_json::Val
                 let days = (chrono::Local::now().date_naive() - anchor).num_days();
                 demo::shift_dates(&mut bundled, days - days.rem_euclid(7));
             }
+            // Completions in the flow view's last 30 days, whatever day the demo runs.
+            demo::recent_closings(&mut bundled, chrono::Utc::now(), 28);
             bundled
         }
     })

@@ -67,6 +67,40 @@ pub fn shift_dates(issues: &mut [Value], days: i64) {
     }
 }
 
+/// Moves closed requests so that they closed within the `window` days before `anchor`, each
+/// keeping how long it took (created and updated move with it), spread by iid: a demo opened
+/// any day shows throughput and cycle time in the flow view's 30 days, not only old history.
+pub fn recent_closings(issues: &mut [Value], anchor: chrono::DateTime<chrono::Utc>, window: i64) {
+    use chrono::{DateTime, Duration, SecondsFormat, Utc};
+    let read = |v: &Value, key: &str| {
+        v.get(key)
+            .and_then(Value::as_str)
+            .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+            .map(|t| t.with_timezone(&Utc))
+    };
+    for issue in issues.iter_mut() {
+        let (Some(closed), Some(iid)) = (read(issue, "closed_at"), issue["iid"].as_i64()) else {
+            continue;
+        };
+        // Day 1 to `window` before the anchor, in the afternoon.
+        let target = anchor - Duration::days(1 + iid.rem_euclid(window.max(1)))
+            + Duration::hours(iid.rem_euclid(7));
+        if closed >= target {
+            continue;
+        }
+        let shift = target - closed;
+        for key in ["created_at", "updated_at", "closed_at"] {
+            if let Some(t) = read(issue, key) {
+                // Nothing lands in the future (a comment long after closing stays in the past).
+                let moved = (t + shift)
+                    .min(anchor)
+                    .to_rfc3339_opts(SecondsFormat::Millis, true);
+                issue[key] = Value::String(moved);
+            }
+        }
+    }
+}
+
 /// Loads issues (GitLab JSON) into the cache with the labels, milestones and members they use.
 /// Returns how many issues were loaded.
 pub fn seed_store(store: &Store, issues: &[Value]) -> Result<usize, DemoError> {
@@ -140,6 +174,38 @@ mod tests {
             .collect();
         let original: wire::Issue = serde_json::from_value(before[0].clone()).unwrap();
         assert_eq!((parsed[0].created_at - original.created_at).num_days(), 7);
+    }
+
+    #[test]
+    fn closed_requests_move_into_the_window_keeping_their_duration() {
+        use chrono::{DateTime, TimeZone, Utc};
+        let mut issues = bundled_issues().unwrap();
+        let anchor = Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0).unwrap();
+        let before = issues.clone();
+        recent_closings(&mut issues, anchor, 28);
+        let at = |v: &Value, k: &str| {
+            DateTime::parse_from_rfc3339(v[k].as_str().unwrap())
+                .unwrap()
+                .with_timezone(&Utc)
+        };
+        let mut closed = 0;
+        for (old, new) in before.iter().zip(&issues) {
+            if new["closed_at"].is_null() {
+                assert_eq!(old, new, "open requests stay as they are");
+                continue;
+            }
+            closed += 1;
+            let done = at(new, "closed_at");
+            assert!(
+                done <= anchor && anchor - done <= chrono::Duration::days(29),
+                "{done}"
+            );
+            assert_eq!(
+                at(new, "closed_at") - at(new, "created_at"),
+                at(old, "closed_at") - at(old, "created_at")
+            );
+        }
+        assert!(closed >= 10, "{closed}");
     }
 
     #[test]
