@@ -152,6 +152,17 @@ fn bundled_fake() -> (tokio::runtime::Runtime, sm_board::fake_gitlab::RunningFak
     (runtime, fake)
 }
 
+/// The bundled demo with its GitLab unreachable, on the cache `db`, in a 160x48 pane.
+fn offline_demo(sandbox: &Sandbox, env: &[(&str, &str)], db: &std::path::Path) -> Tmux {
+    Tmux::start_with_env(
+        sandbox,
+        env,
+        &format!("demo --offline --db {}", db.display()),
+        160,
+        48,
+    )
+}
+
 fn tmux_available() -> bool {
     let found = Command::new("tmux")
         .arg("-V")
@@ -175,12 +186,7 @@ fn move_a_card_set_a_priority_quit_and_find_both_edits_in_the_cache() {
     let sandbox = Sandbox::new();
     let db = sandbox.path("e2e.sqlite3");
     // Offline: the demo's GitLab is unreachable, so both edits stay queued in the cache.
-    let tmux = Tmux::start(
-        &sandbox,
-        &format!("demo --offline --db {}", db.display()),
-        160,
-        48,
-    );
+    let tmux = offline_demo(&sandbox, &[], &db);
     let screen = tmux.wait_for("new request 8");
     assert!(screen.contains("DEMO"));
     assert!(
@@ -637,13 +643,7 @@ fn browser_with_arguments_and_a_fallback_list_opens_the_request() {
         browser.display()
     );
     let db = sandbox.path("browser.sqlite3");
-    let tmux = Tmux::start_with_env(
-        &sandbox,
-        &[("BROWSER", &list)],
-        &format!("demo --offline --db {}", db.display()),
-        160,
-        48,
-    );
+    let tmux = offline_demo(&sandbox, &[("BROWSER", &list)], &db);
     tmux.wait_for("▌#41");
     tmux.keys(&["o"]);
     tmux.wait_for("opening #41 in the browser");
@@ -743,12 +743,7 @@ fn copying_inside_tmux_reaches_its_buffer_and_says_when_it_goes_no_further() {
     }
     let sandbox = Sandbox::new();
     let db = sandbox.path("copy.sqlite3");
-    let tmux = Tmux::start(
-        &sandbox,
-        &format!("demo --offline --db {}", db.display()),
-        160,
-        48,
-    );
+    let tmux = offline_demo(&sandbox, &[], &db);
     tmux.wait_for("▌#41");
     let buffer = || {
         let out = Command::new("tmux").args(["show-buffer"]).output().unwrap();
