@@ -52,7 +52,17 @@ pub fn copy(text: &str) -> std::io::Result<Reached> {
     let reached = if std::env::var_os("TMUX").is_some_and(|v| !v.is_empty()) {
         let mut load = std::process::Command::new("tmux");
         load.args(["load-buffer", "-w", "-"]);
-        pipe_to(&mut load, text)?;
+        if pipe_to(&mut load, text).is_err() {
+            // tmux before 3.2 has no -w: its paste buffer is as far as it goes.
+            let mut older = std::process::Command::new("tmux");
+            older.args(["load-buffer", "-"]);
+            pipe_to(&mut older, text)?;
+            return Ok(if local {
+                Reached::Clipboard
+            } else {
+                Reached::TmuxBuffer
+            });
+        }
         let mut option = std::process::Command::new("tmux");
         crate::config::token::without_secrets(&mut option);
         let passed_on = option

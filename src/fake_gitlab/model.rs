@@ -127,7 +127,9 @@ pub struct Model {
     /// Where each label is defined (GitLab lists group labels, project labels and their
     /// ancestors' by rules of their own).
     pub label_owners: BTreeMap<String, Owner>,
-    /// By global issue id.
+    /// By global issue id. Added to and changed through the model's methods (`new`,
+    /// `update_issue`, `add_note`), which keep the listing keys and indexes in step; an issue
+    /// removed directly simply stops being listed.
     pub issues: BTreeMap<i64, Value>,
     pub labels: BTreeMap<String, Value>,
     pub milestones: BTreeMap<i64, Value>,
