@@ -96,8 +96,6 @@ async fn event_loop(
     if let Some(go) = go {
         let _ = go.send(());
     }
-    // Off the first frame's path, before the first key can want them.
-    state.prepare_search();
     // Full-text lookups run beside the loop; an in-memory cache (tests) answers inline.
     let mut searcher = match store.path() {
         Some(path) => match crate::text_search::TextSearcher::start(path) {
@@ -119,6 +117,9 @@ async fn event_loop(
     let mut interrupt = signal_stream(tokio::signal::unix::SignalKind::interrupt())?;
     let mut quit = signal_stream(tokio::signal::unix::SignalKind::quit())?;
     while !state.should_quit {
+        // Search texts are built off the first frame's path (and after a reload), before the
+        // next key can want them.
+        state.prepare_search();
         let mut dirty = false;
         let msg = tokio::select! {
             event = events.next() => match event {
@@ -171,22 +172,21 @@ async fn event_loop(
             }
             event = next_sync_event(&mut worker) => match event {
                 Some(SyncEvent::Started) => Some(Msg::SyncStarted),
-                // Fetched histories change the time in state of a few cards: patch those, then
-                // finish as for any pass (a reload only when requests changed).
-                Some(SyncEvent::Finished(report)) if !report.activity_ids.is_empty() => {
-                    match store::state_since_of(store.conn(), &report.activity_ids) {
-                        Ok(since) => {
-                            let effects = update(state, Msg::HistoryFetched(since));
-                            perform_searches(&searcher, store, state, effects);
+                Some(SyncEvent::Waiting(until)) => Some(Msg::SyncWaiting(until)),
+                Some(SyncEvent::Finished(report)) => {
+                    // Fetched histories change only the time in state of a few cards: patched
+                    // here, unless the requests changed too and the board is reloaded anyway.
+                    if !report.changed_board() && !report.activity_ids.is_empty() {
+                        match store::state_since_of(store.conn(), &report.activity_ids) {
+                            Ok(since) => {
+                                let effects = update(state, Msg::HistoryFetched(since));
+                                perform_searches(&searcher, store, state, effects);
+                            }
+                            Err(err) => tracing::warn!(error = %err, "reading fetched histories"),
                         }
-                        Err(err) => tracing::warn!(error = %err, "reading fetched histories"),
                     }
-                    let mut report = report;
-                    report.activity_ids = Vec::new();
                     Some(finished(store, report))
                 }
-                Some(SyncEvent::Waiting(until)) => Some(Msg::SyncWaiting(until)),
-                Some(SyncEvent::Finished(report)) => Some(finished(store, report)),
                 Some(SyncEvent::Failed(message)) => Some(Msg::SyncFailed(message)),
                 None => {
                     worker = None;
@@ -245,8 +245,6 @@ async fn event_loop(
                 "text hits shown"
             );
         }
-        // New cards (a sync) get their search texts after the frame that shows them.
-        state.prepare_search();
     }
     Ok(())
 }

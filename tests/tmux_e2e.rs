@@ -132,6 +132,14 @@ impl Drop for Tmux {
 /// A fake GitLab serving the bundled board, on a runtime of its own, held by the test so its
 /// state can be checked directly.
 fn bundled_fake() -> (tokio::runtime::Runtime, sm_board::fake_gitlab::RunningFake) {
+    fake_serving(sm_board::demo::bundled_issues().unwrap(), 0)
+}
+
+/// A fake GitLab serving `issues`, each answer `latency_ms` away, on a runtime of its own.
+fn fake_serving(
+    issues: Vec<serde_json::Value>,
+    latency_ms: u64,
+) -> (tokio::runtime::Runtime, sm_board::fake_gitlab::RunningFake) {
     use sm_board::fake_gitlab::{self, DEFAULT_TOKEN, FakeConfig};
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
@@ -141,10 +149,10 @@ fn bundled_fake() -> (tokio::runtime::Runtime, sm_board::fake_gitlab::RunningFak
     let fake = runtime
         .block_on(fake_gitlab::start(
             FakeConfig {
-                issues: sm_board::demo::bundled_issues().unwrap(),
+                issues,
                 milestones: vec![],
                 token: DEFAULT_TOKEN.into(),
-                latency_ms: 0,
+                latency_ms,
             },
             "127.0.0.1:0".parse().unwrap(),
         ))
@@ -676,28 +684,12 @@ fn sync_on_a_terminal_shows_a_bar_with_counts_rate_and_time_left() {
     if !tmux_available() {
         return;
     }
-    use sm_board::fake_gitlab::{self, DEFAULT_TOKEN, FakeConfig};
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
+    use sm_board::fake_gitlab::DEFAULT_TOKEN;
     // 400 requests with histories, each 25 ms away: a few seconds, long enough to watch.
-    let fake = runtime
-        .block_on(fake_gitlab::start(
-            FakeConfig {
-                issues: sm_board::demo::generate::generate(
-                    400,
-                    3,
-                    sm_board::demo::generate::default_anchor(),
-                ),
-                milestones: vec![],
-                token: DEFAULT_TOKEN.into(),
-                latency_ms: 25,
-            },
-            "127.0.0.1:0".parse().unwrap(),
-        ))
-        .unwrap();
+    let (runtime, fake) = fake_serving(
+        sm_board::demo::generate::generate(400, 3, sm_board::demo::generate::default_anchor()),
+        25,
+    );
     let sandbox = Sandbox::new();
     let db = sandbox.path("progress.sqlite3");
     let args = format!(

@@ -211,21 +211,19 @@ fn handle(state: &mut AppState, msg: Msg) -> Vec<Effect> {
                 _ => false,
             };
             let mut card = Card::new(&state.workflow, *record, pending_for_issue);
-            match state
-                .cards
-                .iter_mut()
-                .find(|c| c.record.id == card.record.id)
-            {
-                Some(slot) => {
+            let index = match state.cards.iter().position(|c| c.record.id == saved_id) {
+                Some(index) => {
                     // A local edit does not settle a conflict: keep showing it.
-                    card.conflict = slot.conflict.take();
-                    *slot = card;
+                    card.conflict = state.cards[index].conflict.take();
+                    state.cards[index] = card;
+                    index
                 }
-                None => state.cards.push(card),
-            }
-            if let Some(index) = state.cards.iter().position(|c| c.record.id == saved_id) {
-                state.search.set(index, &state.cards[index].record);
-            }
+                None => {
+                    state.cards.push(card);
+                    state.cards.len() - 1
+                }
+            };
+            state.search.set(index, &state.cards[index].record);
             state.pending_edits = pending_edits;
             state.rebuild_columns();
             let moved = placement_before != state.card_by_id(saved_id).map(|c| c.class.placement);
