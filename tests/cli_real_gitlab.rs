@@ -48,8 +48,9 @@ fn serve(runtime: &tokio::runtime::Runtime) -> RunningFake {
     fake.shared
         .set_faults(FaultUpdate {
             profile: Some("gitlab.com".into()),
-            // Small enough that a first sync meets it, short enough to wait out.
-            rate_limit: Some(100),
+            // Small enough that a first sync meets it (about a dozen requests, histories
+            // coming fifty issues a GraphQL request), short enough to wait out.
+            rate_limit: Some(8),
             rate_limit_window_secs: Some(2),
             live_updates: Some(1),
             ..FaultUpdate::default()

@@ -642,25 +642,42 @@ async fn world_with_activity(issues: Vec<Value>) -> World {
     w
 }
 
-#[tokio::test]
-async fn comments_and_label_history_are_pulled_once_and_again_only_when_the_issue_changes() {
-    let issues = generate::generate(30, 21, generate::default_anchor());
-    // An issue without comments costs one request (its label history), not two.
-    let with_comments = issues
+/// How many different projects the issues are in (GraphQL asks per project).
+fn projects_of(issues: &[Value]) -> u64 {
+    let mut projects: Vec<i64> = issues
         .iter()
-        .filter(|i| i["user_notes_count"].as_i64() != Some(0))
-        .count() as u64;
-    assert!(with_comments < 30, "the data has issues without comments");
-    let w = world_with_activity(issues).await;
-    let report = w.sync().await;
-    assert_eq!(report.activity, 30);
-    assert_eq!(report.activity_waiting, 0);
-    let stats = w.fake.shared.stats();
-    assert_eq!(stats.kind("GET notes"), with_comments);
-    assert_eq!(stats.kind("GET label_events"), 30);
+        .filter_map(|i| i["project_id"].as_i64())
+        .collect();
+    projects.sort_unstable();
+    projects.dedup();
+    projects.len() as u64
+}
 
-    // Every cached event is GitLab's, and the time in state is the last move into the state.
-    let record = an_open_backlog_issue(&w);
+/// Each cached issue's label history as (label, added, actor, time), in a canonical order
+/// (events of one instant may come in either order).
+/// A label change as (label, added, actor, Unix ms).
+type Change = (String, bool, Option<String>, i64);
+
+fn cached_histories(w: &World) -> Vec<(i64, Vec<Change>)> {
+    w.cached()
+        .iter()
+        .map(|record| {
+            let mut events: Vec<_> = store::load_label_events(w.store.conn(), record.id)
+                .unwrap()
+                .into_iter()
+                .map(|e| (e.label, e.added, e.actor, e.created_at.timestamp_millis()))
+                .collect();
+            events.sort_by(|a, b| (a.3, &a.0, a.1).cmp(&(b.3, &b.0, b.1)));
+            (record.id, events)
+        })
+        .collect()
+}
+
+/// The history checks both paths must pass: every event is GitLab's, the time in state is the
+/// last move into the state, an unchanged issue costs nothing, a comment refetches only its
+/// issue and is searchable offline.
+async fn check_history_pass(w: &World, requests: &dyn Fn(&World) -> u64) {
+    let record = an_open_backlog_issue(w);
     let events = store::load_label_events(w.store.conn(), record.id).unwrap();
     let remote: Vec<(String, bool)> = {
         let model = w.fake.shared.lock();
@@ -672,8 +689,12 @@ async fn comments_and_label_history_are_pulled_once_and_again_only_when_the_issu
         events.sort_by_key(|e| (e.created_at, e.id));
         events.iter().map(|e| (e.label.clone(), e.add)).collect()
     };
-    let cached: Vec<(String, bool)> = events.iter().map(|e| (e.label.clone(), e.added)).collect();
-    assert_eq!(cached, remote);
+    let mut cached: Vec<(String, bool)> =
+        events.iter().map(|e| (e.label.clone(), e.added)).collect();
+    let mut expected = remote.clone();
+    cached.sort();
+    expected.sort();
+    assert_eq!(cached, expected);
     let entered = events
         .iter()
         .rfind(|e| e.added && e.label == "sm_req::backlog")
@@ -687,11 +708,11 @@ async fn comments_and_label_history_are_pulled_once_and_again_only_when_the_issu
         "a backlog request came through triage: {cached:?}"
     );
 
-    // Nothing changed: no per-issue requests at all.
+    // Nothing changed: no history requests at all.
     w.fake.shared.reset_stats();
     let idle = w.sync().await;
     assert_eq!(idle.activity, 0);
-    assert_eq!(w.fake.shared.stats().kind("GET notes"), 0);
+    assert_eq!(requests(w), 0);
 
     // Someone comments on GitLab: only that issue is fetched again, and the comment is
     // searchable offline.
@@ -701,11 +722,91 @@ async fn comments_and_label_history_are_pulled_once_and_again_only_when_the_issu
         .add_note(record.id, "Waiting on the Zürich agency".into(), false);
     let report = w.sync().await;
     assert_eq!(report.activity, 1);
-    assert_eq!(w.fake.shared.stats().kind("GET notes"), 1);
+    assert_eq!(requests(w), 1);
     let notes = store::load_notes(w.store.conn(), record.id).unwrap();
     assert_eq!(notes.last().unwrap().body, "Waiting on the Zürich agency");
     let found = store::search_text(w.store.conn(), "zurich agen").unwrap();
     assert_eq!(found, std::collections::HashSet::from([record.id]));
+}
+
+#[tokio::test]
+async fn comments_and_label_history_come_fifty_issues_a_graphql_request() {
+    let issues = generate::generate(120, 21, generate::default_anchor());
+    let projects = projects_of(&issues);
+    let w = world_with_activity(issues).await;
+    let report = w.sync().await;
+    assert!(report.in_step(), "{report:?}");
+    assert_eq!(report.activity, 120);
+    assert_eq!(report.activity_waiting, 0);
+    let stats = w.fake.shared.stats();
+    assert_eq!(stats.kind("GET notes") + stats.kind("GET label_events"), 0);
+    let graphql = stats.kind("POST graphql");
+    // One request per project per fifty issues (no issue here has over 100 discussions).
+    assert!(
+        graphql >= projects && graphql <= projects + 120 / 50,
+        "{graphql} requests"
+    );
+    check_history_pass(&w, &|w: &World| w.fake.shared.stats().kind("POST graphql")).await;
+}
+
+#[tokio::test]
+async fn graphql_and_rest_give_the_same_history() {
+    let issues = generate::generate(40, 25, generate::default_anchor());
+    let by_graphql = world_with_activity(issues.clone()).await;
+    by_graphql.sync().await;
+    let by_rest = world_with_activity(issues).await;
+    by_rest.faults(FaultUpdate {
+        graphql: Some("none".into()),
+        ..FaultUpdate::default()
+    });
+    by_rest.sync().await;
+    // Tried once (two batches are in flight at a time), then never again.
+    assert!(by_rest.fake.shared.stats().kind("POST graphql") <= 2);
+    let graphql = cached_histories(&by_graphql);
+    assert_eq!(graphql, cached_histories(&by_rest));
+    assert!(graphql.iter().map(|(_, e)| e.len()).sum::<usize>() > 100);
+    // The comments too, and the time in state.
+    for (a, b) in by_graphql.cached().iter().zip(by_rest.cached()) {
+        assert_eq!(a.state_since, b.state_since, "{}", a.reference);
+        let bodies = |w: &World, id| -> Vec<String> {
+            store::load_notes(w.store.conn(), id)
+                .unwrap()
+                .into_iter()
+                .map(|n| n.body)
+                .collect()
+        };
+        assert_eq!(bodies(&by_graphql, a.id), bodies(&by_rest, b.id));
+    }
+}
+
+#[tokio::test]
+async fn without_graphql_history_comes_over_rest_and_graphql_is_not_asked_again() {
+    let issues = generate::generate(30, 21, generate::default_anchor());
+    // An issue without comments costs one request (its label history), not two.
+    let with_comments = issues
+        .iter()
+        .filter(|i| i["user_notes_count"].as_i64() != Some(0))
+        .count() as u64;
+    assert!(with_comments < 30, "the data has issues without comments");
+    let w = world_with_activity(issues).await;
+    // A GitLab from before work items: the query names a field it does not have.
+    w.faults(FaultUpdate {
+        graphql: Some("no_work_items".into()),
+        ..FaultUpdate::default()
+    });
+    let report = w.sync().await;
+    assert!(report.in_step(), "{report:?}");
+    assert_eq!(report.activity, 30);
+    assert_eq!(report.activity_waiting, 0);
+    let stats = w.fake.shared.stats();
+    assert!((1..=2).contains(&stats.kind("POST graphql")));
+    assert_eq!(stats.kind("GET notes"), with_comments);
+    assert_eq!(stats.kind("GET label_events"), 30);
+    check_history_pass(&w, &|w: &World| {
+        let stats = w.fake.shared.stats();
+        stats.kind("GET notes") + stats.kind("POST graphql")
+    })
+    .await;
 }
 
 #[tokio::test]
@@ -742,8 +843,10 @@ async fn descriptions_are_searchable_and_follow_remote_edits() {
 #[tokio::test]
 async fn without_the_label_events_api_the_history_comes_from_system_notes() {
     let w = world_with_activity(generate::generate(5, 23, generate::default_anchor())).await;
+    // A GitLab older than 11.2 has neither label events nor work items.
     w.faults(FaultUpdate {
         label_events_api: Some(false),
+        graphql: Some("none".into()),
         ..FaultUpdate::default()
     });
     let id = w.fake.shared.lock().issues.keys().next().copied().unwrap();

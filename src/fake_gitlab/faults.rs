@@ -69,6 +69,9 @@ pub struct FaultUpdate {
     pub add_labels_api: Option<bool>,
     /// Archive this project (id or path).
     pub archive_project: Option<String>,
+    /// `full`, `no_work_items` (no `Project.workItems`, GitLab before work items) or `none`
+    /// (no `/api/graphql`).
+    pub graphql: Option<String>,
 }
 
 #[derive(Debug, Default)]
@@ -134,6 +137,7 @@ pub fn classify(method: &str, path: &str) -> String {
         "boards" => "boards",
         "all" => "members",
         "resource_label_events" => "label_events",
+        "graphql" => "graphql",
         _ if segments.len() >= 2 && segments[segments.len() - 2] == "issues" => "issue",
         _ => "other",
     };

@@ -7,6 +7,7 @@
 
 pub mod faults;
 pub(crate) mod filters;
+pub mod graphql;
 mod history;
 pub mod model;
 mod routes;
@@ -215,6 +216,9 @@ impl Shared {
                 ));
             }
         }
+        if let Some(graphql) = &update.graphql {
+            model.graphql = graphql::GraphqlApi::parse(graphql)?;
+        }
         if let Some(served) = update.label_events_api {
             model.label_events_api = served;
         }
@@ -365,8 +369,15 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/stats", get(admin_stats))
         .route("/stats/reset", post(admin_reset))
         .route("/faults", post(admin_faults))
+        .with_state(shared.clone());
+    let graphql = Router::new()
+        .route("/api/graphql", post(graphql::serve))
+        .layer(middleware::from_fn_with_state(shared.clone(), gatekeeper))
         .with_state(shared);
-    Router::new().nest("/api/v4", api).nest("/_fake", admin)
+    Router::new()
+        .nest("/api/v4", api)
+        .merge(graphql)
+        .nest("/_fake", admin)
 }
 
 /// Counting, latency, injected faults, authentication and rate-limit headers, in that order.
@@ -417,12 +428,21 @@ async fn gatekeeper(State(app): State<Arc<Shared>>, mut request: Request, next: 
         }
         None => {}
     }
-    let may_write = authenticate(&lock(&app.tokens), presented(request.headers()));
-    let may_write = match may_write {
+    // GraphQL runs a request without credentials as an anonymous user, and a `read_api`
+    // token may query it (a query is a POST).
+    let graphql = request.uri().path().ends_with("/graphql");
+    let credentials = presented(request.headers());
+    if graphql && matches!(credentials, Presented::Nothing) {
+        request
+            .headers_mut()
+            .insert(graphql::ANONYMOUS_HEADER, HeaderValue::from_static("1"));
+    }
+    let may_write = match authenticate(&lock(&app.tokens), credentials) {
         Ok(may_write) => may_write,
+        Err(_) if graphql && request.headers().contains_key(graphql::ANONYMOUS_HEADER) => false,
         Err(body) => return routes::error(401, body),
     };
-    if !may_write && request.method() != axum::http::Method::GET {
+    if !may_write && request.method() != axum::http::Method::GET && !graphql {
         return routes::error(
             403,
             json!({"error": "insufficient_scope",

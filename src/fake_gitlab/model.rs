@@ -151,6 +151,8 @@ pub struct Model {
     pub create_unknown_labels: bool,
     /// Whether `resource_label_events` exists (GitLab 11.2 and later).
     pub label_events_api: bool,
+    /// How much of GitLab's GraphQL is served.
+    pub graphql: crate::fake_gitlab::graphql::GraphqlApi,
     next_id: i64,
     last_update: DateTime<Utc>,
 }
@@ -201,6 +203,7 @@ impl Model {
             scoped: ScopedLabels::Exclusive,
             create_unknown_labels: true,
             label_events_api: true,
+            graphql: crate::fake_gitlab::graphql::GraphqlApi::Full,
             next_id: 1_000_000,
             last_update: DateTime::<Utc>::UNIX_EPOCH,
         };

@@ -375,6 +375,17 @@ impl Client {
         parse(&text)
     }
 
+    /// `POST /api/graphql` with a query (read-only, so retried like a `GET`). The answer may
+    /// carry GraphQL `errors` with a 200; the caller reads them.
+    pub async fn graphql(&self, query: &str, variables: &Value) -> Result<Value, ApiError> {
+        let url = format!("{}/api/graphql", self.base);
+        let body = serde_json::json!({ "query": query, "variables": variables });
+        let (text, _) = self
+            .send(Method::POST, &url, &[], Some(&body), true)
+            .await?;
+        parse(&text)
+    }
+
     /// One page of a list, by path and query (the caller pages).
     pub async fn list_page(
         &self,

@@ -1,8 +1,10 @@
-//! Everything that speaks GitLab's language: the REST client, wire types and their conversion
+//! Everything that speaks GitLab's language: the REST client (and the one GraphQL query, for
+//! many issues' history at once), wire types and their conversion
 //! to the cache, and errors that say what to do.
 
 pub mod client;
 pub mod convert;
+pub mod discussions;
 pub mod error;
 pub mod history;
 pub mod wire;

@@ -38,6 +38,8 @@ pub enum HistorySource {
     Events,
     /// Parsed from system notes, when the events API is not available.
     Notes,
+    /// GraphQL's work-item discussions: label events read from their synthetic label notes.
+    Discussions,
 }
 
 impl HistorySource {
@@ -45,6 +47,7 @@ impl HistorySource {
         match self {
             HistorySource::Events => "events",
             HistorySource::Notes => "notes",
+            HistorySource::Discussions => "discussions",
         }
     }
 }
@@ -54,6 +57,8 @@ impl HistorySource {
 pub struct StaleActivity {
     pub issue_id: i64,
     pub project_id: i64,
+    /// The project's full path (`group/project`), which GraphQL looks projects up by.
+    pub project_path: String,
     pub iid: i64,
     pub updated_at: DateTime<Utc>,
     /// GitLab's count of its comments, when known: with none, the notes need no request.
@@ -74,7 +79,7 @@ fn time(ms: i64) -> rusqlite::Result<DateTime<Utc>> {
 /// open ones first, then the most recently updated, at most `limit`.
 pub fn stale_activity(conn: &Connection, limit: usize) -> Result<Vec<StaleActivity>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT i.id, i.project_id, i.iid, i.updated_at, i.user_notes FROM issues i \
+        "SELECT i.id, i.project_id, i.iid, i.updated_at, i.user_notes, i.reference FROM issues i \
          LEFT JOIN activity_synced a ON a.issue_id = i.id \
          WHERE a.updated_at IS NULL OR a.updated_at < i.updated_at \
          ORDER BY i.open DESC, i.updated_at DESC LIMIT ?1",
@@ -87,6 +92,7 @@ pub fn stale_activity(conn: &Connection, limit: usize) -> Result<Vec<StaleActivi
             iid: row.get(2)?,
             updated_at: time(row.get(3)?)?,
             user_notes: row.get(4)?,
+            project_path: project_path(&row.get::<_, String>(5)?),
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -98,11 +104,20 @@ impl StaleActivity {
         StaleActivity {
             issue_id: record.id,
             project_id: record.project_id,
+            project_path: project_path(&record.reference),
             iid: record.iid,
             updated_at: record.updated_at,
             user_notes: None,
         }
     }
+}
+
+/// `group/project` of a full reference `group/project#12`.
+fn project_path(reference: &str) -> String {
+    reference
+        .rsplit_once('#')
+        .map_or(reference, |(path, _)| path)
+        .to_string()
 }
 
 /// How many issues still wait for their activity to be fetched.
