@@ -868,15 +868,16 @@ async fn without_the_label_events_api_the_history_comes_from_system_notes() {
 
 #[tokio::test]
 async fn histories_arrive_a_bounded_number_per_pass_and_survive_going_offline() {
-    let mut w = world(generate::generate(40, 24, generate::default_anchor())).await;
-    w.target.activity_per_pass = 15;
+    let mut w = world(generate::generate(45, 24, generate::default_anchor())).await;
+    // Two over REST, so twenty over GraphQL (fifty a request).
+    w.target.activity_per_pass = 2;
     let first = w.sync().await;
-    assert_eq!((first.activity, first.activity_waiting), (15, 25));
+    assert_eq!((first.activity, first.activity_waiting), (20, 25));
     assert!(
         first.changed_board(),
-        "the first listing brought 40 requests"
+        "the first listing brought 45 requests"
     );
-    assert_eq!(first.activity_ids.len(), 15);
+    assert_eq!(first.activity_ids.len(), 20);
     w.faults(FaultUpdate {
         offline: Some(true),
         ..FaultUpdate::default()
@@ -892,7 +893,7 @@ async fn histories_arrive_a_bounded_number_per_pass_and_survive_going_offline() 
     let third = w.sync().await;
     assert_eq!(
         (second.activity, third.activity, third.activity_waiting),
-        (15, 10, 0)
+        (20, 5, 0)
     );
     // Histories alone are not a reload of the board: the fetched requests are named, so
     // the board takes their new time in state, and only theirs.
@@ -903,9 +904,9 @@ async fn histories_arrive_a_bounded_number_per_pass_and_survive_going_offline() 
         .collect();
     fetched.sort_unstable();
     fetched.dedup();
-    assert_eq!(fetched.len(), 40);
+    assert_eq!(fetched.len(), 45);
     let since = store::state_since_of(w.store.conn(), &third.activity_ids).unwrap();
-    assert_eq!(since.len(), 10);
+    assert_eq!(since.len(), 5);
     assert!(since.iter().all(|(_, at)| at.is_some()), "{since:?}");
     let with_history = w
         .cached()
@@ -916,7 +917,7 @@ async fn histories_arrive_a_bounded_number_per_pass_and_survive_going_offline() 
                 .is_empty()
         })
         .count();
-    assert_eq!(with_history, 40);
+    assert_eq!(with_history, 45);
 }
 
 #[tokio::test]

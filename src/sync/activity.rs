@@ -22,6 +22,10 @@ const IN_FLIGHT: usize = 4;
 /// GraphQL batches in flight at once.
 const BATCHES_IN_FLIGHT: usize = 2;
 
+/// A pass's limit counts issues fetched over REST (one or two requests each); over GraphQL,
+/// fifty issues a request, it takes this many times as many.
+const GRAPHQL_LIMIT_FACTOR: usize = 10;
+
 /// The store's record that this GitLab's GraphQL cannot give history: `rest:<unix seconds>`.
 const HISTORY_API: &str = "history_api";
 
@@ -226,15 +230,21 @@ pub async fn pull_activity(
     progress: &mut dyn FnMut(crate::sync::Progress),
 ) -> Result<usize, SyncError> {
     let conn = store.conn();
-    let stale = store::stale_activity(conn, limit)?;
+    let now = chrono::Utc::now().timestamp();
+    let graphql = graphql_allowed(store, now)?;
+    let wanted = if graphql {
+        limit.saturating_mul(GRAPHQL_LIMIT_FACTOR)
+    } else {
+        limit
+    };
+    let stale = store::stale_activity(conn, wanted)?;
     if stale.is_empty() {
         return Ok(0);
     }
     let label_ids = store::label_ids(conn)?;
     let label_ids = &label_ids;
     let mut settled = HashSet::new();
-    let now = chrono::Utc::now().timestamp();
-    if graphql_allowed(store, now)? {
+    if graphql {
         let by_graphql = pull_by_graphql(
             client,
             store,
@@ -260,7 +270,9 @@ pub async fn pull_activity(
     let rest: Vec<&StaleActivity> = stale
         .iter()
         .filter(|i| !settled.contains(&i.issue_id))
+        .take(limit)
         .collect();
+    let rest_total = settled.len() + rest.len();
     let fetches = futures_util::stream::iter(rest.iter().copied())
         .map(|issue| async move { (issue, fetch(client, issue, label_ids).await) })
         .buffer_unordered(IN_FLIGHT);
@@ -280,7 +292,7 @@ pub async fn pull_activity(
         settled.insert(issue.issue_id);
         progress(crate::sync::Progress::ActivityFetched {
             done: settled.len(),
-            of: stale.len(),
+            of: rest_total,
         });
     }
     Ok(settled.len())

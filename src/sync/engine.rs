@@ -36,8 +36,9 @@ pub struct SyncTarget {
     pub scope_label: String,
     /// The GitLab issue board whose list order the columns follow, if one is named.
     pub board: Option<String>,
-    /// At most this many issues get their comments and label history fetched per pass (two
-    /// requests each); the rest wait for the next pass.
+    /// At most this many issues get their comments and label history fetched per pass over
+    /// REST (two requests each), ten times as many over GraphQL (fifty a request); the rest
+    /// wait for the next pass.
     pub activity_per_pass: usize,
 }
 
