@@ -241,6 +241,41 @@ impl Store {
     }
 }
 
+/// Settings for writing many pages of issues in a row, in place while it lives: a larger page
+/// cache (the 1 MiB one spills to the WAL mid-transaction) and no automatic checkpoint after
+/// each page's commit (each one copies and fsyncs pages the next commit changes again). When
+/// dropped, the board's settings come back, the memory is returned and the WAL is checkpointed
+/// once, without waiting for readers (`PASSIVE`: another process's reads are never blocked).
+pub struct BulkWrites<'c> {
+    conn: &'c Connection,
+}
+
+impl Store {
+    pub fn bulk_writes(&self) -> BulkWrites<'_> {
+        if let Err(err) = self
+            .conn
+            .execute_batch("PRAGMA cache_size = -16384; PRAGMA wal_autocheckpoint = 0;")
+        {
+            tracing::debug!(%err, "bulk write settings not taken");
+        }
+        BulkWrites { conn: &self.conn }
+    }
+}
+
+impl Drop for BulkWrites<'_> {
+    fn drop(&mut self) {
+        let restored = self.conn.execute_batch(
+            "PRAGMA cache_size = -1024; PRAGMA shrink_memory; PRAGMA wal_autocheckpoint = 1000;",
+        );
+        let checkpoint = self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+        if let Err(err) = restored.and(checkpoint) {
+            tracing::debug!(%err, "bulk write settings not restored");
+        }
+    }
+}
+
 /// A second, read-only connection to the cache at `path`, for reads off the UI thread (the
 /// schema is already in place: the store that owns the file opened it first). Its page cache
 /// is small: it serves lookups, not scans.
@@ -422,6 +457,25 @@ mod tests {
             )
             .unwrap();
         assert_eq!(tables, 1);
+    }
+
+    #[test]
+    fn bulk_write_settings_last_only_as_long_as_the_guard() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("b.sqlite3")).unwrap();
+        let pragma = |name: &str| -> i64 {
+            store
+                .conn()
+                .query_row(&format!("PRAGMA {name}"), [], |r| r.get(0))
+                .unwrap()
+        };
+        {
+            let _bulk = store.bulk_writes();
+            assert_eq!(pragma("wal_autocheckpoint"), 0);
+            assert_eq!(pragma("cache_size"), -16384);
+        }
+        assert_eq!(pragma("wal_autocheckpoint"), 1000);
+        assert_eq!(pragma("cache_size"), -1024);
     }
 
     #[test]

@@ -524,6 +524,8 @@ pub async fn pull(
         .map(|t| t.with_timezone(&Utc));
     let since = high_water.filter(|_| !full);
     report.full = since.is_none();
+    // A full pass writes every issue: page after page of commits.
+    let _bulk = report.full.then(|| store.bulk_writes());
     let mut seen: Vec<i64> = Vec::new();
     let mut pulled = 0usize;
     let mut changed = 0usize;
@@ -592,7 +594,7 @@ pub async fn pull(
 /// Issues in a listing this long (after its first page) are fetched as concurrent windows.
 const WINDOWED_FROM: u64 = 500;
 /// How many windows.
-const WINDOWS: u64 = 8;
+const WINDOWS: u64 = 16;
 const PER_PAGE: usize = 100;
 
 fn updated_at(item: &Value) -> Option<DateTime<Utc>> {
