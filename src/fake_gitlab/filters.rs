@@ -153,6 +153,21 @@ impl IssueFilters {
         })
     }
 
+    /// The update-time bounds in milliseconds when either is given (widened to whole
+    /// milliseconds: `matches_keyed` still decides the edges exactly).
+    pub fn updated_range_ms(&self) -> Option<(i64, i64)> {
+        if self.updated_after.is_none() && self.updated_before.is_none() {
+            return None;
+        }
+        let from = self
+            .updated_after
+            .map_or(i64::MIN, |t| t.timestamp_micros().div_euclid(1000));
+        let to = self
+            .updated_before
+            .map_or(i64::MAX, |t| (t.timestamp_micros() + 999).div_euclid(1000));
+        Some((from, to))
+    }
+
     /// Does the issue pass every filter? `archived` holds the archived projects' ids.
     /// `matches_keyed` for an issue whose keys are not at hand (tests).
     #[cfg(test)]

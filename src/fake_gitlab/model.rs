@@ -146,6 +146,9 @@ pub struct Model {
     /// What every listing sorts and windows by, per issue, kept beside the JSON: reading
     /// these fields out of 10,000 JSON objects per page cost 20 ms a page.
     keys: BTreeMap<i64, IssueKeys>,
+    /// Issue ids by (updated_at ms, id): a listing windowed by `updated_after`/`updated_before`
+    /// reads its range instead of every issue.
+    by_updated: std::collections::BTreeSet<(i64, i64)>,
     pub scoped: ScopedLabels,
     /// Labels that do not exist are created (a user who may admin labels) or dropped silently.
     pub create_unknown_labels: bool,
@@ -200,6 +203,7 @@ impl Model {
             events_at: HashMap::new(),
             by_iid: HashMap::new(),
             keys: BTreeMap::new(),
+            by_updated: std::collections::BTreeSet::new(),
             scoped: ScopedLabels::Exclusive,
             create_unknown_labels: true,
             label_events_api: true,
@@ -492,7 +496,7 @@ impl Model {
         if let (Some(project), Some(iid)) = (issue["project_id"].as_i64(), issue["iid"].as_i64()) {
             self.by_iid.insert((project, iid), id);
         }
-        self.keys.insert(id, IssueKeys::of(id, &issue));
+        self.set_keys(IssueKeys::of(id, &issue));
         self.issues.insert(id, issue);
     }
 
@@ -549,6 +553,31 @@ impl Model {
             .filter_map(|(id, keys)| Some((keys, self.issues.get(id)?)))
     }
 
+    /// Records an issue's listing keys, in both indexes.
+    fn set_keys(&mut self, keys: IssueKeys) {
+        if let Some(old) = self.keys.insert(keys.id, keys) {
+            self.by_updated.remove(&(old.updated_ms, old.id));
+        }
+        self.by_updated.insert((keys.updated_ms, keys.id));
+    }
+
+    /// The issues updated within `[from_ms, to_ms]`, with their JSON, oldest update first.
+    pub fn issues_updated_between(
+        &self,
+        from_ms: i64,
+        to_ms: i64,
+    ) -> impl Iterator<Item = (&IssueKeys, &Value)> {
+        let range = if from_ms <= to_ms {
+            Some((from_ms, i64::MIN)..=(to_ms, i64::MAX))
+        } else {
+            None
+        };
+        range
+            .into_iter()
+            .flat_map(|r| self.by_updated.range(r))
+            .filter_map(|(_, id)| Some((self.keys.get(id)?, self.issues.get(id)?)))
+    }
+
     /// Keeps a note, indexed by its issue.
     fn record_note(&mut self, note: Note) {
         self.notes_at
@@ -599,11 +628,12 @@ impl Model {
         self.record_note(note.clone());
         if let Some(issue) = self.issues.get_mut(&issue_id) {
             issue["updated_at"] = json!(timestamp(now));
-            self.keys.insert(issue_id, IssueKeys::of(issue_id, issue));
             if !system {
                 let count = issue["user_notes_count"].as_i64().unwrap_or(0) + 1;
                 issue["user_notes_count"] = json!(count);
             }
+            let keys = IssueKeys::of(issue_id, issue);
+            self.set_keys(keys);
         }
         note
     }
@@ -772,7 +802,7 @@ impl Model {
             issue["description"] = json!(description);
         }
         issue["updated_at"] = json!(timestamp(now));
-        self.keys.insert(issue_id, IssueKeys::of(issue_id, &issue));
+        self.set_keys(IssueKeys::of(issue_id, &issue));
         self.issues.insert(issue_id, issue.clone());
         Ok(issue)
     }
@@ -781,6 +811,44 @@ impl Model {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_update_time_index_follows_every_change() {
+        let issues =
+            crate::demo::generate::generate(80, 9, crate::demo::generate::default_anchor());
+        let mut model = Model::new(issues, Vec::new());
+        let ids: Vec<i64> = model.issues.keys().copied().take(5).collect();
+        for id in &ids {
+            model.add_note(*id, "bump".into(), false);
+        }
+        let all: Vec<i64> = model
+            .issues_with_keys()
+            .map(|(k, _)| k.updated_ms)
+            .collect();
+        let (lo, hi) = (*all.iter().min().unwrap(), *all.iter().max().unwrap());
+        let mid = lo + (hi - lo) / 2;
+        for (from, to) in [(lo, hi), (lo, mid), (mid, hi), (hi, hi), (hi, lo)] {
+            let mut by_index: Vec<i64> = model
+                .issues_updated_between(from, to)
+                .map(|(k, _)| k.id)
+                .collect();
+            let mut by_scan: Vec<i64> = model
+                .issues_with_keys()
+                .filter(|(k, _)| (from..=to).contains(&k.updated_ms))
+                .map(|(k, _)| k.id)
+                .collect();
+            by_index.sort_unstable();
+            by_scan.sort_unstable();
+            assert_eq!(by_index, by_scan, "[{from}, {to}]");
+        }
+        // The bumped issues are the newest and found exactly once.
+        let newest: Vec<i64> = model
+            .issues_updated_between(hi, hi)
+            .map(|(k, _)| k.id)
+            .collect();
+        assert_eq!(newest.len(), 1);
+        assert_eq!(model.issues_updated_between(lo, hi).count(), 80);
+    }
 
     #[test]
     fn seeded_issues_have_the_comments_their_count_claims_in_order() {

@@ -157,11 +157,17 @@ fn filter_issues<'m>(
     } else {
         model.archived.clone()
     };
-    let mut found: Vec<(&IssueKeys, &Value)> = model
-        .issues_with_keys()
-        .filter(|(keys, _)| projects.contains(&keys.project_id))
-        .filter(|(keys, issue)| filters.matches_keyed(keys, issue, &archived))
-        .collect();
+    let keep = |(keys, issue): &(&IssueKeys, &Value)| {
+        projects.contains(&keys.project_id) && filters.matches_keyed(keys, issue, &archived)
+    };
+    let mut found: Vec<(&IssueKeys, &Value)> = match filters.updated_range_ms() {
+        // A window by update time: only its range is read.
+        Some((from, to)) => model
+            .issues_updated_between(from, to)
+            .filter(keep)
+            .collect(),
+        None => model.issues_with_keys().filter(keep).collect(),
+    };
     match order_by {
         // The usual orders come from the keys; the others read the JSON once per issue.
         "updated_at" => found.sort_by_key(|(k, _)| (k.updated_ms, k.id)),

@@ -241,21 +241,26 @@ impl Store {
     }
 }
 
-/// Settings for writing many pages of issues in a row, in place while it lives: a larger page
-/// cache (the 1 MiB one spills to the WAL mid-transaction) and no automatic checkpoint after
-/// each page's commit (each one copies and fsyncs pages the next commit changes again). When
-/// dropped, the board's settings come back, the memory is returned and the WAL is checkpointed
-/// once, without waiting for readers (`PASSIVE`: another process's reads are never blocked).
+/// Settings for writing many pages of issues in a row, in place while it lives: no automatic
+/// checkpoint after each page's commit (each one copies and fsyncs pages the next commit
+/// changes again), and, when the cache is being filled for the first time (every issue a new
+/// row), a page cache of 16 MiB instead of 1 (the small one spills to the WAL mid-transaction).
+/// An existing cache keeps its small page cache: a full pass over it rewrites only what
+/// changed, and the board that runs it keeps its memory. When dropped, the usual settings come
+/// back, the memory is returned and the WAL is checkpointed once, without waiting for readers
+/// (`PASSIVE`: another process's reads are never blocked).
 pub struct BulkWrites<'c> {
     conn: &'c Connection,
 }
 
 impl Store {
-    pub fn bulk_writes(&self) -> BulkWrites<'_> {
-        if let Err(err) = self
-            .conn
-            .execute_batch("PRAGMA cache_size = -16384; PRAGMA wal_autocheckpoint = 0;")
-        {
+    pub fn bulk_writes(&self, first_fill: bool) -> BulkWrites<'_> {
+        let settings = if first_fill {
+            "PRAGMA cache_size = -16384; PRAGMA wal_autocheckpoint = 0;"
+        } else {
+            "PRAGMA wal_autocheckpoint = 0;"
+        };
+        if let Err(err) = self.conn.execute_batch(settings) {
             tracing::debug!(%err, "bulk write settings not taken");
         }
         BulkWrites { conn: &self.conn }
@@ -470,8 +475,12 @@ mod tests {
                 .unwrap()
         };
         {
-            let _bulk = store.bulk_writes();
+            let _bulk = store.bulk_writes(false);
             assert_eq!(pragma("wal_autocheckpoint"), 0);
+            assert_eq!(pragma("cache_size"), -1024);
+        }
+        {
+            let _bulk = store.bulk_writes(true);
             assert_eq!(pragma("cache_size"), -16384);
         }
         assert_eq!(pragma("wal_autocheckpoint"), 1000);

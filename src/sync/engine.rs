@@ -524,35 +524,51 @@ pub async fn pull(
         .map(|t| t.with_timezone(&Utc));
     let since = high_water.filter(|_| !full);
     report.full = since.is_none();
-    // A full pass writes every issue: page after page of commits.
-    let _bulk = report.full.then(|| store.bulk_writes());
+    // A full pass commits page after page; the first one writes every issue anew.
+    let _bulk = report.full.then(|| store.bulk_writes(high_water.is_none()));
     let mut seen: Vec<i64> = Vec::new();
     let mut pulled = 0usize;
     let mut changed = 0usize;
     let total = std::cell::Cell::new(None);
+    // Pages that came out of order (windows) are written several at a time: one commit, and
+    // one set of WAL frames, for all of them. None waits on the network inside a transaction.
+    let mut unwritten: Vec<(wire::Issue, String)> = Vec::new();
+    let mut write =
+        |issues: &mut Vec<(wire::Issue, String)>, in_order: bool| -> Result<(), SyncError> {
+            if issues.is_empty() {
+                return Ok(());
+            }
+            changed += store::apply_remote_page(conn, issues, &wf.state_key, in_order)?;
+            pulled += issues.len();
+            issues.clear();
+            progress(Progress::Pulling {
+                pulled,
+                total: total.get(),
+            });
+            Ok(())
+        };
+    let mut on_page = |page: Vec<Value>, in_order: bool| -> Result<(), SyncError> {
+        for value in &page {
+            let issue = parse_issue(value)?;
+            seen.push(issue.id);
+            unwritten.push((issue, value.to_string()));
+        }
+        if in_order || unwritten.len() >= WRITE_BATCH {
+            write(&mut unwritten, in_order)?;
+        }
+        Ok(())
+    };
     let listing = list_by_update(
         client,
         &target.collection("issues"),
         &target.scope_label,
         since.map(|mark| mark - OVERLAP),
         &total,
-        |page, in_order| -> Result<(), SyncError> {
-            let mut issues = Vec::with_capacity(page.len());
-            for value in &page {
-                let issue = parse_issue(value)?;
-                seen.push(issue.id);
-                issues.push((issue, value.to_string()));
-            }
-            changed += store::apply_remote_page(conn, &issues, &wf.state_key, in_order)?;
-            pulled += issues.len();
-            progress(Progress::Pulling {
-                pulled,
-                total: total.get(),
-            });
-            Ok(())
-        },
+        &mut on_page,
     )
     .await;
+    // What was listed is kept even when the listing stopped halfway.
+    let listing = write(&mut unwritten, false).and(listing);
     // Windows came in any order: the mark moves only now that all of them are done.
     let listing = match listing {
         Ok(Some(newest)) => store::raise_high_water(conn, newest).map_err(SyncError::from),
@@ -590,6 +606,9 @@ pub async fn pull(
     }
     Ok(())
 }
+
+/// Issues from out-of-order pages written in one transaction.
+const WRITE_BATCH: usize = 500;
 
 /// Issues in a listing this long (after its first page) are fetched as concurrent windows.
 const WINDOWED_FROM: u64 = 500;
