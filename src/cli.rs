@@ -69,6 +69,13 @@ pub enum StatusFormat {
     Json,
 }
 
+/// How a list is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Table,
+    Json,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Open the board on demo data, in a throwaway cache (or --db FILE to keep it)
@@ -116,6 +123,34 @@ pub enum Command {
         /// markdown is made to be pasted elsewhere)
         #[arg(long)]
         include_confidential: bool,
+    },
+    /// Suggest the team, use case, priority and other fields of a request, learned offline
+    /// from the requests the team already triaged
+    Suggest {
+        /// The request: 12, #12, group/project#12 or its URL (not with --evaluate)
+        #[arg(
+            value_name = "REFERENCE",
+            required_unless_present = "evaluate",
+            conflicts_with = "evaluate"
+        )]
+        reference: Option<String>,
+        /// Train on the older 80% of the cache and test on the newer 20%: accuracy, coverage
+        /// at the threshold and the majority-value baseline, per field
+        #[arg(long)]
+        evaluate: bool,
+        /// table (for people) or json (for scripts)
+        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+    },
+    /// The cached requests most like this one (open, or closed in the last 180 days): possible
+    /// duplicates
+    Similar {
+        /// The request: 12, #12, group/project#12 or its URL
+        #[arg(value_name = "REFERENCE")]
+        reference: String,
+        /// table (for people) or json (for scripts)
+        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
     },
     /// Print the board once, as text, with the TUI's own renderer
     Board {

@@ -11,6 +11,7 @@ pub mod editor;
 #[cfg(feature = "fake-gitlab")]
 pub mod fake_gitlab;
 pub mod gitlab;
+pub mod learn;
 pub mod metrics;
 pub mod output;
 pub mod private_fs;

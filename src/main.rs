@@ -117,6 +117,51 @@ fn run() -> Result<ExitCode> {
             sm_board::output::print_rendered(&text);
             Ok(())
         }
+        Some(Command::Suggest {
+            reference,
+            evaluate,
+            format,
+        }) => {
+            let (store, _) = session::open_cache(&config)?;
+            let (docs, _) = sm_board::commands::suggest::load_docs(&store)?;
+            let text = match reference {
+                Some(reference) if !evaluate => {
+                    let record = sm_board::commands::edit::resolve(&store, &reference)?;
+                    let target = docs
+                        .iter()
+                        .find(|d| d.id == record.id)
+                        .ok_or_else(|| eyre!("`{reference}` is not in the cache"))?;
+                    sm_board::commands::suggest::suggestions(
+                        &config.workflow,
+                        &docs,
+                        target,
+                        format,
+                    )
+                }
+                _ => sm_board::commands::suggest::evaluation(&config.workflow, &docs, format),
+            };
+            sm_board::output::print_rendered(&text);
+            Ok(())
+        }
+        Some(Command::Similar { reference, format }) => {
+            let (store, _) = session::open_cache(&config)?;
+            let (docs, records) = sm_board::commands::suggest::load_docs(&store)?;
+            let record = sm_board::commands::edit::resolve(&store, &reference)?;
+            let target = docs
+                .iter()
+                .find(|d| d.id == record.id)
+                .ok_or_else(|| eyre!("`{reference}` is not in the cache"))?;
+            let text = sm_board::commands::suggest::similar_list(
+                &docs,
+                &records,
+                target,
+                &config.workflow.state_key,
+                report_time()?,
+                format,
+            );
+            sm_board::output::print_rendered(&text);
+            Ok(())
+        }
         Some(Command::Board { width, height }) => {
             let (store, source) = session::open_cache(&config)?;
             let (term_w, term_h) = crossterm::terminal::size().unwrap_or((160, 48));
@@ -443,6 +488,7 @@ fn run_board(config: &Config, started: std::time::Instant) -> Result<()> {
                         scope_label: config.workflow.scope_label.clone(),
                         board: gitlab.board.clone(),
                         activity_per_pass: sm_board::sync::worker::ACTIVITY_PER_PASS,
+                        listing_windows: sm_board::sync::engine::WINDOWS_BACKGROUND,
                     },
                     workflow: config.workflow.clone(),
                     interval: gitlab.sync_interval,

@@ -415,3 +415,80 @@ fn completions_parse_in_bash_and_the_man_page_renders_even_with_a_broken_config(
     );
     assert!(page.contains("completions") && page.contains("GITLAB_TOKEN"));
 }
+
+/// A cache of generated requests whose titles say their team and use case most of the time,
+/// one of them with a hostile title.
+fn learning_db(sandbox: &Sandbox) -> std::path::PathBuf {
+    let db = sandbox.path("learn.sqlite3");
+    let store = sm_board::store::Store::open(&db).unwrap();
+    let mut issues =
+        sm_board::demo::generate::generate(1500, 4, sm_board::demo::generate::default_anchor());
+    issues[0]["title"] =
+        serde_json::json!("Battlecard \u{1b}]52;c;ZXZpbA==\u{7} for CI at enterprise scale");
+    sm_board::demo::seed_store(&store, &issues).unwrap();
+    db
+}
+
+#[test]
+fn suggest_evaluates_honestly_and_similar_lists_look_alikes_for_scripts() {
+    let sandbox = Sandbox::new();
+    let db = learning_db(&sandbox);
+    let db = db.to_str().unwrap();
+    let out = sandbox.run(&["suggest", "--evaluate", "--format", "json", "--db", db]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let field = |name: &str| {
+        report["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["field"] == name)
+            .unwrap()
+            .clone()
+    };
+    let team = field("team");
+    assert_eq!(team["suggested"], true);
+    assert!(team["accuracy"].as_f64().unwrap() > team["baseline"].as_f64().unwrap() + 0.2);
+    // The generator's priorities are noise: never suggested.
+    assert_eq!(field("priority")["suggested"], false);
+
+    let reference = "marketing/strategic-marketing/sm-requests#1";
+    let out = sandbox.run(&["similar", reference, "--format", "json", "--db", db]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let similar: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let list = similar["similar"].as_array().unwrap();
+    assert_eq!(list.len(), 3);
+    let scores: Vec<f64> = list.iter().map(|s| s["score"].as_f64().unwrap()).collect();
+    assert!(
+        scores.windows(2).all(|w| w[0] >= w[1]) && scores[0] > 0.3,
+        "{scores:?}"
+    );
+
+    // People get a table; a hostile title reaches neither output raw.
+    for args in [
+        vec!["suggest", reference, "--db", db],
+        vec!["similar", reference, "--db", db],
+    ] {
+        let out = sandbox.run(&args);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let printed = text(&out.stdout);
+        assert!(printed.contains("sm-requests#1 Battlecard"), "{printed}");
+        assert!(
+            !printed.contains('\u{1b}') && !printed.contains('\u{7}'),
+            "{printed:?}"
+        );
+    }
+    let out = sandbox.run(&["suggest", reference, "--format", "json", "--db", db]);
+    let printed = text(&out.stdout);
+    assert!(
+        printed.contains("Battlecard") && !printed.contains('\u{1b}'),
+        "{printed:?}"
+    );
+    let out = sandbox.run(&["suggest", "--db", db]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("REFERENCE"),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -47,6 +47,7 @@ fn target(fake: &RunningFake) -> SyncTarget {
         scope_label: "sm_request".into(),
         board: Some("SM Request Board".into()),
         activity_per_pass: 0,
+        listing_windows: sm_board::sync::engine::WINDOWS_FOREGROUND,
     }
 }
 

@@ -64,6 +64,7 @@ async fn world(issues: Vec<Value>) -> World {
             board: Some("SM Request Board".into()),
             // Activity has tests of its own; the others count issue-list requests.
             activity_per_pass: 0,
+            listing_windows: sm_board::sync::engine::WINDOWS_FOREGROUND,
         },
         wf: Workflow::default(),
     }

@@ -4,4 +4,5 @@ pub mod board;
 pub mod edit;
 pub mod run;
 pub mod status;
+pub mod suggest;
 pub mod sync;

@@ -52,6 +52,7 @@ pub fn connect(
             board: gitlab.board.clone(),
             // The command line waits for everything.
             activity_per_pass: usize::MAX,
+            listing_windows: crate::sync::engine::WINDOWS_FOREGROUND,
         },
     ))
 }

@@ -96,6 +96,41 @@ const TOPICS: [&str; 10] = [
     "value stream analytics",
     "DORA metrics",
 ];
+/// The deliverables each team mostly asks for.
+const TEAM_DELIVERABLES: [(&str, [&str; 3]); 5] = [
+    ("pmm", ["Pitch deck refresh", "Solution brief", "Blog post"]),
+    (
+        "tech-pmm",
+        ["Demo script", "Webinar content", "Solution brief"],
+    ),
+    (
+        "Competitive Intelligence",
+        ["Battlecard", "Competitive FAQ", "Analyst briefing"],
+    ),
+    (
+        "Partner Marketing",
+        [
+            "Partner launch kit",
+            "Webinar content",
+            "Customer reference",
+        ],
+    ),
+    (
+        "mrci",
+        ["Customer reference", "Analyst briefing", "Blog post"],
+    ),
+];
+/// The topic each use case mostly comes with.
+const USE_CASE_TOPICS: [(&str, &str); 8] = [
+    ("SCM", "AI-assisted code review"),
+    ("CI", "CI at enterprise scale"),
+    ("CD", "Jenkins migration"),
+    ("Agile", "Agile portfolio planning"),
+    ("AppSec", "software supply chain security"),
+    ("DevOps", "value stream analytics"),
+    ("CN", "cloud-native deployments"),
+    ("GitOps", "GitOps for platform teams"),
+];
 /// State weights per 100 requests, in workflow order; the last slot is "no state label".
 const STATE_WEIGHTS: [(&str, u64); 8] = [
     ("new_request", 6),
@@ -187,12 +222,20 @@ pub fn generate(count: usize, seed: u64, anchor: DateTime<Utc>) -> Vec<Value> {
                 .map_or("backlog", |(s, _)| s);
             let team = *rng.pick(&TEAMS);
             let use_case = *rng.pick(&USE_CASES);
-            let title = format!(
-                "{} for {} ({})",
-                rng.pick(&DELIVERABLES),
-                rng.pick(&TOPICS),
-                n + 1
-            );
+            // Each team asks mostly for its own kind of deliverable and each use case comes
+            // with its own topics, as on the real board: the signal triage suggestions learn.
+            // (The same random draws as picking freely, so seeds keep their other values.)
+            let deliverable = rng.below(DELIVERABLES.len() as u64) as usize;
+            let deliverable = match TEAM_DELIVERABLES.iter().find(|(t, _)| *t == team) {
+                Some((_, own)) if deliverable < 7 => own[deliverable % own.len()],
+                _ => DELIVERABLES[deliverable],
+            };
+            let topic = rng.below(TOPICS.len() as u64) as usize;
+            let topic = match USE_CASE_TOPICS.iter().find(|(c, _)| *c == use_case) {
+                Some((_, own)) if topic < 6 => own,
+                _ => TOPICS[topic],
+            };
+            let title = format!("{deliverable} for {topic} ({})", n + 1);
             let age_days = rng.below(400) as i64;
             let created = anchor - Duration::days(age_days) - Duration::minutes(rng.below(1440) as i64);
             let updated = created + Duration::days(rng.below(age_days as u64 + 1) as i64);

@@ -1,5 +1,7 @@
 //! Cached issues: upsert from GitLab, load the board in one query, look one up by reference.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
@@ -281,6 +283,17 @@ pub fn description(conn: &Connection, id: i64) -> Result<Option<String>> {
         .query_row([id], |row| row.get::<_, Option<String>>(0))
         .optional()?
         .flatten())
+}
+
+/// The first `chars` characters of every issue's description, by issue id (issues without one
+/// are left out).
+pub fn description_heads(conn: &Connection, chars: usize) -> Result<HashMap<i64, String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, substr(description, 1, ?1) FROM issue_bodies WHERE description IS NOT NULL",
+    )?;
+    let limit = i64::try_from(chars).unwrap_or(i64::MAX);
+    let rows = stmt.query_map([limit], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Finds issues by a reference as users type it: `12`, `#12`, `group/proj#12`, or an issue URL.

@@ -1,0 +1,302 @@
+//! Triage that learns from the team's own decisions, offline: which team, use case, priority,
+//! GTM phase, DoD and E-team value a request most likely gets (`Suggester`), and which cached
+//! requests it most resembles (`similar`).
+//!
+//! The models are multinomial naive Bayes (`bayes`), one per field, over the words of the
+//! title and description, the author and the request's other labels (`features`). Our own
+//! small implementation rather than linfa's: linfa's Bayes needs dense `ndarray` matrices of
+//! documents × vocabulary (10,000 × ~20,000 here), while a request uses a few dozen words; the
+//! sparse counts below train on 10,000 requests in well under a second and answer in
+//! microseconds, with no numeric stack to build.
+//!
+//! Only decided fields teach: a request with exactly one value of a field (and not the
+//! "unknown" value, `p::?`) is an example for that field. A suggestion is offered only for a
+//! field the request has not decided, and only at or above `THRESHOLD`.
+
+pub mod bayes;
+pub mod evaluate;
+pub mod features;
+pub mod similar;
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+
+use crate::workflow::Workflow;
+use bayes::NaiveBayes;
+
+/// Suggestions less likely than this are not shown.
+pub const THRESHOLD: f64 = 0.6;
+
+/// A field is suggested only when, trained on its older examples, its model beats always
+/// answering the most common value on the newer ones by this much: otherwise "75% sure" would
+/// only be the prior talking.
+pub const MIN_GAIN: f64 = 0.05;
+
+/// Newer examples a field needs for that check.
+const MIN_CHECKED: usize = 20;
+
+/// A request as the models read it.
+#[derive(Debug, Clone)]
+pub struct Doc {
+    pub id: i64,
+    pub reference: String,
+    pub title: String,
+    /// The description's first `features::DESCRIPTION_BYTES`.
+    pub description: String,
+    pub author: Option<String>,
+    pub labels: Vec<String>,
+    pub open: bool,
+    pub created_at: DateTime<Utc>,
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+/// What a field's value is held in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldKind {
+    /// One of the workflow's plain team labels.
+    Team,
+    /// A scoped label `key::value`.
+    Scoped { key: String },
+}
+
+/// A field the models predict.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    /// As the grooming pane names it.
+    pub name: String,
+    pub kind: FieldKind,
+    pub values: Vec<String>,
+    /// The value that means "not decided" (`?` for priority).
+    pub unknown: Option<String>,
+}
+
+impl Field {
+    /// The value the labels decide, if exactly one is present (and it is not the unknown one).
+    pub fn decided(&self, labels: &[impl AsRef<str>]) -> Option<String> {
+        let mut found = labels.iter().filter_map(|l| self.value_of(l.as_ref()));
+        match (found.next(), found.next()) {
+            (Some(one), None) if self.unknown.as_deref() != Some(one) => Some(one.to_string()),
+            _ => None,
+        }
+    }
+
+    /// Whether the labels hold any value of this field (decided or not).
+    pub fn is_set(&self, labels: &[impl AsRef<str>]) -> bool {
+        labels.iter().any(|l| self.value_of(l.as_ref()).is_some())
+    }
+
+    fn value_of<'l>(&self, label: &'l str) -> Option<&'l str> {
+        let value = match &self.kind {
+            FieldKind::Team => label,
+            FieldKind::Scoped { key } => label.strip_prefix(key.as_str())?.strip_prefix("::")?,
+        };
+        self.values.iter().any(|v| v == value).then_some(value)
+    }
+
+    /// The label that sets `value`.
+    pub fn label(&self, value: &str) -> String {
+        match &self.kind {
+            FieldKind::Team => value.to_string(),
+            FieldKind::Scoped { key } => format!("{key}::{value}"),
+        }
+    }
+}
+
+/// The fields of a workflow, in grooming-pane order after the team.
+pub fn fields(wf: &Workflow) -> Vec<Field> {
+    let mut fields = vec![Field {
+        name: "team".into(),
+        kind: FieldKind::Team,
+        values: wf.teams.clone(),
+        unknown: None,
+    }];
+    for scoped in wf.fields.all() {
+        fields.push(Field {
+            name: scoped.title.clone(),
+            kind: FieldKind::Scoped {
+                key: scoped.key.clone(),
+            },
+            values: scoped.values.clone(),
+            unknown: scoped.unknown.clone(),
+        });
+    }
+    fields
+}
+
+/// Labels that are decisions (a field, the state, the board's scope) say nothing as features:
+/// at suggestion time the request does not have them yet.
+fn is_decision(scope: &str, state_key: &str, fields: &[Field], label: &str) -> bool {
+    label == scope
+        || label
+            .strip_prefix(state_key)
+            .is_some_and(|rest| rest.starts_with("::"))
+        || fields.iter().any(|f| f.value_of(label).is_some())
+        || fields.iter().any(|f| match &f.kind {
+            FieldKind::Scoped { key } => label
+                .strip_prefix(key.as_str())
+                .is_some_and(|rest| rest.starts_with("::")),
+            FieldKind::Team => false,
+        })
+}
+
+/// One suggested value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Suggestion {
+    /// Position in `fields(wf)`.
+    pub field: usize,
+    pub field_name: String,
+    pub value: String,
+    /// The label to add.
+    pub label: String,
+    pub confidence: f64,
+}
+
+/// The trained models of every field.
+#[derive(Debug, Clone)]
+pub struct Suggester {
+    fields: Vec<Field>,
+    wf_scope: String,
+    wf_state_key: String,
+    vocabulary: HashMap<String, u32>,
+    models: Vec<Option<NaiveBayes>>,
+    /// How many requests each field learned from.
+    pub examples: Vec<usize>,
+    /// Whether the history supports suggesting each field (see `MIN_GAIN`).
+    pub supported: Vec<bool>,
+}
+
+/// Does a model trained on the older 80% of `decided` (oldest first) beat the majority value
+/// on the newer 20% by `MIN_GAIN`?
+fn beats_majority(decided: &[(usize, String)], encoded: &[Vec<u32>], vocabulary: usize) -> bool {
+    let split = decided.len() * 4 / 5;
+    let (older, newer) = decided.split_at(split);
+    if newer.len() < MIN_CHECKED {
+        return false;
+    }
+    let Some(model) = NaiveBayes::train(
+        older
+            .iter()
+            .map(|(at, value)| (encoded[*at].as_slice(), value.as_str())),
+        vocabulary,
+    ) else {
+        return false;
+    };
+    let majority = model.class(model.majority()).to_string();
+    let (mut right, mut base) = (0usize, 0usize);
+    for (at, truth) in newer {
+        let (class, _) = model.predict(&encoded[*at]);
+        right += usize::from(model.class(class) == truth);
+        base += usize::from(&majority == truth);
+    }
+    (right as f64 - base as f64) / newer.len() as f64 >= MIN_GAIN
+}
+
+impl Suggester {
+    /// Learns from `docs` (any order).
+    pub fn train(wf: &Workflow, docs: &[Doc]) -> Suggester {
+        let fields = fields(wf);
+        let mut vocabulary: HashMap<String, u32> = HashMap::new();
+        let encoded: Vec<Vec<u32>> = docs
+            .iter()
+            .map(|doc| {
+                raw_features(&wf.scope_label, &wf.state_key, &fields, doc)
+                    .into_iter()
+                    .map(|f| {
+                        let next = vocabulary.len() as u32;
+                        *vocabulary.entry(f).or_insert(next)
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut models = Vec::new();
+        let mut examples = Vec::new();
+        let mut supported = Vec::new();
+        let mut by_age: Vec<usize> = (0..docs.len()).collect();
+        by_age.sort_by_key(|&at| (docs[at].created_at, docs[at].id));
+        for field in &fields {
+            let decided: Vec<(usize, String)> = by_age
+                .iter()
+                .filter_map(|&at| field.decided(&docs[at].labels).map(|v| (at, v)))
+                .collect();
+            examples.push(decided.len());
+            supported.push(beats_majority(&decided, &encoded, vocabulary.len()));
+            let model = NaiveBayes::train(
+                decided
+                    .iter()
+                    .map(|(at, value)| (encoded[*at].as_slice(), value.as_str())),
+                vocabulary.len(),
+            );
+            models.push(model);
+        }
+        Suggester {
+            fields,
+            wf_scope: wf.scope_label.clone(),
+            wf_state_key: wf.state_key.clone(),
+            vocabulary,
+            models,
+            examples,
+            supported,
+        }
+    }
+
+    pub fn fields(&self) -> &[Field] {
+        &self.fields
+    }
+
+    fn encode(&self, doc: &Doc) -> Vec<u32> {
+        raw_features(&self.wf_scope, &self.wf_state_key, &self.fields, doc)
+            .iter()
+            .filter_map(|f| self.vocabulary.get(f).copied())
+            .collect()
+    }
+
+    /// The most likely value of every field that has a model, with its confidence, whatever
+    /// the request holds already (for evaluation).
+    pub fn predict_all(&self, doc: &Doc) -> Vec<Option<(String, f64)>> {
+        let features = self.encode(doc);
+        self.models
+            .iter()
+            .map(|model| {
+                model.as_ref().map(|m| {
+                    let (class, p) = m.predict(&features);
+                    (m.class(class).to_string(), p)
+                })
+            })
+            .collect()
+    }
+
+    /// Suggestions for the fields `doc` has not set, at or above `THRESHOLD`.
+    pub fn suggest(&self, doc: &Doc) -> Vec<Suggestion> {
+        self.predict_all(doc)
+            .into_iter()
+            .enumerate()
+            .filter_map(|(at, predicted)| {
+                let (value, confidence) = predicted?;
+                let field = &self.fields[at];
+                let shown = self.supported[at] && confidence >= THRESHOLD;
+                (!field.is_set(&doc.labels) && shown).then(|| Suggestion {
+                    field: at,
+                    field_name: field.name.clone(),
+                    label: field.label(&value),
+                    value,
+                    confidence,
+                })
+            })
+            .collect()
+    }
+}
+
+fn raw_features(scope: &str, state_key: &str, fields: &[Field], doc: &Doc) -> Vec<String> {
+    features::features(
+        &doc.title,
+        &doc.description,
+        doc.author.as_deref(),
+        doc.labels
+            .iter()
+            .filter(|l| !is_decision(scope, state_key, fields, l)),
+    )
+}
+
+#[cfg(test)]
+pub(crate) mod tests;
