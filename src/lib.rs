@@ -12,6 +12,7 @@ pub mod editor;
 pub mod fake_gitlab;
 pub mod gitlab;
 pub mod learn;
+pub mod learner;
 pub mod metrics;
 pub mod output;
 pub mod private_fs;

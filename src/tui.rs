@@ -107,6 +107,15 @@ async fn event_loop(
         },
         None => None,
     };
+    // Triage suggestions and look-alikes are worked out beside the loop too.
+    let mut learner = store.path().and_then(|path| {
+        crate::learner::Learner::start(path, state.workflow.clone())
+            .map_err(|err| tracing::warn!(error = %err, "triage suggestions are off"))
+            .ok()
+    });
+    if let Some(learner) = &learner {
+        learner.relearn();
+    }
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
@@ -185,7 +194,12 @@ async fn event_loop(
                             Err(err) => tracing::warn!(error = %err, "reading fetched histories"),
                         }
                     }
-                    Some(finished(store, report))
+                    let finished = finished(store, report);
+                    // New decisions teach; changed requests may have new look-alikes.
+                    if let (Msg::SyncFinished { data: Some(_), .. }, Some(learner)) = (&finished, &learner) {
+                        learner.relearn();
+                    }
+                    Some(finished)
                 }
                 Some(SyncEvent::Failed(message)) => Some(Msg::SyncFailed(message)),
                 None => {
@@ -195,6 +209,7 @@ async fn event_loop(
                 }
             },
             Some((word, ids)) = next_answer(&mut searcher) => Some(Msg::TextHits { word, ids }),
+            Some(learned) = next_learned(&mut learner) => Some(Msg::Learned(std::sync::Arc::new(learned))),
             _ = tick.tick() => {
                 let now = Utc::now();
                 // The screen shows minutes at most: redraw only when one has passed.
@@ -337,6 +352,16 @@ async fn next_answer(
 ) -> Option<crate::text_search::Answer> {
     match searcher {
         Some(searcher) => searcher.answers.recv().await,
+        None => std::future::pending().await,
+    }
+}
+
+/// The learner's next answer; never resolves without the learner.
+async fn next_learned(
+    learner: &mut Option<crate::learner::Learner>,
+) -> Option<crate::learner::Learned> {
+    match learner {
+        Some(learner) => learner.answers.recv().await,
         None => std::future::pending().await,
     }
 }

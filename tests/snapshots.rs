@@ -676,3 +676,21 @@ fn no_raw_control_character_reaches_the_screen() {
     assert!(raw.is_empty(), "{raw:?}");
     assert!(text.contains("GitLab said ␛"), "{text}");
 }
+
+#[test]
+fn triage_queue_with_suggestions_and_look_alikes() {
+    let store = Store::open_in_memory().unwrap();
+    let anchor = demo::generate::default_anchor();
+    demo::seed_store(&store, &demo::generate::generate(600, 12, anchor)).unwrap();
+    let mut state = state_from(&store, 120, 36);
+    let learned =
+        sm_board::learner::learn_from(store.conn(), &Workflow::default(), anchor).unwrap();
+    assert_eq!(learned.requests, 600);
+    update(&mut state, Msg::Learned(std::sync::Arc::new(learned)));
+    press(&mut state, &[KeyCode::Char('T')]);
+    let text = screen(&state);
+    assert!(text.contains("TRIAGE 1 of"), "{text}");
+    assert!(text.contains("similar"), "{text}");
+    assert!(text.contains("accept the suggested"), "{text}");
+    insta::assert_snapshot!(text);
+}

@@ -32,6 +32,7 @@ pub enum Action {
     SetMilestone,
     SetAssignee,
     SetDueDate,
+    AcceptSuggestions,
     ToggleGrooming,
     EditField,
     OpenDetail,
@@ -94,6 +95,7 @@ impl Action {
             Action::SetMilestone => "milestone",
             Action::SetAssignee => "assignee",
             Action::SetDueDate => "due date",
+            Action::AcceptSuggestions => "accept the suggested team and fields",
             Action::ToggleGrooming => "focus the grooming pane / back",
             Action::EditField => "edit the selected field",
             Action::OpenDetail => "open the request",
@@ -132,7 +134,7 @@ impl Action {
 }
 
 /// Every action with its name in the config file (`[keys.board] move_next = "L"`).
-pub const ACTION_NAMES: [(Action, &str); 56] = [
+pub const ACTION_NAMES: [(Action, &str); 57] = [
     (Action::Quit, "quit"),
     (Action::Dismiss, "dismiss"),
     (Action::Help, "help"),
@@ -156,6 +158,7 @@ pub const ACTION_NAMES: [(Action, &str); 56] = [
     (Action::SetMilestone, "set_milestone"),
     (Action::SetAssignee, "set_assignee"),
     (Action::SetDueDate, "set_due_date"),
+    (Action::AcceptSuggestions, "accept_suggestions"),
     (Action::ToggleGrooming, "toggle_grooming"),
     (Action::EditField, "edit_field"),
     (Action::OpenDetail, "open_detail"),
@@ -573,7 +576,7 @@ const NAVIGATION: [(Key, Action); 14] = [
     (Key::plain(KeyCode::End), Action::Bottom),
 ];
 
-const CARD_EDITS: [(Key, Action); 13] = [
+const CARD_EDITS: [(Key, Action); 14] = [
     (Key::char('H'), Action::MovePrev),
     (Key::char('L'), Action::MoveNext),
     (Key::char('m'), Action::MoveTo),
@@ -586,6 +589,7 @@ const CARD_EDITS: [(Key, Action); 13] = [
     (Key::char('M'), Action::SetMilestone),
     (Key::char('a'), Action::SetAssignee),
     (Key::char('D'), Action::SetDueDate),
+    (Key::char('A'), Action::AcceptSuggestions),
     (Key::plain(KeyCode::Enter), Action::OpenDetail),
 ];
 

@@ -421,6 +421,8 @@ pub struct AppState {
     pub theme: crate::ui::theme::ThemeKind,
     /// Draw marks in ASCII (`NO_COLOR`, or a terminal that is not UTF-8).
     pub ascii_marks: bool,
+    /// Triage suggestions and look-alikes (`None` until the learner first answers).
+    pub learned: Option<std::sync::Arc<crate::learner::Learned>>,
     /// The triage queue in progress (`T`).
     pub triage: Option<crate::app::triage::TriageQueue>,
     /// Marked requests (Space, V): actions apply to all of them.
@@ -491,6 +493,7 @@ impl AppState {
             next_batch: 1,
             batch_note: None,
             triage: None,
+            learned: None,
             views: Vec::new(),
             theme: crate::ui::theme::ThemeKind::Dark,
             ascii_marks: false,
@@ -555,6 +558,33 @@ impl AppState {
     }
 
     /// The card under the cursor, if the focused column has any.
+    /// The suggestions for `card`'s empty fields, by learn field (0 the team, then the
+    /// grooming pane's scoped fields in order).
+    pub fn suggestions_for(&self, card: &Card) -> Vec<&crate::learn::Suggestion> {
+        let Some(learned) = &self.learned else {
+            return Vec::new();
+        };
+        let Some(all) = learned.suggestions.get(&card.record.id) else {
+            return Vec::new();
+        };
+        let fields = crate::learn::fields(&self.workflow);
+        all.iter()
+            .filter(|s| {
+                fields
+                    .get(s.field)
+                    .is_some_and(|f| f.name == s.field_name && !f.is_set(&card.record.facts.labels))
+            })
+            .collect()
+    }
+
+    /// The look-alikes of `card`, when it is in the first two states.
+    pub fn look_alikes(&self, card: &Card) -> &[crate::learner::LookAlike] {
+        self.learned
+            .as_ref()
+            .and_then(|l| l.similar.get(&card.record.id))
+            .map_or(&[], Vec::as_slice)
+    }
+
     pub fn selected_card(&self) -> Option<&Card> {
         let column = self.columns.get(self.focused_column)?;
         let index = *column.cards.get(column.selected)?;

@@ -1524,3 +1524,89 @@ fn text_fields_edit_in_place_and_a_prefilled_date_is_replaced_by_typing() {
         "typing replaced the prefilled date"
     );
 }
+
+/// What the learner would send: request 1 likely pmm and CN; request 4's team is set already.
+fn learned() -> Msg {
+    let suggestion = |field: usize, name: &str, value: &str, label: &str, confidence: f64| {
+        crate::learn::Suggestion {
+            field,
+            field_name: name.into(),
+            value: value.into(),
+            label: label.into(),
+            confidence,
+        }
+    };
+    let mut learned = crate::learner::Learned::default();
+    learned.suggestions.insert(
+        1,
+        vec![
+            suggestion(0, "team", "pmm", "pmm", 0.78),
+            suggestion(4, "use case", "CN", "ucase::CN", 0.64),
+        ],
+    );
+    learned
+        .suggestions
+        .insert(4, vec![suggestion(0, "team", "mrci", "mrci", 0.9)]);
+    learned.similar.insert(
+        1,
+        vec![crate::learner::LookAlike {
+            id: 3,
+            reference: "#3".into(),
+            title: "Request 3".into(),
+            state: "triage".into(),
+            score: 0.82,
+        }],
+    );
+    Msg::Learned(std::sync::Arc::new(learned))
+}
+
+#[test]
+fn a_accepts_every_suggestion_shown_as_one_undoable_edit() {
+    let mut state = board();
+    update(&mut state, learned());
+    select(&mut state, 1);
+    let shown: Vec<&str> = state
+        .suggestions_for(state.selected_card().unwrap())
+        .iter()
+        .map(|s| s.label.as_str())
+        .collect();
+    assert_eq!(shown, ["pmm", "ucase::CN"]);
+    let before = labels_of(&state, 1);
+    let effects = keys(&mut state, "A");
+    let edit = saved(&effects);
+    assert_eq!(edit.labels.add, ["pmm", "ucase::CN"]);
+    land(&mut state, &effects);
+    let card = state.card_by_id(1).unwrap();
+    assert_eq!(card.class.team.as_deref(), Some("pmm"));
+    // Accepted: nothing more is suggested, and one undo takes both back.
+    assert!(
+        state
+            .suggestions_for(state.card_by_id(1).unwrap())
+            .is_empty()
+    );
+    let undo = keys(&mut state, "z");
+    assert_eq!(undo.len(), 1);
+    land(&mut state, &undo);
+    assert_eq!(labels_of(&state, 1), before);
+}
+
+#[test]
+fn a_set_field_is_never_overwritten_by_a_suggestion() {
+    let mut state = board();
+    update(&mut state, learned());
+    select(&mut state, 4);
+    assert!(
+        state
+            .suggestions_for(state.selected_card().unwrap())
+            .is_empty()
+    );
+    assert!(keys(&mut state, "A").is_empty());
+    assert!(
+        state
+            .message
+            .as_ref()
+            .unwrap()
+            .text
+            .starts_with("no suggestion to accept")
+    );
+}

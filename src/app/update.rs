@@ -71,6 +71,8 @@ pub enum Msg {
         report: Box<SyncReport>,
         data: Option<Box<BoardData>>,
     },
+    /// Triage suggestions and look-alikes, worked out off the UI thread.
+    Learned(std::sync::Arc<crate::learner::Learned>),
     /// Histories were fetched: these requests' time in state, as now cached.
     HistoryFetched(Vec<(i64, Option<DateTime<Utc>>)>),
     SyncFailed(String),
@@ -326,6 +328,10 @@ fn handle(state: &mut AppState, msg: Msg) -> Vec<Effect> {
                     ),
                 );
             }
+            Vec::new()
+        }
+        Msg::Learned(learned) => {
+            state.learned = Some(learned);
             Vec::new()
         }
         Msg::HistoryFetched(since) => {
@@ -855,6 +861,36 @@ fn on_card_action(state: &mut AppState, action: Action) -> Vec<Effect> {
                 PickPurpose::Edit,
                 "",
             )));
+        }
+        Action::AcceptSuggestions => {
+            // Every suggestion shown, on the selected request or every marked one: one undo.
+            let edits: Vec<(i64, IssueEdit)> = targets
+                .iter()
+                .filter_map(|id| state.card_by_id(*id))
+                .filter_map(|c| {
+                    let labels: Vec<String> = state
+                        .suggestions_for(c)
+                        .iter()
+                        .map(|s| s.label.clone())
+                        .collect();
+                    (!labels.is_empty()).then(|| {
+                        (
+                            c.record.id,
+                            crate::workflow::edit::change_labels(&c.record.facts, &labels),
+                        )
+                    })
+                })
+                .collect();
+            if edits.is_empty() {
+                say(
+                    state,
+                    Tone::Info,
+                    "no suggestion to accept: the history is not sure enough about the empty fields"
+                        .into(),
+                );
+                return Vec::new();
+            }
+            return history::save_batch(state, edits, "suggested labels".into());
         }
         Action::SetDueDate => {
             // The current date shows; typing replaces it, arrows edit it.

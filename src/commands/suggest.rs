@@ -10,30 +10,12 @@ use serde::Serialize;
 use crate::cli::ListFormat;
 use crate::learn::{self, Doc, Suggester, evaluate::FieldScore, similar};
 use crate::sanitize::clean_line;
-use crate::store::{self, IssueRecord, Store, StoreError};
+use crate::store::{IssueRecord, Store, StoreError};
 use crate::workflow::Workflow;
 
 /// Every cached request as the models read it, and the records by id.
 pub fn load_docs(store: &Store) -> Result<(Vec<Doc>, HashMap<i64, IssueRecord>), StoreError> {
-    let conn = store.conn();
-    let records = store::load_issues(conn)?;
-    let mut descriptions = store::description_heads(conn, learn::features::DESCRIPTION_BYTES)?;
-    let docs = records
-        .iter()
-        .map(|r| Doc {
-            id: r.id,
-            reference: r.reference.clone(),
-            title: r.title.clone(),
-            description: descriptions.remove(&r.id).unwrap_or_default(),
-            author: r.author.clone(),
-            labels: r.facts.labels.iter().map(|l| l.to_string()).collect(),
-            open: r.facts.open,
-            created_at: r.created_at,
-            closed_at: r.closed_at,
-        })
-        .collect();
-    let by_id = records.into_iter().map(|r| (r.id, r)).collect();
-    Ok((docs, by_id))
+    learn::load_docs(store.conn())
 }
 
 fn percent(share: f64) -> String {
@@ -125,10 +107,10 @@ pub fn suggestions(wf: &Workflow, docs: &[Doc], target: &Doc, format: ListFormat
     }
     for s in &shown {
         out.push_str(&format!(
-            "  {:<12} {:<28} {}\n",
+            "  {:<12} {:<28} {}%\n",
             s.field_name,
             clean_line(&s.label),
-            percent(s.confidence)
+            learn::shown_percent(s.confidence)
         ));
     }
     out

@@ -18,6 +18,7 @@ pub mod evaluate;
 pub mod features;
 pub mod similar;
 
+use crate::store::{self, IssueRecord, StoreError};
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
@@ -138,6 +139,12 @@ fn is_decision(scope: &str, state_key: &str, fields: &[Field], label: &str) -> b
                 .is_some_and(|rest| rest.starts_with("::")),
             FieldKind::Team => false,
         })
+}
+
+/// A confidence as the board and `suggest` print it: whole percent, rounded down, never 100
+/// (a model that learned from a sample is never certain).
+pub fn shown_percent(confidence: f64) -> u32 {
+    ((confidence * 100.0).floor() as u32).min(99)
 }
 
 /// One suggested value.
@@ -266,16 +273,16 @@ impl Suggester {
             .collect()
     }
 
-    /// Suggestions for the fields `doc` has not set, at or above `THRESHOLD`.
-    pub fn suggest(&self, doc: &Doc) -> Vec<Suggestion> {
+    /// The values the models are confident of (supported fields, at or above `THRESHOLD`),
+    /// whether or not the request has the field set: the board decides at each draw.
+    pub fn confident(&self, doc: &Doc) -> Vec<Suggestion> {
         self.predict_all(doc)
             .into_iter()
             .enumerate()
             .filter_map(|(at, predicted)| {
                 let (value, confidence) = predicted?;
                 let field = &self.fields[at];
-                let shown = self.supported[at] && confidence >= THRESHOLD;
-                (!field.is_set(&doc.labels) && shown).then(|| Suggestion {
+                (self.supported[at] && confidence >= THRESHOLD).then(|| Suggestion {
                     field: at,
                     field_name: field.name.clone(),
                     label: field.label(&value),
@@ -285,6 +292,38 @@ impl Suggester {
             })
             .collect()
     }
+
+    /// Suggestions for the fields `doc` has not set.
+    pub fn suggest(&self, doc: &Doc) -> Vec<Suggestion> {
+        self.confident(doc)
+            .into_iter()
+            .filter(|s| !self.fields[s.field].is_set(&doc.labels))
+            .collect()
+    }
+}
+
+/// Every cached request as the models read it, and the records by id.
+pub fn load_docs(
+    conn: &rusqlite::Connection,
+) -> Result<(Vec<Doc>, HashMap<i64, IssueRecord>), StoreError> {
+    let records = store::load_issues(conn)?;
+    let mut descriptions = store::description_heads(conn, features::DESCRIPTION_BYTES)?;
+    let docs = records
+        .iter()
+        .map(|r| Doc {
+            id: r.id,
+            reference: r.reference.clone(),
+            title: r.title.clone(),
+            description: descriptions.remove(&r.id).unwrap_or_default(),
+            author: r.author.clone(),
+            labels: r.facts.labels.iter().map(|l| l.to_string()).collect(),
+            open: r.facts.open,
+            created_at: r.created_at,
+            closed_at: r.closed_at,
+        })
+        .collect();
+    let by_id = records.into_iter().map(|r| (r.id, r)).collect();
+    Ok((docs, by_id))
 }
 
 fn raw_features(scope: &str, state_key: &str, fields: &[Field], doc: &Doc) -> Vec<String> {

@@ -23,11 +23,14 @@ pub struct Similar {
     pub score: f64,
 }
 
-/// Word vectors of a set of requests, to compare any of them with the rest.
+/// Word vectors of a set of requests, to compare any of them with the rest. Each term keeps
+/// the requests that use it (postings), so a comparison touches only the requests that share a
+/// word with the one asked about.
 pub struct Index {
     ids: Vec<i64>,
     candidate: Vec<bool>,
     vectors: Vec<Vec<(u32, f64)>>,
+    postings: Vec<Vec<(u32, f64)>>,
 }
 
 fn terms(doc: &Doc) -> impl Iterator<Item = String> + '_ {
@@ -59,7 +62,7 @@ impl Index {
             }
         }
         let n = docs.len().max(1) as f64;
-        let vectors = counted
+        let vectors: Vec<Vec<(u32, f64)>> = counted
             .into_iter()
             .map(|counts| {
                 let mut vector: Vec<(u32, f64)> = counts
@@ -69,15 +72,24 @@ impl Index {
                         (term, (1.0 + tf.ln()) * idf)
                     })
                     .collect();
+                // In term order, so every sum below adds in the same order each time and equal
+                // look-alikes score exactly alike.
+                vector.sort_unstable_by_key(|(term, _)| *term);
                 let norm = vector.iter().map(|(_, w)| w * w).sum::<f64>().sqrt();
                 if norm > 0.0 {
                     vector.iter_mut().for_each(|(_, w)| *w /= norm);
                 }
-                vector.sort_unstable_by_key(|(term, _)| *term);
                 vector
             })
             .collect();
+        let mut postings: Vec<Vec<(u32, f64)>> = vec![Vec::new(); vocabulary.len()];
+        for (at, vector) in vectors.iter().enumerate() {
+            for (term, weight) in vector {
+                postings[*term as usize].push((at as u32, *weight));
+            }
+        }
         Index {
+            postings,
             ids: docs.iter().map(|d| d.id).collect(),
             candidate: docs
                 .iter()
@@ -92,37 +104,25 @@ impl Index {
         let Some(at) = self.ids.iter().position(|i| *i == id) else {
             return Vec::new();
         };
-        let target = &self.vectors[at];
-        let mut found: Vec<Similar> = self
-            .vectors
-            .iter()
-            .enumerate()
-            .filter(|(other, _)| *other != at && self.candidate[*other])
-            .map(|(other, vector)| Similar {
-                id: self.ids[other],
-                score: dot(target, vector),
+        let mut scores: HashMap<u32, f64> = HashMap::new();
+        for (term, weight) in &self.vectors[at] {
+            for (other, other_weight) in &self.postings[*term as usize] {
+                *scores.entry(*other).or_insert(0.0) += weight * other_weight;
+            }
+        }
+        let mut found: Vec<Similar> = scores
+            .into_iter()
+            .filter(|(other, score)| {
+                let other = *other as usize;
+                other != at && self.candidate[other] && *score > 0.0
             })
-            .filter(|s| s.score > 0.0)
+            .map(|(other, score)| Similar {
+                id: self.ids[other as usize],
+                score,
+            })
             .collect();
         found.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)));
         found.truncate(SHOWN);
         found
     }
-}
-
-/// The dot product of two sparse vectors sorted by term.
-fn dot(a: &[(u32, f64)], b: &[(u32, f64)]) -> f64 {
-    let (mut i, mut j, mut sum) = (0, 0, 0.0);
-    while i < a.len() && j < b.len() {
-        match a[i].0.cmp(&b[j].0) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                sum += a[i].1 * b[j].1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    sum
 }

@@ -42,9 +42,28 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState) {
         ),
         Line::raw(""),
     ];
+    let suggestions = state.suggestions_for(card);
     for (index, row) in GROOM_ROWS.iter().enumerate() {
         let highlighted = focused && index == state.groom_row;
-        lines.push(field_line(state, card, *row, highlighted, inner_width));
+        lines.push(field_line(
+            state,
+            card,
+            *row,
+            &suggestions,
+            highlighted,
+            inner_width,
+        ));
+    }
+    if !suggestions.is_empty() {
+        let key = state
+            .keymap
+            .key_for(Mode::Board, crate::app::keymap::Action::AcceptSuggestions)
+            .map(|k| k.to_string())
+            .unwrap_or_default();
+        lines.push(Line::styled(
+            format!("{key:>2} accept the suggested ({})", suggestions.len()),
+            theme::DIM,
+        ));
     }
     lines.push(Line::raw(""));
     lines.push(Line::from(vec![
@@ -60,6 +79,24 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState) {
             other.join(", ")
         }),
     ]));
+    let alikes = state.look_alikes(card);
+    if !alikes.is_empty() {
+        lines.push(Line::styled("   similar", theme::DIM));
+        for alike in alikes {
+            let score = format!(" {:.2}", alike.score);
+            let text = format!(
+                "   {} {} ({})",
+                text::clean_line(&alike.reference),
+                text::clean_line(&alike.title),
+                text::clean_line(&alike.state)
+            );
+            let room = inner_width.saturating_sub(text::width(&score));
+            lines.push(Line::from(vec![
+                Span::raw(text::truncate(&text, room)),
+                Span::styled(score, theme::DIM),
+            ]));
+        }
+    }
     for anomaly in &card.class.anomalies {
         lines.push(Line::styled(
             format!(" {} {}", theme::ANOMALY, anomaly.describe()),
@@ -94,10 +131,24 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState) {
     );
 }
 
+/// "–  pmm? 78%": an empty field with the value the history suggests.
+fn suggested(suggestions: &[&crate::learn::Suggestion], field: usize) -> Option<(String, Style)> {
+    let s = suggestions.iter().find(|s| s.field == field)?;
+    Some((
+        format!(
+            "–  {}? {}%",
+            s.value,
+            crate::learn::shown_percent(s.confidence)
+        ),
+        theme::SUGGESTED,
+    ))
+}
+
 fn field_line(
     state: &AppState,
     card: &Card,
     row: GroomRow,
+    suggestions: &[&crate::learn::Suggestion],
     highlighted: bool,
     width: usize,
 ) -> Line<'static> {
@@ -120,14 +171,14 @@ fn field_line(
             "team".into(),
             match &card.class.team {
                 Some(team) => (team.to_string(), Style::new()),
-                None => none(),
+                None => suggested(suggestions, 0).unwrap_or_else(none),
             },
         ),
         GroomRow::Field(i) => {
             let def = state.workflow.fields.all()[i];
             let values = values_of(&facts.labels, &def.key);
             let value = match values.as_slice() {
-                [] => none(),
+                [] => suggested(suggestions, i + 1).unwrap_or_else(none),
                 [one] if i == 0 => (one.to_string(), theme::priority(one)),
                 [one] => (one.to_string(), Style::new()),
                 many => (many.join(" + "), theme::ERROR),

@@ -4,6 +4,10 @@ use ratatui::style::{Color, Modifier, Style};
 
 pub const ACCENT: Color = Color::Cyan;
 pub const DIM: Style = Style::new().fg(Color::DarkGray);
+/// A value the board suggests but nobody chose yet.
+pub const SUGGESTED: Style = Style::new()
+    .fg(Color::Magenta)
+    .add_modifier(Modifier::ITALIC);
 pub const BOLD: Style = Style::new().add_modifier(Modifier::BOLD);
 /// Light or dark terminal background (`[ui] theme`); only the selection needs to know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
