@@ -694,3 +694,19 @@ fn triage_queue_with_suggestions_and_look_alikes() {
     assert!(text.contains("accept the suggested"), "{text}");
     insta::assert_snapshot!(text);
 }
+
+#[test]
+fn detail_view_names_possible_duplicates() {
+    let store = Store::open_in_memory().unwrap();
+    let anchor = demo::generate::default_anchor();
+    demo::seed_store(&store, &demo::generate::generate(300, 12, anchor)).unwrap();
+    let mut state = state_from(&store, 120, 30);
+    let learned =
+        sm_board::learner::learn_from(store.conn(), &Workflow::default(), anchor).unwrap();
+    update(&mut state, Msg::Learned(std::sync::Arc::new(learned)));
+    // The new-request column, first card.
+    press(&mut state, &[KeyCode::Char('l'), KeyCode::Enter]);
+    let text = screen(&state);
+    assert_eq!(text.matches("similar ").count(), 3, "{text}");
+    insta::assert_snapshot!(text);
+}

@@ -6,7 +6,12 @@ use crate::workflow::labels::values_of;
 use crate::workflow::{Placement, UserRef};
 
 fn picker(title: String, purpose: PickPurpose, card: &Card, options: Vec<PickOption>) -> Picker {
-    let cursor = options.iter().position(|o| o.current).unwrap_or(0);
+    // A suggested value (the field is empty) goes first; else the current one.
+    let cursor = options
+        .iter()
+        .position(|o| o.detail.starts_with(SUGGESTED))
+        .or_else(|| options.iter().position(|o| o.current))
+        .unwrap_or(0);
     Picker {
         title,
         purpose,
@@ -14,6 +19,33 @@ fn picker(title: String, purpose: PickPurpose, card: &Card, options: Vec<PickOpt
         options,
         query: Default::default(),
         cursor,
+    }
+}
+
+/// How a suggested option's detail starts.
+const SUGGESTED: &str = "suggested";
+
+/// Marks the option holding the value the history suggests for learn field `field`, when the
+/// card's field is empty.
+fn mark_suggested(
+    state: &AppState,
+    card: &Card,
+    field: usize,
+    options: &mut [PickOption],
+    value_of: impl Fn(&PickValue) -> Option<&str>,
+) {
+    let suggestions = state.suggestions_for(card);
+    let Some(suggestion) = suggestions.iter().find(|s| s.field == field) else {
+        return;
+    };
+    if let Some(option) = options
+        .iter_mut()
+        .find(|o| value_of(&o.value) == Some(suggestion.value.as_str()))
+    {
+        option.detail = format!(
+            "{SUGGESTED} {}%",
+            crate::learn::shown_percent(suggestion.confidence)
+        );
     }
 }
 
@@ -63,6 +95,10 @@ pub fn field(state: &AppState, card: &Card, field: usize) -> Option<Picker> {
         current: held.is_empty(),
         value: PickValue::Field(field, None),
     });
+    mark_suggested(state, card, field + 1, &mut options, |v| match v {
+        PickValue::Field(_, Some(value)) => Some(value.as_str()),
+        _ => None,
+    });
     Some(picker(
         format!("{} for {}", def.title, card.short_ref()),
         PickPurpose::Edit,
@@ -73,7 +109,7 @@ pub fn field(state: &AppState, card: &Card, field: usize) -> Option<Picker> {
 
 /// The team labels.
 pub fn teams(state: &AppState, card: &Card, purpose: PickPurpose, why: &str) -> Picker {
-    let options = state
+    let mut options: Vec<PickOption> = state
         .workflow
         .teams
         .iter()
@@ -84,6 +120,10 @@ pub fn teams(state: &AppState, card: &Card, purpose: PickPurpose, why: &str) -> 
             value: PickValue::Team(t.clone()),
         })
         .collect();
+    mark_suggested(state, card, 0, &mut options, |v| match v {
+        PickValue::Team(team) => Some(team.as_str()),
+        _ => None,
+    });
     picker(
         format!("Team for {}{why}", card.short_ref()),
         purpose,

@@ -1610,3 +1610,26 @@ fn a_set_field_is_never_overwritten_by_a_suggestion() {
             .starts_with("no suggestion to accept")
     );
 }
+
+#[test]
+fn the_team_and_field_pickers_start_on_the_suggested_value() {
+    let mut state = board();
+    update(&mut state, learned());
+    select(&mut state, 1);
+    keys(&mut state, "t");
+    let Some(Overlay::Picker(picker)) = &state.overlay else {
+        panic!("no picker");
+    };
+    let chosen = &picker.options[picker.cursor];
+    assert_eq!(chosen.label, "pmm");
+    assert_eq!(chosen.detail, "suggested 78%");
+    press(&mut state, KeyCode::Esc);
+    keys(&mut state, "u");
+    let Some(Overlay::Picker(picker)) = &state.overlay else {
+        panic!("no picker");
+    };
+    assert_eq!(picker.options[picker.cursor].label, "CN");
+    // Enter takes it.
+    let effects = press(&mut state, KeyCode::Enter);
+    assert_eq!(saved(&effects).labels.add, ["ucase::CN"]);
+}

@@ -258,6 +258,19 @@ pub fn render(frame: &mut Frame, state: &AppState, detail: &Detail) {
             theme::ERROR,
         ));
     }
+    // Possible duplicates of a new or triaged request.
+    for alike in state.look_alikes(card) {
+        lines.push(Line::from(vec![
+            Span::styled("similar ", theme::DIM),
+            Span::raw(format!(
+                "{} {} ({}) ",
+                text::clean_line(&alike.reference),
+                text::clean_line(&alike.title),
+                text::clean_line(&alike.state)
+            )),
+            Span::styled(format!("{:.2}", alike.score), theme::DIM),
+        ]));
+    }
     lines.push(Line::styled(
         "─".repeat(inner.width as usize),
         theme::BORDER,
