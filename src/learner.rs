@@ -12,7 +12,7 @@ use std::time::Instant;
 use chrono::Utc;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
-use crate::learn::{self, Suggester, Suggestion, similar};
+use crate::learn::{self, Suggestion, similar};
 use crate::workflow::Workflow;
 
 /// A look-alike as the board shows it.
@@ -27,16 +27,67 @@ pub struct LookAlike {
     pub score: f64,
 }
 
+/// A confident value, compactly (thousands are kept): positions in `Learned::fields`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Guess {
+    pub field: u8,
+    pub value: u8,
+    pub confidence: f32,
+}
+
 /// What the board shows beside each request.
 #[derive(Debug, Clone, Default)]
 pub struct Learned {
+    /// The fields the guesses point into (`learn::fields` of the workflow).
+    pub fields: Vec<learn::Field>,
     /// Confident values by request (open requests), whether set or not: the board shows those
     /// whose field is still empty.
-    pub suggestions: HashMap<i64, Vec<Suggestion>>,
+    pub suggestions: HashMap<i64, Vec<Guess>>,
     /// Look-alikes of the requests in the first two states (new and triage).
     pub similar: HashMap<i64, Vec<LookAlike>>,
     /// Requests the models learned from.
     pub requests: usize,
+}
+
+impl Learned {
+    /// Request `id`'s suggestions for the fields its `labels` leave empty.
+    pub fn suggestions_for(&self, id: i64, labels: &[impl AsRef<str>]) -> Vec<Suggestion> {
+        let Some(guesses) = self.suggestions.get(&id) else {
+            return Vec::new();
+        };
+        guesses
+            .iter()
+            .filter_map(|g| {
+                let field = self.fields.get(usize::from(g.field))?;
+                let value = field.values.get(usize::from(g.value))?;
+                (!field.is_set(labels)).then(|| Suggestion {
+                    field: usize::from(g.field),
+                    field_name: field.name.clone(),
+                    value: value.clone(),
+                    label: field.label(value),
+                    confidence: f64::from(g.confidence),
+                })
+            })
+            .collect()
+    }
+
+    /// Adds a guess for request `id` (what the learner found; tests build their own).
+    pub fn guess(&mut self, id: i64, field: &str, value: &str, confidence: f64) {
+        let Some(f) = self.fields.iter().position(|f| f.name == field) else {
+            return;
+        };
+        let Some(v) = self.fields[f].values.iter().position(|x| x == value) else {
+            return;
+        };
+        let (Ok(field), Ok(value)) = (u8::try_from(f), u8::try_from(v)) else {
+            return;
+        };
+        self.suggestions.entry(id).or_default().push(Guess {
+            field,
+            value,
+            confidence: confidence as f32,
+        });
+    }
 }
 
 /// The learner's two ends, as the event loop holds them.
@@ -73,7 +124,9 @@ fn serve(path: &Path, wf: &Workflow, inbox: &mpsc::Receiver<()>, reply: &Unbound
     while inbox.recv().is_ok() {
         while inbox.try_recv().is_ok() {}
         let started = Instant::now();
-        match learn_from(&conn, wf, Utc::now()) {
+        let learned = learn_from(&conn, wf, Utc::now());
+        give_back_memory();
+        match learned {
             Ok(learned) => {
                 tracing::debug!(
                     requests = learned.requests,
@@ -86,6 +139,17 @@ fn serve(path: &Path, wf: &Workflow, inbox: &mpsc::Receiver<()>, reply: &Unbound
             }
             Err(err) => tracing::warn!(error = %err, "learning from the cache failed"),
         }
+    }
+}
+
+/// Returns the memory a learning pass freed to the system: glibc keeps a thread's freed
+/// blocks in that thread's arena, so the board would otherwise stay as large as the pass was.
+fn give_back_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only releases free memory at the top of the heaps; it has no
+    // preconditions and may run while other threads allocate.
+    unsafe {
+        libc::malloc_trim(0);
     }
 }
 
@@ -111,55 +175,86 @@ fn short_reference(of: &str, from: &str) -> String {
     }
 }
 
+/// What is kept of every request to name it as a look-alike.
+struct Named {
+    reference: String,
+    title: String,
+    state: String,
+}
+
 /// Trains and indexes from the cache as it is now (`now` decides which closed requests are
-/// recent enough to be look-alikes).
+/// recent enough to be look-alikes). The requests are read one at a time, twice (all of them,
+/// then the open ones): what stays in memory is the models, the word index and each request's
+/// reference and title, never every description at once.
 pub fn learn_from(
     conn: &rusqlite::Connection,
     wf: &Workflow,
     now: chrono::DateTime<Utc>,
 ) -> Result<Learned, crate::store::StoreError> {
-    let (docs, _) = learn::load_docs(conn)?;
-    let suggester = Suggester::train(wf, &docs);
-    let suggestions = docs
-        .iter()
-        .filter(|d| d.open)
-        .map(|d| (d.id, suggester.confident(d)))
-        .filter(|(_, s)| !s.is_empty())
-        .collect();
     let first_states: Vec<String> = wf
         .states
         .iter()
         .take(2)
         .map(|s| format!("{}::{}", wf.state_key, s.name))
         .collect();
-    let index = similar::Index::build(&docs, now);
-    let by_id: HashMap<i64, &learn::Doc> = docs.iter().map(|d| (d.id, d)).collect();
-    let similar = docs
-        .iter()
-        .filter(|d| d.open && d.labels.iter().any(|l| first_states.contains(l)))
-        .map(|d| {
+    let mut training = learn::SuggesterBuilder::new(wf);
+    let mut indexing = similar::IndexBuilder::new(now);
+    let mut named: HashMap<i64, Named> = HashMap::new();
+    let mut targets: Vec<(i64, String)> = Vec::new();
+    let mut requests = 0;
+    crate::store::each_issue_text(conn, false, learn::features::DESCRIPTION_BYTES, |doc| {
+        requests += 1;
+        training.add(&doc);
+        indexing.add(&doc);
+        if doc.open && doc.labels.iter().any(|l| first_states.contains(l)) {
+            targets.push((doc.id, doc.reference.clone()));
+        }
+        named.insert(
+            doc.id,
+            Named {
+                state: state_of(wf, &doc.labels, doc.open),
+                reference: doc.reference,
+                title: doc.title,
+            },
+        );
+    })?;
+    let suggester = training.finish();
+    let index = indexing.finish();
+    let similar = targets
+        .into_iter()
+        .map(|(id, reference)| {
             let alikes = index
-                .similar_to(d.id)
+                .similar_to(id)
                 .into_iter()
                 .filter_map(|s| {
-                    let other = by_id.get(&s.id)?;
+                    let other = named.get(&s.id)?;
                     Some(LookAlike {
                         id: s.id,
-                        reference: short_reference(&other.reference, &d.reference),
+                        reference: short_reference(&other.reference, &reference),
                         title: other.title.clone(),
-                        state: state_of(wf, &other.labels, other.open),
+                        state: other.state.clone(),
                         score: s.score,
                     })
                 })
                 .collect();
-            (d.id, alikes)
+            (id, alikes)
         })
         .collect();
-    Ok(Learned {
-        suggestions,
+    drop(index);
+    drop(named);
+    let mut learned = Learned {
+        fields: suggester.fields().to_vec(),
+        suggestions: HashMap::new(),
         similar,
-        requests: docs.len(),
-    })
+        requests,
+    };
+    crate::store::each_issue_text(conn, true, learn::features::DESCRIPTION_BYTES, |doc| {
+        for s in suggester.confident(&doc) {
+            learned.guess(doc.id, &s.field_name, &s.value, s.confidence);
+        }
+    })?;
+    learned.suggestions.shrink_to_fit();
+    Ok(learned)
 }
 
 #[cfg(test)]

@@ -123,7 +123,7 @@ fn run() -> Result<ExitCode> {
             format,
         }) => {
             let (store, _) = session::open_cache(&config)?;
-            let (docs, _) = sm_board::commands::suggest::load_docs(&store)?;
+            let docs = sm_board::commands::suggest::load_docs(&store)?;
             let text = match reference {
                 Some(reference) if !evaluate => {
                     let record = sm_board::commands::edit::resolve(&store, &reference)?;
@@ -145,7 +145,7 @@ fn run() -> Result<ExitCode> {
         }
         Some(Command::Similar { reference, format }) => {
             let (store, _) = session::open_cache(&config)?;
-            let (docs, records) = sm_board::commands::suggest::load_docs(&store)?;
+            let docs = sm_board::commands::suggest::load_docs(&store)?;
             let record = sm_board::commands::edit::resolve(&store, &reference)?;
             let target = docs
                 .iter()
@@ -153,7 +153,6 @@ fn run() -> Result<ExitCode> {
                 .ok_or_else(|| eyre!("`{reference}` is not in the cache"))?;
             let text = sm_board::commands::suggest::similar_list(
                 &docs,
-                &records,
                 target,
                 &config.workflow.state_key,
                 report_time()?,

@@ -769,3 +769,119 @@ fn copying_inside_tmux_reaches_its_buffer_and_says_when_it_goes_no_further() {
     tmux.keys(&["q"]);
     tmux.wait_exit();
 }
+
+/// The suggested labels the grooming pane shows (`–  pmm? 78%` beside an empty field), as
+/// labels, and the request's short reference from the pane's title.
+fn suggested_on_screen(screen: &str) -> (String, Vec<String>) {
+    let fields = sm_board::learn::fields(&sm_board::workflow::Workflow::default());
+    let reference = screen
+        .lines()
+        .find_map(|line| {
+            let after = line.split("Grooming ─").nth(1)?;
+            Some(after.split([' ', '─']).next()?.to_string())
+        })
+        .unwrap_or_default();
+    let mut labels = Vec::new();
+    for line in screen.lines() {
+        let Some(pane) = line.rsplit("││").next() else {
+            continue;
+        };
+        let Some((before, after)) = pane.split_once("–  ") else {
+            continue;
+        };
+        let Some((value, _)) = after.split_once("? ") else {
+            continue;
+        };
+        if let Some(field) = fields
+            .iter()
+            .find(|f| before.contains(&format!(" {} ", f.name)))
+        {
+            labels.push(field.label(value.trim()));
+        }
+    }
+    (reference, labels)
+}
+
+#[test]
+fn one_key_accepts_the_suggestions_and_gitlab_gets_those_labels() {
+    if !tmux_available() {
+        return;
+    }
+    use sm_board::fake_gitlab::DEFAULT_TOKEN;
+    let issues =
+        sm_board::demo::generate::generate(600, 12, sm_board::demo::generate::default_anchor());
+    let (runtime, fake) = fake_serving(issues, 0);
+    let sandbox = Sandbox::new();
+    let db = sandbox.path("learn.sqlite3");
+    let args = format!(
+        "--gitlab-url {} --group marketing/strategic-marketing --db {}",
+        fake.base_url(),
+        db.display()
+    );
+    let tmux = Tmux::start_with_env(&sandbox, &[("GITLAB_TOKEN", DEFAULT_TOKEN)], &args, 160, 48);
+    tmux.wait_for("synced just now");
+    tmux.keys(&["T"]);
+    let screen = tmux.wait_for("accept the suggested");
+    let (reference, labels) = suggested_on_screen(&screen);
+    assert!(!labels.is_empty(), "{screen}");
+    // The pane names the request by iid; its first line, the title, says which project's.
+    let iid: i64 = reference.trim_start_matches('#').parse().unwrap();
+    let lines: Vec<&str> = screen.lines().collect();
+    let header = lines.iter().position(|l| l.contains("Grooming ─")).unwrap();
+    let pane_title = lines[header + 1]
+        .trim_end()
+        .trim_end_matches('│')
+        .rsplit('│')
+        .next()
+        .unwrap()
+        .trim()
+        .to_string();
+    let id = {
+        let model = fake.shared.lock();
+        let found: Vec<i64> = model
+            .issues
+            .iter()
+            .filter(|(_, v)| {
+                v["iid"] == iid && v["title"].as_str().unwrap().starts_with(&pane_title)
+            })
+            .map(|(id, _)| *id)
+            .collect();
+        assert_eq!(found.len(), 1, "#{iid} \"{pane_title}\"\n{screen}");
+        found[0]
+    };
+    let labels_on_gitlab = || -> Vec<String> {
+        fake.shared.lock().issues[&id]["labels"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l.as_str().unwrap().to_string())
+            .collect()
+    };
+    let before = labels_on_gitlab();
+    assert!(
+        labels.iter().all(|l| !before.contains(l)),
+        "{before:?} {labels:?}"
+    );
+    tmux.keys(&["A"]);
+    tmux.wait_for(&format!("labels {}", labels.join(" ")));
+    let start = Instant::now();
+    while !labels.iter().all(|l| labels_on_gitlab().contains(l)) {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "not on GitLab yet: {:?} (want {labels:?})\n{}",
+            labels_on_gitlab(),
+            tmux.screen()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // Exactly those were added; nothing else changed.
+    let mut want = before.clone();
+    want.extend(labels.iter().cloned());
+    want.sort();
+    let mut got = labels_on_gitlab();
+    got.sort();
+    assert_eq!(got, want);
+    tmux.keys(&["Escape", "q"]);
+    tmux.wait_exit();
+    runtime.block_on(fake.stop());
+}

@@ -558,23 +558,12 @@ impl AppState {
     }
 
     /// The card under the cursor, if the focused column has any.
-    /// The suggestions for `card`'s empty fields, by learn field (0 the team, then the
-    /// grooming pane's scoped fields in order).
-    pub fn suggestions_for(&self, card: &Card) -> Vec<&crate::learn::Suggestion> {
-        let Some(learned) = &self.learned else {
-            return Vec::new();
-        };
-        let Some(all) = learned.suggestions.get(&card.record.id) else {
-            return Vec::new();
-        };
-        let fields = crate::learn::fields(&self.workflow);
-        all.iter()
-            .filter(|s| {
-                fields
-                    .get(s.field)
-                    .is_some_and(|f| f.name == s.field_name && !f.is_set(&card.record.facts.labels))
-            })
-            .collect()
+    /// The suggestions for `card`'s empty fields (`field` 0 is the team, then the grooming
+    /// pane's scoped fields in order).
+    pub fn suggestions_for(&self, card: &Card) -> Vec<crate::learn::Suggestion> {
+        self.learned.as_ref().map_or_else(Vec::new, |learned| {
+            learned.suggestions_for(card.record.id, &card.record.facts.labels)
+        })
     }
 
     /// The look-alikes of `card`, when it is in the first two states.

@@ -1527,26 +1527,13 @@ fn text_fields_edit_in_place_and_a_prefilled_date_is_replaced_by_typing() {
 
 /// What the learner would send: request 1 likely pmm and CN; request 4's team is set already.
 fn learned() -> Msg {
-    let suggestion = |field: usize, name: &str, value: &str, label: &str, confidence: f64| {
-        crate::learn::Suggestion {
-            field,
-            field_name: name.into(),
-            value: value.into(),
-            label: label.into(),
-            confidence,
-        }
+    let mut learned = crate::learner::Learned {
+        fields: crate::learn::fields(&Workflow::default()),
+        ..crate::learner::Learned::default()
     };
-    let mut learned = crate::learner::Learned::default();
-    learned.suggestions.insert(
-        1,
-        vec![
-            suggestion(0, "team", "pmm", "pmm", 0.78),
-            suggestion(4, "use case", "CN", "ucase::CN", 0.64),
-        ],
-    );
-    learned
-        .suggestions
-        .insert(4, vec![suggestion(0, "team", "mrci", "mrci", 0.9)]);
+    learned.guess(1, "team", "pmm", 0.78);
+    learned.guess(1, "use case", "CN", 0.64);
+    learned.guess(4, "team", "mrci", 0.9);
     learned.similar.insert(
         1,
         vec![crate::learner::LookAlike {
@@ -1565,10 +1552,10 @@ fn a_accepts_every_suggestion_shown_as_one_undoable_edit() {
     let mut state = board();
     update(&mut state, learned());
     select(&mut state, 1);
-    let shown: Vec<&str> = state
+    let shown: Vec<String> = state
         .suggestions_for(state.selected_card().unwrap())
-        .iter()
-        .map(|s| s.label.as_str())
+        .into_iter()
+        .map(|s| s.label)
         .collect();
     assert_eq!(shown, ["pmm", "ucase::CN"]);
     let before = labels_of(&state, 1);

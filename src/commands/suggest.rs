@@ -10,11 +10,11 @@ use serde::Serialize;
 use crate::cli::ListFormat;
 use crate::learn::{self, Doc, Suggester, evaluate::FieldScore, similar};
 use crate::sanitize::clean_line;
-use crate::store::{IssueRecord, Store, StoreError};
+use crate::store::{Store, StoreError};
 use crate::workflow::Workflow;
 
-/// Every cached request as the models read it, and the records by id.
-pub fn load_docs(store: &Store) -> Result<(Vec<Doc>, HashMap<i64, IssueRecord>), StoreError> {
+/// Every cached request as the models read it.
+pub fn load_docs(store: &Store) -> Result<Vec<Doc>, StoreError> {
     learn::load_docs(store.conn())
 }
 
@@ -119,7 +119,6 @@ pub fn suggestions(wf: &Workflow, docs: &[Doc], target: &Doc, format: ListFormat
 /// The requests most like `target`.
 pub fn similar_list(
     docs: &[Doc],
-    records: &HashMap<i64, IssueRecord>,
     target: &Doc,
     state_key: &str,
     now: DateTime<Utc>,
@@ -127,9 +126,9 @@ pub fn similar_list(
 ) -> String {
     let index = similar::Index::build(docs, now);
     let found = index.similar_to(target.id);
-    let state_of = |r: &IssueRecord| -> String {
-        r.facts
-            .labels
+    let by_id: HashMap<i64, &Doc> = docs.iter().map(|d| (d.id, d)).collect();
+    let state_of = |r: &Doc| -> String {
+        r.labels
             .iter()
             .find_map(|l| {
                 l.strip_prefix(state_key)?
@@ -137,16 +136,16 @@ pub fn similar_list(
                     .map(str::to_string)
             })
             .unwrap_or_else(|| {
-                if r.facts.open {
+                if r.open {
                     "open".into()
                 } else {
                     "closed".into()
                 }
             })
     };
-    let rows: Vec<(&IssueRecord, f64)> = found
+    let rows: Vec<(&Doc, f64)> = found
         .iter()
-        .filter_map(|s| Some((records.get(&s.id)?, s.score)))
+        .filter_map(|s| Some((*by_id.get(&s.id)?, s.score)))
         .collect();
     if format == ListFormat::Json {
         let list: Vec<serde_json::Value> = rows

@@ -18,7 +18,7 @@ pub mod evaluate;
 pub mod features;
 pub mod similar;
 
-use crate::store::{self, IssueRecord, StoreError};
+use crate::store::{self, StoreError};
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
@@ -37,20 +37,8 @@ pub const MIN_GAIN: f64 = 0.05;
 /// Newer examples a field needs for that check.
 const MIN_CHECKED: usize = 20;
 
-/// A request as the models read it.
-#[derive(Debug, Clone)]
-pub struct Doc {
-    pub id: i64,
-    pub reference: String,
-    pub title: String,
-    /// The description's first `features::DESCRIPTION_BYTES`.
-    pub description: String,
-    pub author: Option<String>,
-    pub labels: Vec<String>,
-    pub open: bool,
-    pub created_at: DateTime<Utc>,
-    pub closed_at: Option<DateTime<Utc>>,
-}
+/// A request as the models read it: its text, labels and dates.
+pub use crate::store::IssueText as Doc;
 
 /// What a field's value is held in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -144,7 +132,8 @@ fn is_decision(scope: &str, state_key: &str, fields: &[Field], label: &str) -> b
 /// A confidence as the board and `suggest` print it: whole percent, rounded down, never 100
 /// (a model that learned from a sample is never certain).
 pub fn shown_percent(confidence: f64) -> u32 {
-    ((confidence * 100.0).floor() as u32).min(99)
+    // A hair above the floor: a confidence kept as f32 (0.78 -> 0.77999997) still shows 78.
+    ((confidence * 100.0 + 1e-4).floor() as u32).min(99)
 }
 
 /// One suggested value.
@@ -175,76 +164,121 @@ pub struct Suggester {
 
 /// Does a model trained on the older 80% of `decided` (oldest first) beat the majority value
 /// on the newer 20% by `MIN_GAIN`?
-fn beats_majority(decided: &[(usize, String)], encoded: &[Vec<u32>], vocabulary: usize) -> bool {
+fn beats_majority(decided: &[(&[u32], &str)], vocabulary: usize) -> bool {
     let split = decided.len() * 4 / 5;
     let (older, newer) = decided.split_at(split);
     if newer.len() < MIN_CHECKED {
         return false;
     }
-    let Some(model) = NaiveBayes::train(
-        older
-            .iter()
-            .map(|(at, value)| (encoded[*at].as_slice(), value.as_str())),
-        vocabulary,
-    ) else {
+    let Some(model) = NaiveBayes::train(older.iter().copied(), vocabulary) else {
         return false;
     };
     let majority = model.class(model.majority()).to_string();
     let (mut right, mut base) = (0usize, 0usize);
-    for (at, truth) in newer {
-        let (class, _) = model.predict(&encoded[*at]);
-        right += usize::from(model.class(class) == truth);
-        base += usize::from(&majority == truth);
+    for (features, truth) in newer {
+        let (class, _) = model.predict(features);
+        right += usize::from(model.class(class) == *truth);
+        base += usize::from(majority == *truth);
     }
     (right as f64 - base as f64) / newer.len() as f64 >= MIN_GAIN
 }
 
-impl Suggester {
-    /// Learns from `docs` (any order).
-    pub fn train(wf: &Workflow, docs: &[Doc]) -> Suggester {
-        let fields = fields(wf);
-        let mut vocabulary: HashMap<String, u32> = HashMap::new();
-        let encoded: Vec<Vec<u32>> = docs
-            .iter()
-            .map(|doc| {
-                raw_features(&wf.scope_label, &wf.state_key, &fields, doc)
-                    .into_iter()
-                    .map(|f| {
-                        let next = vocabulary.len() as u32;
-                        *vocabulary.entry(f).or_insert(next)
-                    })
-                    .collect()
+/// Learns one request at a time (nothing of a request is kept but its encoded features and
+/// decided values), then trains: `Suggester::train` for a slice, this for a stream.
+pub struct SuggesterBuilder {
+    fields: Vec<Field>,
+    scope: String,
+    state_key: String,
+    vocabulary: HashMap<String, u32>,
+    seen: Vec<Seen>,
+}
+
+/// What the builder keeps of a request: when it was opened, its id, its feature ids, and the
+/// index of its decided value per field.
+type Seen = (DateTime<Utc>, i64, Vec<u32>, Vec<Option<u8>>);
+
+impl SuggesterBuilder {
+    pub fn new(wf: &Workflow) -> SuggesterBuilder {
+        SuggesterBuilder {
+            fields: fields(wf),
+            scope: wf.scope_label.clone(),
+            state_key: wf.state_key.clone(),
+            vocabulary: HashMap::new(),
+            seen: Vec::new(),
+        }
+    }
+
+    pub fn add(&mut self, doc: &Doc) {
+        let encoded: Vec<u32> = raw_features(&self.scope, &self.state_key, &self.fields, doc)
+            .into_iter()
+            .map(|f| {
+                let next = self.vocabulary.len() as u32;
+                *self.vocabulary.entry(f).or_insert(next)
             })
             .collect();
+        let decided = self
+            .fields
+            .iter()
+            .map(|field| {
+                let value = field.decided(&doc.labels)?;
+                field
+                    .values
+                    .iter()
+                    .position(|v| *v == value)
+                    .and_then(|at| u8::try_from(at).ok())
+            })
+            .collect();
+        self.seen.push((doc.created_at, doc.id, encoded, decided));
+    }
+
+    pub fn finish(mut self) -> Suggester {
+        self.seen.sort_by_key(|(created, id, _, _)| (*created, *id));
+        let vocabulary = self.vocabulary.len();
         let mut models = Vec::new();
         let mut examples = Vec::new();
         let mut supported = Vec::new();
-        let mut by_age: Vec<usize> = (0..docs.len()).collect();
-        by_age.sort_by_key(|&at| (docs[at].created_at, docs[at].id));
-        for field in &fields {
-            let decided: Vec<(usize, String)> = by_age
+        for (at, field) in self.fields.iter().enumerate() {
+            // Oldest first.
+            let decided: Vec<(&[u32], &str)> = self
+                .seen
                 .iter()
-                .filter_map(|&at| field.decided(&docs[at].labels).map(|v| (at, v)))
+                .filter_map(|(_, _, features, values)| {
+                    let value = values[at]?;
+                    Some((
+                        features.as_slice(),
+                        field.values[usize::from(value)].as_str(),
+                    ))
+                })
                 .collect();
             examples.push(decided.len());
-            supported.push(beats_majority(&decided, &encoded, vocabulary.len()));
-            let model = NaiveBayes::train(
-                decided
-                    .iter()
-                    .map(|(at, value)| (encoded[*at].as_slice(), value.as_str())),
-                vocabulary.len(),
-            );
-            models.push(model);
+            supported.push(beats_majority(&decided, vocabulary));
+            models.push(NaiveBayes::train(decided.iter().copied(), vocabulary));
         }
+        self.seen = Vec::new();
         Suggester {
-            fields,
-            wf_scope: wf.scope_label.clone(),
-            wf_state_key: wf.state_key.clone(),
-            vocabulary,
+            fields: self.fields,
+            wf_scope: self.scope,
+            wf_state_key: self.state_key,
+            vocabulary: self.vocabulary,
             models,
             examples,
             supported,
         }
+    }
+}
+
+impl Suggester {
+    /// Learns from `docs` (any order).
+    pub fn train<I>(wf: &Workflow, docs: I) -> Suggester
+    where
+        I: IntoIterator,
+        I::Item: std::borrow::Borrow<Doc>,
+    {
+        let mut builder = SuggesterBuilder::new(wf);
+        for doc in docs {
+            builder.add(std::borrow::Borrow::borrow(&doc));
+        }
+        builder.finish()
     }
 
     pub fn fields(&self) -> &[Field] {
@@ -302,28 +336,13 @@ impl Suggester {
     }
 }
 
-/// Every cached request as the models read it, and the records by id.
-pub fn load_docs(
-    conn: &rusqlite::Connection,
-) -> Result<(Vec<Doc>, HashMap<i64, IssueRecord>), StoreError> {
-    let records = store::load_issues(conn)?;
-    let mut descriptions = store::description_heads(conn, features::DESCRIPTION_BYTES)?;
-    let docs = records
-        .iter()
-        .map(|r| Doc {
-            id: r.id,
-            reference: r.reference.clone(),
-            title: r.title.clone(),
-            description: descriptions.remove(&r.id).unwrap_or_default(),
-            author: r.author.clone(),
-            labels: r.facts.labels.iter().map(|l| l.to_string()).collect(),
-            open: r.facts.open,
-            created_at: r.created_at,
-            closed_at: r.closed_at,
-        })
-        .collect();
-    let by_id = records.into_iter().map(|r| (r.id, r)).collect();
-    Ok((docs, by_id))
+/// Every cached request as the models read it, oldest first.
+pub fn load_docs(conn: &rusqlite::Connection) -> Result<Vec<Doc>, StoreError> {
+    let mut docs = Vec::new();
+    store::each_issue_text(conn, false, features::DESCRIPTION_BYTES, |doc| {
+        docs.push(doc)
+    })?;
+    Ok(docs)
 }
 
 fn raw_features(scope: &str, state_key: &str, fields: &[Field], doc: &Doc) -> Vec<String> {

@@ -25,12 +25,12 @@ pub struct Similar {
 
 /// Word vectors of a set of requests, to compare any of them with the rest. Each term keeps
 /// the requests that use it (postings), so a comparison touches only the requests that share a
-/// word with the one asked about.
+/// word with the one asked about. Weights are `f32`: 8 bytes a term a request.
 pub struct Index {
     ids: Vec<i64>,
     candidate: Vec<bool>,
-    vectors: Vec<Vec<(u32, f64)>>,
-    postings: Vec<Vec<(u32, f64)>>,
+    vectors: Vec<Vec<(u32, f32)>>,
+    postings: Vec<Vec<(u32, f32)>>,
 }
 
 fn terms(doc: &Doc) -> impl Iterator<Item = String> + '_ {
@@ -39,64 +39,100 @@ fn terms(doc: &Doc) -> impl Iterator<Item = String> + '_ {
         .chain(words(description_head(&doc.description)))
 }
 
-impl Index {
-    pub fn build(docs: &[Doc], now: DateTime<Utc>) -> Index {
-        let recent = now - Duration::days(RECENT_DAYS);
-        let mut vocabulary: HashMap<String, u32> = HashMap::new();
-        let counted: Vec<HashMap<u32, f64>> = docs
-            .iter()
-            .map(|doc| {
-                let mut counts = HashMap::new();
-                for term in terms(doc) {
-                    let next = vocabulary.len() as u32;
-                    let id = *vocabulary.entry(term).or_insert(next);
-                    *counts.entry(id).or_insert(0.0) += 1.0;
-                }
-                counts
+/// Reads requests one at a time (keeping their term counts only), then weighs them.
+pub struct IndexBuilder {
+    recent: DateTime<Utc>,
+    vocabulary: HashMap<String, u32>,
+    ids: Vec<i64>,
+    candidate: Vec<bool>,
+    counts: Vec<Vec<(u32, f32)>>,
+}
+
+impl IndexBuilder {
+    /// `now` decides which closed requests are recent enough to be candidates.
+    pub fn new(now: DateTime<Utc>) -> IndexBuilder {
+        IndexBuilder {
+            recent: now - Duration::days(RECENT_DAYS),
+            vocabulary: HashMap::new(),
+            ids: Vec::new(),
+            candidate: Vec::new(),
+            counts: Vec::new(),
+        }
+    }
+
+    pub fn add(&mut self, doc: &Doc) {
+        let mut ids: Vec<u32> = terms(doc)
+            .map(|term| {
+                let next = self.vocabulary.len() as u32;
+                *self.vocabulary.entry(term).or_insert(next)
             })
             .collect();
-        let mut document_frequency = vec![0u32; vocabulary.len()];
-        for counts in &counted {
-            for term in counts.keys() {
+        ids.sort_unstable();
+        let mut counts: Vec<(u32, f32)> = Vec::new();
+        for id in ids {
+            match counts.last_mut() {
+                Some((last, n)) if *last == id => *n += 1.0,
+                _ => counts.push((id, 1.0)),
+            }
+        }
+        counts.shrink_to_fit();
+        self.ids.push(doc.id);
+        self.candidate
+            .push(doc.open || doc.closed_at.is_some_and(|t| t >= self.recent));
+        self.counts.push(counts);
+    }
+
+    pub fn finish(self) -> Index {
+        let mut document_frequency = vec![0u32; self.vocabulary.len()];
+        drop(self.vocabulary);
+        for counts in &self.counts {
+            for (term, _) in counts {
                 document_frequency[*term as usize] += 1;
             }
         }
-        let n = docs.len().max(1) as f64;
-        let vectors: Vec<Vec<(u32, f64)>> = counted
-            .into_iter()
-            .map(|counts| {
-                let mut vector: Vec<(u32, f64)> = counts
-                    .into_iter()
-                    .map(|(term, tf)| {
-                        let idf = (n / f64::from(document_frequency[term as usize])).ln() + 1.0;
-                        (term, (1.0 + tf.ln()) * idf)
-                    })
-                    .collect();
-                // In term order, so every sum below adds in the same order each time and equal
-                // look-alikes score exactly alike.
-                vector.sort_unstable_by_key(|(term, _)| *term);
-                let norm = vector.iter().map(|(_, w)| w * w).sum::<f64>().sqrt();
-                if norm > 0.0 {
-                    vector.iter_mut().for_each(|(_, w)| *w /= norm);
-                }
-                vector
-            })
-            .collect();
-        let mut postings: Vec<Vec<(u32, f64)>> = vec![Vec::new(); vocabulary.len()];
+        let n = self.ids.len().max(1) as f32;
+        let mut vectors = self.counts;
+        for vector in &mut vectors {
+            // In term order, so every sum adds in the same order each time and equal
+            // look-alikes score exactly alike.
+            for (term, weight) in vector.iter_mut() {
+                let idf = (n / document_frequency[*term as usize] as f32).ln() + 1.0;
+                *weight = (1.0 + weight.ln()) * idf;
+            }
+            let norm = vector.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+            if norm > 0.0 {
+                vector.iter_mut().for_each(|(_, w)| *w /= norm);
+            }
+        }
+        let mut postings: Vec<Vec<(u32, f32)>> = vec![Vec::new(); document_frequency.len()];
+        for (term, df) in document_frequency.iter().enumerate() {
+            postings[term].reserve_exact(*df as usize);
+        }
         for (at, vector) in vectors.iter().enumerate() {
             for (term, weight) in vector {
                 postings[*term as usize].push((at as u32, *weight));
             }
         }
         Index {
-            postings,
-            ids: docs.iter().map(|d| d.id).collect(),
-            candidate: docs
-                .iter()
-                .map(|d| d.open || d.closed_at.is_some_and(|t| t >= recent))
-                .collect(),
+            ids: self.ids,
+            candidate: self.candidate,
             vectors,
+            postings,
         }
+    }
+}
+
+impl Index {
+    pub fn build<I>(docs: I, now: DateTime<Utc>) -> Index
+    where
+        I: IntoIterator,
+        I::Item: std::borrow::Borrow<Doc>,
+    {
+        let mut builder = IndexBuilder::new(now);
+        for doc in docs {
+            builder.add(std::borrow::Borrow::borrow(&doc));
+        }
+        builder.finish()
     }
 
     /// The `SHOWN` candidates most like request `id`, best first (none scoring zero).
@@ -107,7 +143,7 @@ impl Index {
         let mut scores: HashMap<u32, f64> = HashMap::new();
         for (term, weight) in &self.vectors[at] {
             for (other, other_weight) in &self.postings[*term as usize] {
-                *scores.entry(*other).or_insert(0.0) += weight * other_weight;
+                *scores.entry(*other).or_insert(0.0) += f64::from(*weight * *other_weight);
             }
         }
         let mut found: Vec<Similar> = scores

@@ -119,7 +119,7 @@ fn words_that_carry_a_decision_beat_the_majority_baseline() {
 
 #[test]
 fn only_undecided_fields_get_suggestions_and_only_when_likely() {
-    let suggester = Suggester::train(&wf(), &history(1000, 3));
+    let suggester = Suggester::train(&wf(), history(1000, 3));
     let mut new = Doc {
         id: 9999,
         reference: "g/p#9999".into(),

@@ -296,6 +296,62 @@ pub fn description_heads(conn: &Connection, chars: usize) -> Result<HashMap<i64,
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// A request's text as the triage models read it (no board fields).
+#[derive(Debug, Clone, PartialEq)]
+pub struct IssueText {
+    pub id: i64,
+    pub reference: String,
+    pub title: String,
+    /// The description's first characters (`each_issue_text`'s `description_chars`).
+    pub description: String,
+    pub author: Option<String>,
+    pub labels: Vec<String>,
+    pub open: bool,
+    pub created_at: DateTime<Utc>,
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+/// Calls `f` with every cached issue's text, oldest first, one at a time (nothing is held
+/// between calls): `open_only` skips closed ones.
+pub fn each_issue_text(
+    conn: &Connection,
+    open_only: bool,
+    description_chars: usize,
+    mut f: impl FnMut(IssueText),
+) -> Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT i.id, i.reference, i.title, i.labels, i.author, i.open, i.created_at, \
+         i.closed_at, substr(b.description, 1, ?1) FROM issues i \
+         LEFT JOIN issue_bodies b ON b.id = i.id WHERE i.open = 1 OR ?2 = 0 \
+         ORDER BY i.created_at, i.id",
+    )?;
+    let chars = i64::try_from(description_chars).unwrap_or(i64::MAX);
+    let mut rows = stmt.query(params![chars, i64::from(open_only)])?;
+    while let Some(row) = rows.next()? {
+        let id: i64 = row.get(0)?;
+        let time = |ms: i64| {
+            DateTime::from_timestamp_millis(ms).ok_or_else(|| malformed("timestamp", id, ms))
+        };
+        let labels: String = row.get(3)?;
+        f(IssueText {
+            id,
+            reference: row.get(1)?,
+            title: row.get(2)?,
+            description: row.get::<_, Option<String>>(8)?.unwrap_or_default(),
+            author: row.get(4)?,
+            labels: if labels.is_empty() {
+                Vec::new()
+            } else {
+                labels.split(LABEL_SEPARATOR).map(str::to_string).collect()
+            },
+            open: row.get::<_, i64>(5)? == 1,
+            created_at: time(row.get(6)?)?,
+            closed_at: row.get::<_, Option<i64>>(7)?.map(time).transpose()?,
+        });
+    }
+    Ok(())
+}
+
 /// Finds issues by a reference as users type it: `12`, `#12`, `group/proj#12`, or an issue URL.
 /// Several projects may share an iid; all matches are returned.
 pub fn find_by_reference(conn: &Connection, reference: &str) -> Result<Vec<IssueRecord>> {

@@ -32,8 +32,8 @@ pub use activity::{
     stale_activity_count, store_activity,
 };
 pub use issues::{
-    IssueRecord, description, description_heads, find_by_reference, issue_count, load_issue,
-    load_issues, load_issues_parallel, state_since_of, upsert_issues,
+    IssueRecord, IssueText, description, description_heads, each_issue_text, find_by_reference,
+    issue_count, load_issue, load_issues, load_issues_parallel, state_since_of, upsert_issues,
 };
 pub use meta::{
     Member, get_state, load_members, load_milestones, set_state, upsert_labels, upsert_members,

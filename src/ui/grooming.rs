@@ -132,7 +132,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState) {
 }
 
 /// "–  pmm? 78%": an empty field with the value the history suggests.
-fn suggested(suggestions: &[&crate::learn::Suggestion], field: usize) -> Option<(String, Style)> {
+fn suggested(suggestions: &[crate::learn::Suggestion], field: usize) -> Option<(String, Style)> {
     let s = suggestions.iter().find(|s| s.field == field)?;
     Some((
         format!(
@@ -148,7 +148,7 @@ fn field_line(
     state: &AppState,
     card: &Card,
     row: GroomRow,
-    suggestions: &[&crate::learn::Suggestion],
+    suggestions: &[crate::learn::Suggestion],
     highlighted: bool,
     width: usize,
 ) -> Line<'static> {
