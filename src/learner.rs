@@ -21,6 +21,8 @@ pub struct LookAlike {
     pub id: i64,
     /// `#41`, or `project#41` outside the request's own project.
     pub reference: String,
+    /// `group/project#41`, as quick actions take it.
+    pub full_reference: String,
     pub title: String,
     /// Its state (`backlog`), or `closed`/`open` without one.
     pub state: String,
@@ -231,6 +233,7 @@ pub fn learn_from(
                     Some(LookAlike {
                         id: s.id,
                         reference: short_reference(&other.reference, &reference),
+                        full_reference: other.reference.clone(),
                         title: other.title.clone(),
                         state: other.state.clone(),
                         score: s.score,

@@ -237,6 +237,23 @@ async fn event_loop(
                     dirty = true;
                     continue;
                 }
+                if let Effect::QueueComment { issue_id, body } = effect {
+                    let reference = state
+                        .card_by_id(issue_id)
+                        .map(|c| c.short_ref())
+                        .unwrap_or_default();
+                    let outcome = store::queue_comment(store.conn(), issue_id, &body, Utc::now())
+                        .map(|_| true)
+                        .map_err(|e| e.to_string());
+                    let msg = Msg::CommentQueued {
+                        reference,
+                        outcome,
+                        pending_edits: store::pending_count(store.conn())
+                            .unwrap_or(state.pending_edits),
+                    };
+                    effects.extend(update(state, msg));
+                    continue;
+                }
                 if let Effect::SearchText { .. } = effect {
                     perform_searches(&searcher, store, state, vec![effect]);
                     continue;
@@ -441,6 +458,7 @@ fn perform(store: &Store, state: &AppState, effect: Effect) -> Option<Msg> {
         Effect::Quit
         | Effect::SyncNow { .. }
         | Effect::WriteComment { .. }
+        | Effect::QueueComment { .. }
         | Effect::SearchText { .. } => None,
         Effect::OpenUrl(url) => crate::share::open_url(&url)
             .err()

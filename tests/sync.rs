@@ -1032,3 +1032,87 @@ async fn keeping_mine_on_a_move_conflict_restores_the_whole_move_reopen_included
             .any(|l| l == "sm_req::declined" || l == "sm_req::completed")
     );
 }
+
+#[tokio::test]
+async fn closing_as_a_duplicate_reaches_gitlab_as_a_move_and_its_quick_action() {
+    let w = world(generate::generate(80, 41, generate::default_anchor())).await;
+    w.sync().await;
+    let cached = w.cached();
+    let new = cached
+        .iter()
+        .find(|r| {
+            r.facts.open
+                && r.facts
+                    .labels
+                    .iter()
+                    .any(|l| l.as_ref() == "sm_req::new_request")
+        })
+        .unwrap()
+        .clone();
+    let original = cached
+        .iter()
+        .find(|r| r.id != new.id && r.facts.open && r.project_id == new.project_id)
+        .unwrap()
+        .clone();
+    // What `x` queues: the move to declined (with its side effects), then the quick action.
+    let declined = w.wf.state_index("declined").unwrap();
+    let plan = sm_board::workflow::plan_move(
+        &w.wf,
+        &new.facts,
+        sm_board::workflow::Placement::State(w.wf.state_index("new_request").unwrap()),
+        declined,
+        &[],
+        Utc::now().date_naive(),
+    )
+    .unwrap();
+    store::apply_edit(
+        w.store.conn(),
+        new.id,
+        &plan.edit,
+        &w.wf.state_key,
+        Utc::now(),
+    )
+    .unwrap();
+    store::queue_comment(
+        w.store.conn(),
+        new.id,
+        &format!("/duplicate {}", original.reference),
+        Utc::now(),
+    )
+    .unwrap();
+    let report = w.sync().await;
+    assert!(report.in_step(), "{report:?}");
+    let model = w.fake.shared.lock();
+    let issue = &model.issues[&new.id];
+    assert_eq!(issue["state"], "closed");
+    let labels: Vec<&str> = issue["labels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l.as_str().unwrap())
+        .collect();
+    assert!(labels.contains(&"sm_req::declined") && !labels.contains(&"sm_req::new_request"));
+    // GitLab linked them with a system note on each side; the command itself is no comment.
+    let system = |id: i64| -> Vec<String> {
+        model
+            .notes_of(id)
+            .filter(|n| n.system)
+            .map(|n| n.body.clone())
+            .collect()
+    };
+    let iid = original.iid;
+    assert!(
+        system(new.id).contains(&format!("marked this issue as a duplicate of #{iid}")),
+        "{:?}",
+        system(new.id)
+    );
+    assert!(
+        system(original.id).contains(&format!("marked #{} as a duplicate of this issue", new.iid))
+    );
+    assert!(
+        model
+            .notes_of(new.id)
+            .all(|n| !n.body.contains("/duplicate")),
+        "the quick action is not left as text"
+    );
+}

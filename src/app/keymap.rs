@@ -33,6 +33,7 @@ pub enum Action {
     SetAssignee,
     SetDueDate,
     AcceptSuggestions,
+    CloseAsDuplicate,
     ToggleGrooming,
     EditField,
     OpenDetail,
@@ -96,6 +97,7 @@ impl Action {
             Action::SetAssignee => "assignee",
             Action::SetDueDate => "due date",
             Action::AcceptSuggestions => "accept the suggested team and fields",
+            Action::CloseAsDuplicate => "close as a duplicate of a look-alike",
             Action::ToggleGrooming => "focus the grooming pane / back",
             Action::EditField => "edit the selected field",
             Action::OpenDetail => "open the request",
@@ -134,7 +136,7 @@ impl Action {
 }
 
 /// Every action with its name in the config file (`[keys.board] move_next = "L"`).
-pub const ACTION_NAMES: [(Action, &str); 57] = [
+pub const ACTION_NAMES: [(Action, &str); 58] = [
     (Action::Quit, "quit"),
     (Action::Dismiss, "dismiss"),
     (Action::Help, "help"),
@@ -159,6 +161,7 @@ pub const ACTION_NAMES: [(Action, &str); 57] = [
     (Action::SetAssignee, "set_assignee"),
     (Action::SetDueDate, "set_due_date"),
     (Action::AcceptSuggestions, "accept_suggestions"),
+    (Action::CloseAsDuplicate, "close_as_duplicate"),
     (Action::ToggleGrooming, "toggle_grooming"),
     (Action::EditField, "edit_field"),
     (Action::OpenDetail, "open_detail"),
@@ -576,7 +579,7 @@ const NAVIGATION: [(Key, Action); 14] = [
     (Key::plain(KeyCode::End), Action::Bottom),
 ];
 
-const CARD_EDITS: [(Key, Action); 14] = [
+const CARD_EDITS: [(Key, Action); 15] = [
     (Key::char('H'), Action::MovePrev),
     (Key::char('L'), Action::MoveNext),
     (Key::char('m'), Action::MoveTo),
@@ -590,6 +593,7 @@ const CARD_EDITS: [(Key, Action); 14] = [
     (Key::char('a'), Action::SetAssignee),
     (Key::char('D'), Action::SetDueDate),
     (Key::char('A'), Action::AcceptSuggestions),
+    (Key::char('x'), Action::CloseAsDuplicate),
     (Key::plain(KeyCode::Enter), Action::OpenDetail),
 ];
 

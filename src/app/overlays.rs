@@ -223,6 +223,9 @@ fn apply_choice(state: &mut AppState, issue_id: i64, choice: PickValue) -> Vec<E
         // As if its key were pressed on the board.
         return on_action(state, Mode::Board, action);
     }
+    if let PickValue::DuplicateOf(original) = &choice {
+        return close_as_duplicate(state, issue_id, original);
+    }
     if let PickValue::View(query) = choice {
         set_filter(state, query.as_deref().unwrap_or(""));
         return Vec::new();
@@ -235,7 +238,10 @@ fn apply_choice(state: &mut AppState, issue_id: i64, choice: PickValue) -> Vec<E
         .filter_map(|card| {
             let facts = &card.record.facts;
             let edit = match &choice {
-                PickValue::State(_) | PickValue::View(_) | PickValue::Action(_) => return None,
+                PickValue::State(_)
+                | PickValue::View(_)
+                | PickValue::Action(_)
+                | PickValue::DuplicateOf(_) => return None,
                 PickValue::Field(field, value) => {
                     let def = workflow.fields.all().get(*field).copied()?;
                     match value {
@@ -254,6 +260,69 @@ fn apply_choice(state: &mut AppState, issue_id: i64, choice: PickValue) -> Vec<E
         what = first.summary.clone();
     }
     history::save_batch(state, edits, what)
+}
+
+/// Moves the request to the state duplicates close into (`declined`, else the last closed
+/// state) with that state's side effects, as one undoable edit, and queues GitLab's
+/// `/duplicate` quick action so GitLab links the two. Choosing the original is the
+/// confirmation: no further question is asked; a move that needs an answer is refused.
+fn close_as_duplicate(state: &mut AppState, issue_id: i64, original: &str) -> Vec<Effect> {
+    let wf = &state.workflow;
+    let to = wf
+        .state_index("declined")
+        .or_else(|| wf.states.iter().rposition(|s| s.closed));
+    let (Some(to), Some(card)) = (to, state.card_by_id(issue_id)) else {
+        return Vec::new();
+    };
+    let short = card.short_ref();
+    let planned = crate::workflow::plan_move(
+        wf,
+        &card.record.facts,
+        card.class.placement,
+        to,
+        &state.milestones,
+        state.today,
+    );
+    // Choosing the original answered "is this move meant?" (new_request -> declined is
+    // unusual); anything else the move needs is asked for by `m`, not guessed.
+    let plan = match planned {
+        Ok(plan)
+            if plan
+                .needs
+                .iter()
+                .all(|n| matches!(n, crate::workflow::Need::Confirm(_))) =>
+        {
+            plan
+        }
+        Ok(_) => {
+            say(
+                state,
+                Tone::Warn,
+                format!("{short}: closing it needs answers: use m"),
+            );
+            return Vec::new();
+        }
+        Err(err) => {
+            say(state, Tone::Warn, format!("{short}: {err}"));
+            return Vec::new();
+        }
+    };
+    let original_short = original.rsplit_once('#').map_or(original, |(_, iid)| iid);
+    let mut effects = history::save_batch(
+        state,
+        vec![(issue_id, plan.edit)],
+        format!("closed as a duplicate of #{original_short}"),
+    );
+    // Effects run last first: the move is queued before the comment, so GitLab closes it
+    // through the edit and the quick action then only links the two.
+    effects.insert(
+        0,
+        Effect::QueueComment {
+            issue_id,
+            body: format!("/duplicate {original}"),
+        },
+    );
+    effects
 }
 
 pub(crate) fn on_confirm_action(state: &mut AppState, action: Action) -> Vec<Effect> {

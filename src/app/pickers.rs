@@ -107,6 +107,29 @@ pub fn field(state: &AppState, card: &Card, field: usize) -> Option<Picker> {
     ))
 }
 
+/// The look-alikes of a new or triaged request, to close it as a duplicate of one.
+pub fn duplicates(state: &AppState, card: &Card) -> Option<Picker> {
+    let alikes = state.look_alikes(card);
+    if alikes.is_empty() {
+        return None;
+    }
+    let options = alikes
+        .iter()
+        .map(|a| PickOption {
+            label: format!("{} {}", a.reference, a.title),
+            detail: format!("{} {:.2}", a.state, a.score),
+            current: false,
+            value: PickValue::DuplicateOf(a.full_reference.clone()),
+        })
+        .collect();
+    Some(picker(
+        format!("Close {} as a duplicate of", card.short_ref()),
+        PickPurpose::Edit,
+        card,
+        options,
+    ))
+}
+
 /// The team labels.
 pub fn teams(state: &AppState, card: &Card, purpose: PickPurpose, why: &str) -> Picker {
     let mut options: Vec<PickOption> = state

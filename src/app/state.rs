@@ -91,6 +91,8 @@ pub enum PickValue {
     View(Option<String>),
     /// A board action, from the command palette.
     Action(crate::app::keymap::Action),
+    /// Close the request as a duplicate of this one (its full reference).
+    DuplicateOf(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1539,6 +1539,7 @@ fn learned() -> Msg {
         vec![crate::learner::LookAlike {
             id: 3,
             reference: "#3".into(),
+            full_reference: "g/p#3".into(),
             title: "Request 3".into(),
             state: "triage".into(),
             score: 0.82,
@@ -1619,4 +1620,49 @@ fn the_team_and_field_pickers_start_on_the_suggested_value() {
     // Enter takes it.
     let effects = press(&mut state, KeyCode::Enter);
     assert_eq!(saved(&effects).labels.add, ["ucase::CN"]);
+}
+
+#[test]
+fn x_closes_a_request_as_a_duplicate_of_a_look_alike_with_the_quick_action() {
+    let mut state = board();
+    update(&mut state, learned());
+    select(&mut state, 1);
+    keys(&mut state, "x");
+    let Some(Overlay::Picker(picker)) = &state.overlay else {
+        panic!("no picker: {:?}", state.message);
+    };
+    assert_eq!(picker.options[0].label, "#3 Request 3");
+    let effects = press(&mut state, KeyCode::Enter);
+    assert!(!effects.is_empty(), "{:?}", state.message);
+    // The comment first in the list: effects run last first, so the move is queued before it.
+    let [
+        Effect::QueueComment { issue_id, body },
+        Effect::SaveEdit { edit, .. },
+    ] = effects.as_slice()
+    else {
+        panic!("{effects:?}");
+    };
+    assert_eq!((*issue_id, body.as_str()), (1, "/duplicate g/p#3"));
+    assert_eq!(edit.state_event, Some(StateEvent::Close));
+    assert!(
+        edit.labels.add.contains(&"sm_req::declined".to_string()),
+        "{edit:?}"
+    );
+    land(&mut state, &effects);
+    assert!(!state.card_by_id(1).unwrap().record.facts.open);
+    // Undone like any move.
+    let undo = keys(&mut state, "z");
+    land(&mut state, &undo);
+    assert!(state.card_by_id(1).unwrap().record.facts.open);
+    // A request with no known look-alike says so.
+    select(&mut state, 4);
+    assert!(keys(&mut state, "x").is_empty());
+    assert!(
+        state
+            .message
+            .as_ref()
+            .unwrap()
+            .text
+            .starts_with("no look-alike")
+    );
 }

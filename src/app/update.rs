@@ -133,6 +133,11 @@ pub enum Effect {
     OpenUrl(String),
     /// Put text on the clipboard (OSC 52).
     Copy(String),
+    /// Queue a comment as written (a quick action the board composed).
+    QueueComment {
+        issue_id: i64,
+        body: String,
+    },
     /// Suspend the board, write a comment in `$EDITOR`, queue it.
     WriteComment {
         issue_id: i64,
@@ -862,6 +867,17 @@ fn on_card_action(state: &mut AppState, action: Action) -> Vec<Effect> {
                 "",
             )));
         }
+        Action::CloseAsDuplicate => match pickers::duplicates(state, &card) {
+            Some(picker) => state.overlay = Some(Overlay::Picker(picker)),
+            None => say(
+                state,
+                Tone::Info,
+                format!(
+                    "no look-alike of {} is known (new and triaged requests are compared)",
+                    card.short_ref()
+                ),
+            ),
+        },
         Action::AcceptSuggestions => {
             // Every suggestion shown, on the selected request or every marked one: one undo.
             let edits: Vec<(i64, IssueEdit)> = targets

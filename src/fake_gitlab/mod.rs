@@ -10,6 +10,7 @@ pub(crate) mod filters;
 pub mod graphql;
 mod history;
 pub mod model;
+mod quick_actions;
 mod routes;
 pub mod throttle;
 pub mod tls;

@@ -526,6 +526,20 @@ pub async fn create_note(
         return response;
     }
     let project_id = model.issues[&id]["project_id"].as_i64().unwrap_or(0);
+    let applied = crate::fake_gitlab::quick_actions::apply(&mut model, id, &text);
+    if applied.remaining.is_empty() {
+        // Commands only: nothing is kept as a note; GitLab says what the commands did.
+        return (
+            StatusCode::ACCEPTED,
+            Json(json!({"commands_changes": applied.changes, "summary": applied.summary})),
+        )
+            .into_response();
+    }
+    let text = if applied.summary.is_empty() {
+        text
+    } else {
+        applied.remaining
+    };
     let note = model.add_note(id, text, false);
     (
         StatusCode::CREATED,
