@@ -15,6 +15,9 @@ use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use crate::learn::{self, Suggestion, similar};
 use crate::workflow::Workflow;
 
+/// How long after start the first pass begins.
+const FIRST_PASS_AFTER: std::time::Duration = std::time::Duration::from_millis(1500);
+
 /// A look-alike as the board shows it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LookAlike {
@@ -123,6 +126,9 @@ fn serve(path: &Path, wf: &Workflow, inbox: &mpsc::Receiver<()>, reply: &Unbound
             return;
         }
     };
+    // The first pass waits for the board's start-up to settle: its load and the filter's
+    // texts are freed by then, so the two peaks of memory do not add up.
+    std::thread::sleep(FIRST_PASS_AFTER);
     while inbox.recv().is_ok() {
         while inbox.try_recv().is_ok() {}
         let started = Instant::now();
@@ -207,9 +213,15 @@ pub fn learn_from(
     crate::store::each_issue_text(conn, false, learn::features::DESCRIPTION_BYTES, |doc| {
         requests += 1;
         training.add(&doc);
-        indexing.add(&doc);
-        if doc.open && doc.labels.iter().any(|l| first_states.contains(l)) {
+        let target = doc.open && doc.labels.iter().any(|l| first_states.contains(l));
+        indexing.add_asked(&doc, target);
+        if target {
             targets.push((doc.id, doc.reference.clone()));
+        }
+        // Only a request that can be a look-alike needs naming.
+        let recent = now - chrono::Duration::days(similar::RECENT_DAYS);
+        if !(doc.open || doc.closed_at.is_some_and(|t| t >= recent)) {
+            return;
         }
         named.insert(
             doc.id,

@@ -46,6 +46,9 @@ pub struct IndexBuilder {
     ids: Vec<i64>,
     candidate: Vec<bool>,
     counts: Vec<Vec<(u32, f32)>>,
+    /// Whether each request will be asked about (`similar_to`); the others' vectors go once
+    /// the postings hold them.
+    asked: Vec<bool>,
 }
 
 impl IndexBuilder {
@@ -57,10 +60,19 @@ impl IndexBuilder {
             ids: Vec::new(),
             candidate: Vec::new(),
             counts: Vec::new(),
+            asked: Vec::new(),
         }
     }
 
+    /// Adds a request that may be asked about.
     pub fn add(&mut self, doc: &Doc) {
+        self.add_asked(doc, true);
+    }
+
+    /// Adds a request; `asked` false when `similar_to` will never be called with it (it can
+    /// still be found as a look-alike).
+    pub fn add_asked(&mut self, doc: &Doc, asked: bool) {
+        self.asked.push(asked);
         let mut ids: Vec<u32> = terms(doc)
             .map(|term| {
                 let next = self.vocabulary.len() as u32;
@@ -108,11 +120,20 @@ impl IndexBuilder {
         for (term, df) in document_frequency.iter().enumerate() {
             postings[term].reserve_exact(*df as usize);
         }
-        for (at, vector) in vectors.iter().enumerate() {
-            for (term, weight) in vector {
+        // Each vector is moved into the postings as it is read, so the two are never both
+        // whole in memory; only the vectors of the requests asked about later are kept.
+        let mut kept = Vec::with_capacity(vectors.len());
+        for (at, vector) in vectors.into_iter().enumerate() {
+            for (term, weight) in &vector {
                 postings[*term as usize].push((at as u32, *weight));
             }
+            kept.push(if self.asked.get(at).copied().unwrap_or(true) {
+                vector
+            } else {
+                Vec::new()
+            });
         }
+        let vectors = kept;
         Index {
             ids: self.ids,
             candidate: self.candidate,
