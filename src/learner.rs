@@ -15,6 +15,11 @@ use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use crate::learn::{self, Suggestion, similar};
 use crate::workflow::Workflow;
 
+/// The board learns from this many of the most recently opened requests (all of them up to
+/// there): recent decisions say most about the next ones, and a 50,000-request cache then
+/// costs the board no more memory than a 10,000 one. `sm-board suggest` reads them all.
+pub const LEARN_FROM_NEWEST: usize = 10_000;
+
 /// How long after start the first pass begins.
 const FIRST_PASS_AFTER: std::time::Duration = std::time::Duration::from_millis(1500);
 
@@ -118,7 +123,20 @@ impl Learner {
     }
 }
 
+/// Lowers this thread's scheduling priority (Linux threads have their own nice value), so a
+/// learning pass never slows a key the board is handling on a 2-core machine.
+fn yield_to_the_board() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: gettid and setpriority take plain integers and only change this thread's
+    // scheduling priority; a failure is ignored (the pass then runs at normal priority).
+    unsafe {
+        let tid = libc::syscall(libc::SYS_gettid) as libc::id_t;
+        libc::setpriority(libc::PRIO_PROCESS, tid, 10);
+    }
+}
+
 fn serve(path: &Path, wf: &Workflow, inbox: &mpsc::Receiver<()>, reply: &UnboundedSender<Learned>) {
+    yield_to_the_board();
     let conn = match crate::store::open_reader(path) {
         Ok(conn) => conn,
         Err(err) => {
@@ -210,7 +228,8 @@ pub fn learn_from(
     let mut named: HashMap<i64, Named> = HashMap::new();
     let mut targets: Vec<(i64, String)> = Vec::new();
     let mut requests = 0;
-    crate::store::each_issue_text(conn, false, learn::features::DESCRIPTION_BYTES, |doc| {
+    let chars = learn::features::DESCRIPTION_BYTES;
+    crate::store::each_issue_text(conn, false, LEARN_FROM_NEWEST, chars, |doc| {
         requests += 1;
         training.add(&doc);
         let target = doc.open && doc.labels.iter().any(|l| first_states.contains(l));
@@ -263,7 +282,7 @@ pub fn learn_from(
         similar,
         requests,
     };
-    crate::store::each_issue_text(conn, true, learn::features::DESCRIPTION_BYTES, |doc| {
+    crate::store::each_issue_text(conn, true, usize::MAX, chars, |doc| {
         for s in suggester.confident(&doc) {
             learned.guess(doc.id, &s.field_name, &s.value, s.confidence);
         }

@@ -336,12 +336,16 @@ impl Suggester {
     }
 }
 
-/// Every cached request as the models read it, oldest first.
+/// Every cached request as the models read it, newest first.
 pub fn load_docs(conn: &rusqlite::Connection) -> Result<Vec<Doc>, StoreError> {
     let mut docs = Vec::new();
-    store::each_issue_text(conn, false, features::DESCRIPTION_BYTES, |doc| {
-        docs.push(doc)
-    })?;
+    store::each_issue_text(
+        conn,
+        false,
+        usize::MAX,
+        features::DESCRIPTION_BYTES,
+        |doc| docs.push(doc),
+    )?;
     Ok(docs)
 }
 

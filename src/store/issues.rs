@@ -311,11 +311,12 @@ pub struct IssueText {
     pub closed_at: Option<DateTime<Utc>>,
 }
 
-/// Calls `f` with every cached issue's text, oldest first, one at a time (nothing is held
-/// between calls): `open_only` skips closed ones.
+/// Calls `f` with the text of the `newest` most recently opened cached issues, newest first,
+/// one at a time (nothing is held between calls): `open_only` skips closed ones.
 pub fn each_issue_text(
     conn: &Connection,
     open_only: bool,
+    newest: usize,
     description_chars: usize,
     mut f: impl FnMut(IssueText),
 ) -> Result<()> {
@@ -323,10 +324,11 @@ pub fn each_issue_text(
         "SELECT i.id, i.reference, i.title, i.labels, i.author, i.open, i.created_at, \
          i.closed_at, substr(b.description, 1, ?1) FROM issues i \
          LEFT JOIN issue_bodies b ON b.id = i.id WHERE i.open = 1 OR ?2 = 0 \
-         ORDER BY i.created_at, i.id",
+         ORDER BY i.created_at DESC, i.id DESC LIMIT ?3",
     )?;
     let chars = i64::try_from(description_chars).unwrap_or(i64::MAX);
-    let mut rows = stmt.query(params![chars, i64::from(open_only)])?;
+    let newest = i64::try_from(newest).unwrap_or(i64::MAX);
+    let mut rows = stmt.query(params![chars, i64::from(open_only), newest])?;
     while let Some(row) = rows.next()? {
         let id: i64 = row.get(0)?;
         let time = |ms: i64| {
