@@ -208,8 +208,8 @@ async fn event_loop(
                     Some(Msg::SyncFailed("the sync worker stopped; restart sm-board".into()))
                 }
             },
-            Some((word, ids)) = next_answer(&mut searcher) => Some(Msg::TextHits { word, ids }),
-            Some(learned) = next_learned(&mut learner) => Some(Msg::Learned(std::sync::Arc::new(learned))),
+            Some((word, ids)) = next_from(searcher.as_mut().map(|s| &mut s.answers)) => Some(Msg::TextHits { word, ids }),
+            Some(learned) = next_from(learner.as_mut().map(|l| &mut l.answers)) => Some(Msg::Learned(std::sync::Arc::new(learned))),
             _ = tick.tick() => {
                 let now = Utc::now();
                 // The screen shows minutes at most: redraw only when one has passed.
@@ -363,22 +363,11 @@ fn perform_searches(
     }
 }
 
-/// The next full-text answer; never resolves without the lookup thread.
-async fn next_answer(
-    searcher: &mut Option<crate::text_search::TextSearcher>,
-) -> Option<crate::text_search::Answer> {
-    match searcher {
-        Some(searcher) => searcher.answers.recv().await,
-        None => std::future::pending().await,
-    }
-}
-
-/// The learner's next answer; never resolves without the learner.
-async fn next_learned(
-    learner: &mut Option<crate::learner::Learner>,
-) -> Option<crate::learner::Learned> {
-    match learner {
-        Some(learner) => learner.answers.recv().await,
+/// The next answer of a helper thread (full-text lookups, the learner); never resolves
+/// without the thread.
+async fn next_from<T>(answers: Option<&mut tokio::sync::mpsc::UnboundedReceiver<T>>) -> Option<T> {
+    match answers {
+        Some(answers) => answers.recv().await,
         None => std::future::pending().await,
     }
 }

@@ -319,7 +319,7 @@ impl<'q> Checker<'_, 'q> {
 
     fn arguments(&mut self, field: &graphql_parser::query::Field<'q, &'q str>, def: &FieldDef) {
         for (name, value) in &field.arguments {
-            let Some(arg) = def.args.iter().find(|a| a.name == *name) else {
+            let Some(arg) = def.arg(name) else {
                 self.errors.push(format!(
                     "Field '{}' doesn't accept argument '{name}'",
                     field.name

@@ -35,7 +35,9 @@ pub enum Cost {
 /// A field of a type: its arguments, the named type it returns and its price.
 #[derive(Debug, Clone, Copy)]
 pub struct FieldDef {
+    /// Its own arguments; a connection also takes `PAGING`.
     pub args: &'static [Arg],
+    pub paged: bool,
     pub returns: &'static str,
     pub cost: Cost,
 }
@@ -74,22 +76,6 @@ const PAGING: &[Arg] = &[
 
 const WORK_ITEMS_ARGS: &[Arg] = &[
     Arg {
-        name: "first",
-        ty: "Int",
-    },
-    Arg {
-        name: "after",
-        ty: "String",
-    },
-    Arg {
-        name: "last",
-        ty: "Int",
-    },
-    Arg {
-        name: "before",
-        ty: "String",
-    },
-    Arg {
         name: "iid",
         ty: "String",
     },
@@ -108,22 +94,6 @@ const WORK_ITEMS_ARGS: &[Arg] = &[
 ];
 
 const DISCUSSIONS_ARGS: &[Arg] = &[
-    Arg {
-        name: "first",
-        ty: "Int",
-    },
-    Arg {
-        name: "after",
-        ty: "String",
-    },
-    Arg {
-        name: "last",
-        ty: "Int",
-    },
-    Arg {
-        name: "before",
-        ty: "String",
-    },
     Arg {
         name: "filter",
         ty: "NotesFilterType",
@@ -157,8 +127,17 @@ pub fn is_scalar(ty: &str) -> bool {
 const fn plain(returns: &'static str) -> FieldDef {
     FieldDef {
         args: &[],
+        paged: false,
         returns,
         cost: Cost::Plain,
+    }
+}
+
+impl FieldDef {
+    /// The argument `name`, if the field takes it.
+    pub fn arg(&self, name: &str) -> Option<&'static Arg> {
+        let paging: &'static [Arg] = if self.paged { PAGING } else { &[] };
+        self.args.iter().chain(paging).find(|a| a.name == name)
     }
 }
 
@@ -174,6 +153,7 @@ pub fn field(ty: &str, name: &str, work_items: bool) -> Option<FieldDef> {
                 name: "fullPath",
                 ty: "ID!",
             }],
+            paged: false,
             returns: "Project",
             cost: Cost::Resolver {
                 own: 1,
@@ -183,6 +163,7 @@ pub fn field(ty: &str, name: &str, work_items: bool) -> Option<FieldDef> {
         },
         ("Query", "currentUser") => FieldDef {
             args: &[],
+            paged: false,
             returns: "UserCore",
             cost: Cost::Resolver {
                 own: 1,
@@ -194,6 +175,7 @@ pub fn field(ty: &str, name: &str, work_items: bool) -> Option<FieldDef> {
         ("Project", "name") => plain("String"),
         ("Project", "workItems") if work_items => FieldDef {
             args: WORK_ITEMS_ARGS,
+            paged: true,
             returns: "WorkItemConnection",
             // Resolver 1, plus 1 for the `sort` GitLab defaults.
             cost: Cost::Resolver {
@@ -217,17 +199,20 @@ pub fn field(ty: &str, name: &str, work_items: bool) -> Option<FieldDef> {
                 name: "onlyTypes",
                 ty: "[WorkItemWidgetType!]",
             }],
+            paged: false,
             returns: "WorkItemWidget",
             cost: Cost::Plain,
         },
         (w, "type") if w == "WorkItemWidget" || WIDGET_TYPES.contains(&w) => FieldDef {
             args: &[],
+            paged: false,
             returns: "WorkItemWidgetType",
             cost: Cost::Free,
         },
         ("WorkItemWidgetNotes", "discussionLocked") => plain("Boolean"),
         ("WorkItemWidgetNotes", "discussions") => FieldDef {
             args: DISCUSSIONS_ARGS,
+            paged: true,
             returns: "DiscussionConnection",
             // Resolver 1, the defaulted `sort` 1, `calls_gitaly!` 1; 5% an item.
             cost: Cost::Resolver {
@@ -242,7 +227,8 @@ pub fn field(ty: &str, name: &str, work_items: bool) -> Option<FieldDef> {
         ("Discussion", "id") => plain("ID"),
         ("Discussion", "createdAt") => plain("Time"),
         ("Discussion", "notes") => FieldDef {
-            args: PAGING,
+            args: &[],
+            paged: true,
             returns: "NoteConnection",
             cost: Cost::Plain,
         },
