@@ -1116,3 +1116,26 @@ async fn closing_as_a_duplicate_reaches_gitlab_as_a_move_and_its_quick_action() 
         "the quick action is not left as text"
     );
 }
+
+#[tokio::test]
+async fn a_graphql_timeout_holds_the_history_back_without_giving_up_graphql() {
+    let w = world_with_activity(generate::generate(30, 27, generate::default_anchor())).await;
+    w.faults(FaultUpdate {
+        graphql_timeouts: Some(2),
+        ..FaultUpdate::default()
+    });
+    let first = w.sync().await;
+    assert!(first.offline.is_some(), "held back: {first:?}");
+    assert_eq!(
+        w.fake.shared.stats().kind("GET label_events"),
+        0,
+        "not REST"
+    );
+    w.fake.shared.reset_stats();
+    let second = w.sync().await;
+    assert!(second.in_step(), "{second:?}");
+    assert_eq!(second.activity_waiting, 0);
+    let stats = w.fake.shared.stats();
+    assert!(stats.kind("POST graphql") >= 1);
+    assert_eq!(stats.kind("GET label_events") + stats.kind("GET notes"), 0);
+}

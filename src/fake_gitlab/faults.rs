@@ -72,6 +72,9 @@ pub struct FaultUpdate {
     /// `full`, `no_work_items` (no `Project.workItems`, GitLab before work items) or `none`
     /// (no `/api/graphql`).
     pub graphql: Option<String>,
+    /// The next N GraphQL answers are a 200 with `{"errors": [{"message": "Request timed
+    /// out"}]}`, as GitLab answers a query that ran too long.
+    pub graphql_timeouts: Option<u32>,
 }
 
 #[derive(Debug, Default)]

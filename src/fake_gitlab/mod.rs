@@ -220,6 +220,9 @@ impl Shared {
         if let Some(graphql) = &update.graphql {
             model.graphql = graphql::GraphqlApi::parse(graphql)?;
         }
+        if let Some(timeouts) = update.graphql_timeouts {
+            model.graphql_timeouts = timeouts;
+        }
         if let Some(served) = update.label_events_api {
             model.label_events_api = served;
         }

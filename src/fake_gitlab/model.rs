@@ -156,6 +156,8 @@ pub struct Model {
     pub label_events_api: bool,
     /// How much of GitLab's GraphQL is served.
     pub graphql: crate::fake_gitlab::graphql::GraphqlApi,
+    /// GraphQL answers still to fail with a timeout (a fault knob).
+    pub graphql_timeouts: u32,
     next_id: i64,
     last_update: DateTime<Utc>,
 }
@@ -208,6 +210,7 @@ impl Model {
             create_unknown_labels: true,
             label_events_api: true,
             graphql: crate::fake_gitlab::graphql::GraphqlApi::Full,
+            graphql_timeouts: 0,
             next_id: 1_000_000,
             last_update: DateTime::<Utc>::UNIX_EPOCH,
         };

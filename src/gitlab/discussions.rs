@@ -217,6 +217,25 @@ fn convert(
     history
 }
 
+/// Does this GraphQL error say the server will never answer this query (graphql-ruby's
+/// validation and limits), rather than that it failed this time?
+fn refuses_the_query(message: &str) -> bool {
+    [
+        "doesn't exist on type",
+        "doesn't accept argument",
+        "is missing required arguments",
+        "Type mismatch",
+        "was provided invalid value",
+        "exceeds max complexity",
+        "exceeds max depth",
+        "Parse error",
+        "No such type",
+        "can't be spread inside",
+    ]
+    .iter()
+    .any(|pattern| message.contains(pattern))
+}
+
 /// The history of the issues `iids` (all of `project`), by iid; `after` continues one
 /// issue's discussions. An iid missing from the answer is an issue GitLab no longer shows.
 pub async fn fetch(
@@ -244,7 +263,18 @@ pub async fn fetch(
     let answer: Answer = serde_json::from_value(answer)
         .map_err(|err| HistoryError::Api(ApiError::Malformed(format!("GraphQL answer: {err}"))))?;
     if let Some(first) = answer.errors.first() {
-        return Err(HistoryError::Unsupported(first.message.clone()));
+        let message = first.message.clone();
+        return Err(if refuses_the_query(&message) {
+            HistoryError::Unsupported(message)
+        } else {
+            // A timeout or an internal error on GitLab's side: try again next pass, over
+            // GraphQL still.
+            tracing::info!(error = %crate::sanitize::clean_line(&message), "GraphQL failed");
+            HistoryError::Api(ApiError::Server {
+                status: 500,
+                attempts: 1,
+            })
+        });
     }
     let Some(project) = answer.data.and_then(|d| d.project) else {
         // The project is gone or hidden: so are its issues.
@@ -306,6 +336,18 @@ mod tests {
             [("p::1", true, Some("bo")), ("p::2", false, Some("bo"))]
         );
         assert!(history.events.iter().all(|e| e.issue_id == 7));
+    }
+
+    #[test]
+    fn only_a_refused_query_sends_the_history_over_rest() {
+        assert!(refuses_the_query(
+            "Field 'workItems' doesn't exist on type 'Project'"
+        ));
+        assert!(refuses_the_query(
+            "Query has complexity of 300, which exceeds max complexity of 250"
+        ));
+        assert!(!refuses_the_query("Request timed out"));
+        assert!(!refuses_the_query("Internal server error"));
     }
 
     #[test]

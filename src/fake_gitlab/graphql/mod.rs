@@ -62,7 +62,12 @@ fn errors(messages: Vec<String>) -> (u16, Value) {
 /// Answers one GraphQL request: `{"query", "variables", "operationName"}`.
 pub async fn serve(State(app): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> Response {
     let anonymous = headers.contains_key(ANONYMOUS_HEADER);
-    let (status, answer) = run(&app.lock(), &body, anonymous);
+    let mut model = app.lock();
+    if model.graphql_timeouts > 0 && model.graphql != GraphqlApi::Absent {
+        model.graphql_timeouts -= 1;
+        return axum::Json(json!({"errors": [{"message": "Request timed out"}]})).into_response();
+    }
+    let (status, answer) = run(&model, &body, anonymous);
     if status == 200 {
         axum::Json(answer).into_response()
     } else {
