@@ -144,3 +144,25 @@ fn references_resolve_as_users_type_them() {
     assert!(one("#99999").is_empty());
     assert!(one("not-a-number").is_empty());
 }
+
+#[test]
+fn seeded_descriptions_are_searchable_and_a_second_seed_replaces_them() {
+    let store = Store::open_in_memory().unwrap();
+    let mut issues =
+        sm_board::demo::generate::generate(1200, 3, sm_board::demo::generate::default_anchor());
+    issues[0]["description"] = serde_json::json!("Quarterly zeppelin briefing");
+    issues[1100]["description"] = serde_json::json!("Another zeppelin, past the first statement");
+    sm_board::demo::seed_store(&store, &issues).unwrap();
+    let ids = |word: &str| store::search_text(store.conn(), word).unwrap();
+    let first = issues[0]["id"].as_i64().unwrap();
+    let late = issues[1100]["id"].as_i64().unwrap();
+    assert_eq!(
+        ids("zeppelin"),
+        std::collections::HashSet::from([first, late])
+    );
+    // Seeding again updates the bodies in place, and the index follows.
+    issues[0]["description"] = serde_json::json!("Quarterly airship briefing");
+    sm_board::demo::seed_store(&store, &issues).unwrap();
+    assert_eq!(ids("zeppelin"), std::collections::HashSet::from([late]));
+    assert_eq!(ids("airship"), std::collections::HashSet::from([first]));
+}
