@@ -147,18 +147,29 @@ pub fn store_activity(
     tx.prepare_cached("DELETE FROM label_events WHERE issue_id = ?1")?
         .execute([issue.issue_id])?;
     {
-        let mut insert = tx.prepare_cached(
-            "INSERT OR REPLACE INTO notes (id, issue_id, author, body, system, created_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )?;
-        for note in notes {
-            insert.execute(params![
-                note.id,
+        // All of an issue's notes in one statement: each statement that fires the comments'
+        // full-text trigger makes FTS5 flush a segment, so a note a statement cost one each.
+        if !notes.is_empty() {
+            let rows: Vec<serde_json::Value> = notes
+                .iter()
+                .map(|n| {
+                    serde_json::json!([
+                        n.id,
+                        n.author,
+                        n.body,
+                        n.system,
+                        n.created_at.timestamp_millis()
+                    ])
+                })
+                .collect();
+            tx.prepare_cached(
+                "INSERT OR REPLACE INTO notes (id, issue_id, author, body, system, created_at) \
+                 SELECT value ->> 0, ?1, value ->> 1, value ->> 2, value ->> 3, value ->> 4 \
+                 FROM json_each(?2)",
+            )?
+            .execute(params![
                 issue.issue_id,
-                note.author,
-                note.body,
-                note.system,
-                note.created_at.timestamp_millis()
+                serde_json::Value::Array(rows).to_string()
             ])?;
         }
         let mut insert = tx.prepare_cached(
