@@ -179,18 +179,6 @@ fn give_back_memory() {
     }
 }
 
-/// The state of a request, or open/closed without one.
-fn state_of(wf: &Workflow, labels: &[String], open: bool) -> String {
-    labels
-        .iter()
-        .find_map(|l| {
-            l.strip_prefix(wf.state_key.as_str())?
-                .strip_prefix("::")
-                .map(str::to_string)
-        })
-        .unwrap_or_else(|| if open { "open".into() } else { "closed".into() })
-}
-
 /// `#41` within the same project, else the project's last path segment and the iid.
 fn short_reference(of: &str, from: &str) -> String {
     let project = |r: &str| r.rsplit_once('#').map(|(p, _)| p.to_string());
@@ -229,6 +217,7 @@ pub fn learn_from(
     let mut targets: Vec<(i64, String)> = Vec::new();
     let mut requests = 0;
     let chars = learn::features::DESCRIPTION_BYTES;
+    let recent = now - chrono::Duration::days(similar::RECENT_DAYS);
     crate::store::each_issue_text(conn, false, LEARN_FROM_NEWEST, chars, |doc| {
         requests += 1;
         training.add(&doc);
@@ -238,14 +227,13 @@ pub fn learn_from(
             targets.push((doc.id, doc.reference.clone()));
         }
         // Only a request that can be a look-alike needs naming.
-        let recent = now - chrono::Duration::days(similar::RECENT_DAYS);
         if !(doc.open || doc.closed_at.is_some_and(|t| t >= recent)) {
             return;
         }
         named.insert(
             doc.id,
             Named {
-                state: state_of(wf, &doc.labels, doc.open),
+                state: learn::state_name(&doc, &wf.state_key),
                 reference: doc.reference,
                 title: doc.title,
             },

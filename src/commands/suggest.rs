@@ -127,22 +127,7 @@ pub fn similar_list(
     let index = similar::Index::build(docs, now);
     let found = index.similar_to(target.id);
     let by_id: HashMap<i64, &Doc> = docs.iter().map(|d| (d.id, d)).collect();
-    let state_of = |r: &Doc| -> String {
-        r.labels
-            .iter()
-            .find_map(|l| {
-                l.strip_prefix(state_key)?
-                    .strip_prefix("::")
-                    .map(str::to_string)
-            })
-            .unwrap_or_else(|| {
-                if r.open {
-                    "open".into()
-                } else {
-                    "closed".into()
-                }
-            })
-    };
+    let state_of = |r: &Doc| learn::state_name(r, state_key);
     let rows: Vec<(&Doc, f64)> = found
         .iter()
         .filter_map(|s| Some((*by_id.get(&s.id)?, s.score)))

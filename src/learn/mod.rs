@@ -40,6 +40,25 @@ const MIN_CHECKED: usize = 20;
 /// A request as the models read it: its text, labels and dates.
 pub use crate::store::IssueText as Doc;
 
+/// The state a request is in (`backlog` of `sm_req::backlog`), or `open`/`closed` without
+/// a state label: how look-alikes are named.
+pub fn state_name(doc: &Doc, state_key: &str) -> String {
+    doc.labels
+        .iter()
+        .find_map(|l| {
+            l.strip_prefix(state_key)?
+                .strip_prefix("::")
+                .map(str::to_string)
+        })
+        .unwrap_or_else(|| {
+            if doc.open {
+                "open".into()
+            } else {
+                "closed".into()
+            }
+        })
+}
+
 /// What a field's value is held in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FieldKind {
