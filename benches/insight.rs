@@ -38,7 +38,7 @@ fn seed(
         by_issue.entry(e.issue_id).or_default().push(LabelEvent {
             id: e.id,
             issue_id: e.issue_id,
-            label: e.label.clone(),
+            label: e.label.to_string(),
             added: e.add,
             actor: Some(format!("user{}", e.user_id)),
             created_at: e.created_at,

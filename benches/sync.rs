@@ -31,7 +31,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         };
         let fake = fake_gitlab::start(
             FakeConfig {
-                issues: generate::generate(issues, 7, generate::default_anchor()),
+                issues: generate::generate(issues, 7, generate::default_anchor()).into(),
                 milestones,
                 token: DEFAULT_TOKEN.into(),
                 latency_ms,

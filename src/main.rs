@@ -311,7 +311,7 @@ fn run_fake_gitlab(serve: FakeServe) -> Result<()> {
         let count = issues.len();
         let fake = sm_board::fake_gitlab::start_with(
             sm_board::fake_gitlab::FakeConfig {
-                issues,
+                issues: issues.into(),
                 milestones,
                 token,
                 latency_ms,
@@ -458,7 +458,11 @@ fn run_demo(
             let (go, go_rx) = tokio::sync::oneshot::channel();
             let (ready, backend) = sm_board::demo::backend::start(
                 go_rx,
-                move || session::demo_data(issues, seed).map_err(|e| e.to_string()),
+                move || {
+                    session::demo_data(issues, seed)
+                        .map(sm_board::fake_gitlab::SeedIssues::streamed)
+                        .map_err(|e| e.to_string())
+                },
                 milestones,
                 offline,
                 db.to_path_buf(),

@@ -47,11 +47,16 @@ pub fn open_cache(config: &Config) -> Result<(Store, Source), SessionError> {
     Ok((Store::open(&path)?, source))
 }
 
-/// The demo's requests: `issues` generated ones, or the bundled board with its dates moved so
-/// that the day it was written for is today (in whole weeks, keeping weekdays).
-pub fn demo_data(issues: Option<usize>, seed: u64) -> Result<Vec<serde_json::Value>, SessionError> {
+/// The demo's requests, made as they are taken: `issues` generated ones, or the bundled board
+/// with its dates moved so that the day it was written for is today (in whole weeks, keeping
+/// weekdays).
+pub fn demo_data(issues: Option<usize>, seed: u64) -> Result<DemoIssues, SessionError> {
     Ok(match issues {
-        Some(n) => demo::generate::generate(n, seed, demo::generate::default_anchor()),
+        Some(n) => Box::new(demo::generate::requests(
+            n,
+            seed,
+            demo::generate::default_anchor(),
+        )),
         None => {
             let mut bundled = demo::bundled_issues()?;
             let (y, m, d) = demo::BUNDLED_ANCHOR;
@@ -61,16 +66,19 @@ pub fn demo_data(issues: Option<usize>, seed: u64) -> Result<Vec<serde_json::Val
             }
             // Completions in the flow view's last 30 days, whatever day the demo runs.
             demo::recent_closings(&mut bundled, chrono::Utc::now(), 28);
-            bundled
+            Box::new(bundled.into_iter())
         }
     })
 }
+
+/// Demo requests in GitLab's JSON shape, one at a time.
+pub type DemoIssues = Box<dyn Iterator<Item = serde_json::Value> + Send>;
 
 /// A demo cache: `db` if given (seeded only when empty, so edits survive restarts), else a
 /// throwaway file that lives as long as the returned guard.
 pub fn open_demo(
     db: Option<PathBuf>,
-    data: impl FnOnce() -> Result<Vec<serde_json::Value>, SessionError>,
+    data: impl FnOnce() -> Result<DemoIssues, SessionError>,
 ) -> Result<(Store, Option<tempfile::TempDir>), SessionError> {
     let (store, guard) = match db {
         Some(path) => (Store::open(&path)?, None),
@@ -87,7 +95,7 @@ pub fn open_demo(
     };
     // Only an empty cache needs the data now; a kept one opens at once.
     if store::issue_count(store.conn())? == 0 {
-        demo::seed_store(&store, &data()?)?;
+        demo::seed_store(&store, data()?)?;
     }
     Ok((store, guard))
 }

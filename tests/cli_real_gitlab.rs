@@ -32,7 +32,7 @@ fn serve(runtime: &tokio::runtime::Runtime) -> RunningFake {
     let fake = runtime
         .block_on(fake_gitlab::start_with(
             FakeConfig {
-                issues: generate::generate(250, 31, generate::default_anchor()),
+                issues: generate::generate(250, 31, generate::default_anchor()).into(),
                 milestones,
                 token: "a-personal-token-nobody-has".into(),
                 latency_ms: 0,
@@ -83,6 +83,7 @@ fn board_on(fake: &RunningFake) -> BTreeMap<i64, String> {
     model
         .issues
         .values()
+        .map(|i| i.value())
         .filter(|i| {
             i["labels"]
                 .as_array()

@@ -42,7 +42,7 @@ impl Server {
         let fake = runtime
             .block_on(fake_gitlab::start(
                 FakeConfig {
-                    issues,
+                    issues: issues.into(),
                     milestones,
                     token: DEFAULT_TOKEN.into(),
                     latency_ms,
@@ -123,7 +123,7 @@ fn sync_move_and_label_report_success_offline_and_a_rejected_token() {
         "{}",
         text(&out.stdout)
     );
-    let remote: Vec<String> = server.fake().shared.lock().issues[&id.id]["labels"]
+    let remote: Vec<String> = server.fake().shared.lock().issues[&id.id].value()["labels"]
         .as_array()
         .unwrap()
         .iter()
@@ -227,7 +227,7 @@ fn a_push_killed_at_any_point_lands_every_edit_exactly_once() {
             .unwrap()
             .iter()
             .filter(|e| {
-                model.issues[&e.issue_id]["labels"]
+                model.issues[&e.issue_id].value()["labels"]
                     .as_array()
                     .unwrap()
                     .iter()
@@ -266,7 +266,7 @@ fn a_push_killed_at_any_point_lands_every_edit_exactly_once() {
         targets
             .iter()
             .filter(|id| {
-                model.issues[*id]["labels"]
+                model.issues[*id].value()["labels"]
                     .as_array()
                     .unwrap()
                     .iter()
@@ -297,7 +297,8 @@ fn a_push_killed_at_any_point_lands_every_edit_exactly_once() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let model = server.fake().shared.lock();
     for id in &targets {
-        let labels = model.issues[id]["labels"].as_array().unwrap();
+        let issue = model.issues[id].value();
+        let labels = issue["labels"].as_array().unwrap();
         assert!(
             labels.iter().any(|l| l == "p::1"),
             "issue {id} lost its edit"
@@ -312,7 +313,7 @@ fn a_push_killed_at_any_point_lands_every_edit_exactly_once() {
         let added = model
             .label_events
             .iter()
-            .filter(|e| e.issue_id == *id && e.label == "p::1" && e.add)
+            .filter(|e| e.issue_id == *id && &*e.label == "p::1" && e.add)
             .count();
         assert_eq!(added, 1, "issue {id}: p::1 added {added} times");
     }
@@ -419,7 +420,7 @@ fn status_json_after_a_sync_counts_exactly_what_gitlab_holds() {
             .filter(|e| e.add && e.label.starts_with("sm_req::"))
             .filter(|e| e.created_at >= since && e.created_at <= now)
             .filter(|e| {
-                let created = time(&model.issues[&e.issue_id]["created_at"]).unwrap();
+                let created = time(&model.issues[&e.issue_id].value()["created_at"]).unwrap();
                 e.created_at > created
             })
             .count()
@@ -517,7 +518,7 @@ fn two_processes_pushing_one_cache_post_each_comment_once_and_invent_no_conflict
             assert_eq!(posted, 1, "trial {trial}: {body} posted {posted} times");
         }
         for id in &ids {
-            let labels = model.issues[id]["labels"].to_string();
+            let labels = model.issues[id].value()["labels"].to_string();
             assert!(
                 labels.contains("p::3") && !labels.contains("p::1"),
                 "trial {trial}: the later edit wins: {labels}"

@@ -30,7 +30,7 @@ async fn fake(issues: Vec<Value>) -> RunningFake {
     };
     fake_gitlab::start(
         FakeConfig {
-            issues,
+            issues: issues.into(),
             milestones,
             token: DEFAULT_TOKEN.into(),
             latency_ms: 0,
@@ -317,6 +317,7 @@ fn remote_board(fake: &RunningFake) -> std::collections::BTreeMap<i64, String> {
     model
         .issues
         .values()
+        .map(|i| i.value())
         .filter(|i| {
             i["labels"]
                 .as_array()
@@ -544,7 +545,7 @@ async fn https_fake(cert: &str) -> RunningFake {
     };
     fake_gitlab::start_with(
         FakeConfig {
-            issues: generate::generate(40, 14, generate::default_anchor()),
+            issues: generate::generate(40, 14, generate::default_anchor()).into(),
             milestones,
             token: DEFAULT_TOKEN.into(),
             latency_ms: 0,
@@ -621,7 +622,7 @@ async fn the_fake_validates_state_event_and_reports_deleted_labels_as_null() {
     let fake = fake(generate::generate(5, 15, generate::default_anchor())).await;
     let (id, project, iid) = {
         let model = fake.shared.lock();
-        let issue = model.issues.values().next().unwrap();
+        let issue = model.issues.values().next().unwrap().value();
         (
             issue["id"].as_i64().unwrap(),
             issue["project_id"].as_i64().unwrap(),
@@ -641,7 +642,7 @@ async fn the_fake_validates_state_event_and_reports_deleted_labels_as_null() {
     let events = names_of_events(&fake, &format!("{path}/resource_label_events")).await;
     assert!(events.iter().any(Value::is_null), "{events:?}");
     assert!(
-        !fake.shared.lock().issues[&id]["labels"]
+        !fake.shared.lock().issues[&id].value()["labels"]
             .as_array()
             .unwrap()
             .iter()
@@ -804,7 +805,7 @@ async fn a_gitlab_without_add_labels_gets_full_label_sets_under_the_same_conflic
     assert!(report.in_step(), "{report:?}");
     assert_eq!(report.pushed, 2);
     let labels = |id: i64| -> Vec<String> {
-        fake.shared.lock().issues[&id]["labels"]
+        fake.shared.lock().issues[&id].value()["labels"]
             .as_array()
             .unwrap()
             .iter()

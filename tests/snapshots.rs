@@ -476,7 +476,7 @@ fn demo_store_with_history() -> Store {
             .map(|e| store::LabelEvent {
                 id: e.id,
                 issue_id: e.issue_id,
-                label: e.label.clone(),
+                label: e.label.to_string(),
                 added: e.add,
                 actor: model.user(e.user_id)["username"]
                     .as_str()

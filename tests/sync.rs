@@ -39,7 +39,7 @@ async fn world(issues: Vec<Value>) -> World {
     };
     let fake = fake_gitlab::start(
         FakeConfig {
-            issues,
+            issues: issues.into(),
             milestones,
             token: DEFAULT_TOKEN.into(),
             latency_ms: 0,
@@ -103,7 +103,7 @@ impl World {
 
     fn remote_labels(&self, id: i64) -> Vec<String> {
         let model = self.fake.shared.lock();
-        model.issues[&id]["labels"]
+        model.issues[&id].value()["labels"]
             .as_array()
             .unwrap()
             .iter()
@@ -136,7 +136,7 @@ impl World {
         model
             .label_events
             .iter()
-            .filter(|e| e.issue_id == id && e.label == label && e.add)
+            .filter(|e| e.issue_id == id && &*e.label == label && e.add)
             .count()
     }
 }
@@ -274,7 +274,10 @@ async fn a_move_and_someone_else_s_label_change_both_survive() {
     );
     assert!(remote.contains(&"campaign".to_string()), "{remote:?}");
     assert!(!remote.contains(&"sm_req::backlog".to_string()));
-    assert_eq!(w.fake.shared.lock().issues[&issue.id]["state"], "closed");
+    assert_eq!(
+        w.fake.shared.lock().issues[&issue.id].value()["state"],
+        "closed"
+    );
     let cached = store::load_issue(w.store.conn(), issue.id).unwrap();
     assert!(cached.facts.labels.contains(&"campaign".into()));
     assert!(!cached.facts.open);
@@ -560,7 +563,7 @@ fn notes_on(w: &World, id: i64) -> Vec<String> {
         .notes
         .iter()
         .filter(|n| n.issue_id == id && !n.system)
-        .map(|n| n.body.clone())
+        .map(|n| n.body.to_string())
         .collect()
 }
 
@@ -688,7 +691,10 @@ async fn check_history_pass(w: &World, requests: &dyn Fn(&World) -> u64) {
             .filter(|e| e.issue_id == record.id)
             .collect();
         events.sort_by_key(|e| (e.created_at, e.id));
-        events.iter().map(|e| (e.label.clone(), e.add)).collect()
+        events
+            .iter()
+            .map(|e| (e.label.to_string(), e.add))
+            .collect()
     };
     let mut cached: Vec<(String, bool)> =
         events.iter().map(|e| (e.label.clone(), e.added)).collect();
@@ -953,7 +959,7 @@ async fn an_assignee_someone_else_changed_is_a_conflict_not_overwritten() {
     assert_eq!(report.conflicts.len(), 1, "{report:?}");
     assert!(report.conflicts[0].contains("assignee"), "{report:?}");
     let remote_assignee = || {
-        w.fake.shared.lock().issues[&issue.id]["assignees"][0]["id"]
+        w.fake.shared.lock().issues[&issue.id].value()["assignees"][0]["id"]
             .as_i64()
             .unwrap()
     };
@@ -1022,7 +1028,7 @@ async fn keeping_mine_on_a_move_conflict_restores_the_whole_move_reopen_included
     store::resolve_conflict(w.store.conn(), seq, true, &w.wf.state_key).unwrap();
     let report = w.sync().await;
     assert!(report.in_step(), "{report:?}");
-    let remote = w.fake.shared.lock().issues[&issue.id].clone();
+    let remote = w.fake.shared.lock().issues[&issue.id].value();
     assert_eq!(remote["state"], "opened", "reopened: {remote}");
     let labels = w.remote_labels(issue.id);
     assert!(labels.contains(&"sm_req::triage".into()), "{labels:?}");
@@ -1083,7 +1089,7 @@ async fn closing_as_a_duplicate_reaches_gitlab_as_a_move_and_its_quick_action() 
     let report = w.sync().await;
     assert!(report.in_step(), "{report:?}");
     let model = w.fake.shared.lock();
-    let issue = &model.issues[&new.id];
+    let issue = model.issues[&new.id].value();
     assert_eq!(issue["state"], "closed");
     let labels: Vec<&str> = issue["labels"]
         .as_array()
@@ -1097,7 +1103,7 @@ async fn closing_as_a_duplicate_reaches_gitlab_as_a_move_and_its_quick_action() 
         model
             .notes_of(id)
             .filter(|n| n.system)
-            .map(|n| n.body.clone())
+            .map(|n| n.body.to_string())
             .collect()
     };
     let iid = original.iid;

@@ -149,7 +149,7 @@ fn fake_serving(
     let fake = runtime
         .block_on(fake_gitlab::start(
             FakeConfig {
-                issues,
+                issues: issues.into(),
                 milestones: vec![],
                 token: DEFAULT_TOKEN.into(),
                 latency_ms,
@@ -348,7 +348,7 @@ fn filter_bulk_move_and_undo_reach_gitlab_exactly() {
     use sm_board::fake_gitlab::DEFAULT_TOKEN;
     let (runtime, fake) = bundled_fake();
     let labels_of = |id: i64| -> Vec<String> {
-        fake.shared.lock().issues[&id]["labels"]
+        fake.shared.lock().issues[&id].value()["labels"]
             .as_array()
             .unwrap()
             .iter()
@@ -360,13 +360,7 @@ fn filter_bulk_move_and_undo_reach_gitlab_exactly() {
         model
             .issues
             .iter()
-            .filter(|(_, v)| {
-                v["labels"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .any(|l| l == "sm_req::new_request")
-            })
+            .filter(|(_, v)| v.facts().has_label("sm_req::new_request"))
             .map(|(id, _)| *id)
             .collect()
     };
@@ -487,7 +481,7 @@ fn a_comment_written_in_the_editor_reaches_gitlab_once() {
         fake.shared.lock().notes[seeded..]
             .iter()
             .filter(|n| !n.system)
-            .map(|n| n.body.clone())
+            .map(|n| n.body.to_string())
             .collect()
     };
     tmux.keys(&["n"]);
@@ -541,12 +535,12 @@ fn the_triage_queue_decides_three_requests_and_gitlab_gets_exactly_that() {
         *model
             .issues
             .iter()
-            .find(|(_, v)| v["iid"] == iid)
+            .find(|(_, v)| v.facts().iid == Some(iid))
             .map(|(id, _)| id)
             .unwrap()
     };
     let labels_of = |id: i64| -> Vec<String> {
-        let mut labels: Vec<String> = fake.shared.lock().issues[&id]["labels"]
+        let mut labels: Vec<String> = fake.shared.lock().issues[&id].value()["labels"]
             .as_array()
             .unwrap()
             .iter()
@@ -842,6 +836,7 @@ fn one_key_accepts_the_suggestions_and_gitlab_gets_those_labels() {
             .issues
             .iter()
             .filter(|(_, v)| {
+                let v = v.value();
                 v["iid"] == iid && v["title"].as_str().unwrap().starts_with(&pane_title)
             })
             .map(|(id, _)| *id)
@@ -850,7 +845,7 @@ fn one_key_accepts_the_suggestions_and_gitlab_gets_those_labels() {
         found[0]
     };
     let labels_on_gitlab = || -> Vec<String> {
-        fake.shared.lock().issues[&id]["labels"]
+        fake.shared.lock().issues[&id].value()["labels"]
             .as_array()
             .unwrap()
             .iter()

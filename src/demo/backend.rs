@@ -8,7 +8,7 @@ use serde_json::Value;
 use tokio::sync::oneshot;
 
 use crate::config::{Scope, Secret};
-use crate::fake_gitlab::{self, DEFAULT_TOKEN, FakeConfig, faults::FaultUpdate};
+use crate::fake_gitlab::{self, DEFAULT_TOKEN, FakeConfig, SeedIssues, faults::FaultUpdate};
 use crate::sync::SyncTarget;
 use crate::sync::worker::{self, WorkerConfig, WorkerHandle};
 use crate::workflow::Workflow;
@@ -33,7 +33,7 @@ impl Drop for DemoBackend {
 /// the worker then arrives on the returned channel.
 pub fn start(
     go: oneshot::Receiver<()>,
-    data: impl FnOnce() -> Result<Vec<Value>, String> + Send + 'static,
+    data: impl FnOnce() -> Result<SeedIssues, String> + Send + 'static,
     milestones: Vec<Value>,
     offline: bool,
     db: PathBuf,

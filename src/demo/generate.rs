@@ -194,9 +194,19 @@ fn timestamp(t: DateTime<Utc>) -> String {
 
 /// `count` requests, reproducible from `seed`, with dates before `anchor`.
 pub fn generate(count: usize, seed: u64, anchor: DateTime<Utc>) -> Vec<Value> {
+    requests(count, seed, anchor).collect()
+}
+
+/// The same requests as [`generate`], made one at a time as they are taken: seeding 50,000 never
+/// holds them all as JSON at once.
+pub fn requests(
+    count: usize,
+    seed: u64,
+    anchor: DateTime<Utc>,
+) -> impl Iterator<Item = Value> + Send + 'static {
     let mut rng = Rng(seed ^ 0x5EED_0000_0000_0000);
     let milestones = milestones();
-    let milestone = |title: &str| -> Value {
+    let milestone = move |title: &str| -> Value {
         milestones
             .as_array()
             .and_then(|all| all.iter().find(|m| m["title"] == title))
@@ -205,8 +215,7 @@ pub fn generate(count: usize, seed: u64, anchor: DateTime<Utc>) -> Vec<Value> {
     };
     let total_weight: u64 = STATE_WEIGHTS.iter().map(|(_, w)| w).sum();
     let mut next_iid = [0i64; PROJECTS.len()];
-    (0..count)
-        .map(|n| {
+    (0..count).map(move |n| {
             let project_slot = if rng.chance(70) { 0 } else { 1 + rng.below(2) as usize };
             let (project_id, project) = PROJECTS[project_slot];
             next_iid[project_slot] += 1;
@@ -302,8 +311,7 @@ pub fn generate(count: usize, seed: u64, anchor: DateTime<Utc>) -> Vec<Value> {
                 // A few requests are confidential, as on the real board.
                 "confidential": n % 23 == 7
             })
-        })
-        .collect()
+    })
 }
 
 /// The anchor the generator uses by default: a fixed instant, so `--seed` reproduces data.

@@ -101,14 +101,23 @@ pub fn recent_closings(issues: &mut [Value], anchor: chrono::DateTime<chrono::Ut
     }
 }
 
-/// Loads issues (GitLab JSON) into the cache with the labels, milestones and members they use.
-/// Returns how many issues were loaded.
-pub fn seed_store(store: &Store, issues: &[Value]) -> Result<usize, DemoError> {
-    let mut rows = Vec::with_capacity(issues.len());
+/// Issues are written this many a transaction: a seed of 50,000 holds one batch at a time.
+const SEED_BATCH: usize = 500;
+
+/// Loads issues (GitLab JSON) into the cache with the labels, milestones and members they use,
+/// a batch at a time as `issues` yields them. Returns how many issues were loaded.
+pub fn seed_store(
+    store: &Store,
+    issues: impl IntoIterator<Item = impl std::borrow::Borrow<Value>>,
+) -> Result<usize, DemoError> {
+    let conn = store.conn();
+    let mut rows = Vec::with_capacity(SEED_BATCH);
+    let mut loaded = 0;
     let mut milestones: BTreeMap<i64, wire::Milestone> = BTreeMap::new();
     let mut members: BTreeMap<i64, wire::User> = BTreeMap::new();
     let mut labels: BTreeMap<String, wire::Label> = BTreeMap::new();
-    for (n, value) in issues.iter().enumerate() {
+    for (n, value) in issues.into_iter().enumerate() {
+        let value = value.borrow();
         let issue: wire::Issue = <wire::Issue as serde::Deserialize>::deserialize(value)
             .map_err(|e| DemoError::Malformed(format!("issue #{n}: {e}")))?;
         if let Some(m) = &issue.milestone {
@@ -129,10 +138,15 @@ pub fn seed_store(store: &Store, issues: &[Value]) -> Result<usize, DemoError> {
                 });
         }
         let record = convert::issue_record(&issue);
-        rows.push((record, issue.description.clone(), value.to_string()));
+        rows.push((record, issue.description, value.to_string()));
+        if rows.len() == SEED_BATCH {
+            store::upsert_issues(conn, &rows)?;
+            loaded += rows.len();
+            rows.clear();
+        }
     }
-    let conn = store.conn();
     store::upsert_issues(conn, &rows)?;
+    loaded += rows.len();
     // The usual quarters, unless the issues bring milestones of those titles themselves.
     if let Ok(extra) = serde_json::from_value::<Vec<wire::Milestone>>(generate::milestones()) {
         for m in extra {
@@ -144,7 +158,7 @@ pub fn seed_store(store: &Store, issues: &[Value]) -> Result<usize, DemoError> {
     store::upsert_milestones(conn, &milestones.into_values().collect::<Vec<_>>())?;
     store::upsert_members(conn, &members.into_values().collect::<Vec<_>>())?;
     store::upsert_labels(conn, &labels.into_values().collect::<Vec<_>>())?;
-    Ok(rows.len())
+    Ok(loaded)
 }
 
 #[cfg(test)]

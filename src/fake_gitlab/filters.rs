@@ -7,6 +7,8 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
+use crate::fake_gitlab::stored::IssueFacts;
+
 /// The user the fake's tokens belong to (`created_by_me`, `assigned_to_me`).
 pub const API_USER_ID: i64 = 1;
 
@@ -94,19 +96,9 @@ fn field_time(issue: &Value, field: &str) -> Option<DateTime<Utc>> {
         .map(|t| t.with_timezone(&Utc))
 }
 
-/// An issue's label names (the fake keeps them as plain strings).
-pub fn label_names(issue: &Value) -> Vec<&str> {
-    issue["labels"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .collect()
-}
-
 /// `None`, `Any` or a title, for milestones.
-fn milestone_matches(issue: &Value, wanted: &str) -> bool {
-    let title = issue["milestone"]["title"].as_str();
+fn milestone_matches(facts: &IssueFacts, wanted: &str) -> bool {
+    let title = facts.milestone_title.as_deref();
     match wanted {
         "None" => title.is_none(),
         "Any" => title.is_some(),
@@ -178,16 +170,16 @@ impl IssueFilters {
             created_ms: field_time(issue, "created_at").map_or(i64::MIN, |t| t.timestamp_millis()),
             updated_ms: field_time(issue, "updated_at").map_or(i64::MIN, |t| t.timestamp_millis()),
         };
-        self.matches_keyed(&keys, issue, archived)
+        self.matches_keyed(&keys, &IssueFacts::of(issue), || issue.clone(), archived)
     }
 
-    /// `matches`, with the issue's listing keys read already: the time windows and the
-    /// project are decided on them, before the JSON is touched (this runs over every issue
-    /// for every page, and a listing that pages by `updated_after` rules out most here).
+    /// `matches`, on the issue's listing keys and facts read already: this runs over every
+    /// issue for every page, so only `search` reads the issue itself (`full`).
     pub fn matches_keyed(
         &self,
         keys: &crate::fake_gitlab::model::IssueKeys,
-        issue: &Value,
+        facts: &IssueFacts,
+        full: impl FnOnce() -> Value,
         archived: &BTreeSet<i64>,
     ) -> bool {
         let within = |t: i64, after: Option<DateTime<Utc>>, before: Option<DateTime<Utc>>| {
@@ -205,23 +197,11 @@ impl IssueFilters {
         if self.non_archived && archived.contains(&keys.project_id) {
             return false;
         }
-        if self.state.as_deref().is_some_and(|s| issue["state"] != s) {
+        if self.state.as_deref().is_some_and(|s| &*facts.state != s) {
             return false;
         }
-        let labels = if self.labels.is_empty() && self.not_labels.is_empty() {
-            Vec::new()
-        } else {
-            label_names(issue)
-        };
-        let has = |name: &str| labels.contains(&name);
-        let usernames = |users: &Value| -> Vec<String> {
-            users
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|u| u["username"].as_str().map(str::to_string))
-                .collect()
-        };
+        let labels = &facts.labels;
+        let has = |name: &str| facts.has_label(name);
         self.labels.iter().all(|w| match w.as_str() {
                 "None" => labels.is_empty(),
                 "Any" => !labels.is_empty(),
@@ -231,36 +211,36 @@ impl IssueFilters {
             && !self.not_labels.iter().any(|w| has(w))
             && match self.scope_user {
                 None => true,
-                Some(ScopeUser::CreatedByMe) => issue["author"]["id"].as_i64() == Some(API_USER_ID),
-                Some(ScopeUser::AssignedToMe) => issue["assignees"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .any(|u| u["id"].as_i64() == Some(API_USER_ID)),
+                Some(ScopeUser::CreatedByMe) => facts.author_id == Some(API_USER_ID),
+                Some(ScopeUser::AssignedToMe) => facts
+                    .assignees
+                    .iter()
+                    .any(|(id, _)| *id == Some(API_USER_ID)),
             }
-            && self.milestone.as_deref().is_none_or(|m| milestone_matches(issue, m))
-            && self.not_milestone.as_deref().is_none_or(|m| !milestone_matches(issue, m))
+            && self.milestone.as_deref().is_none_or(|m| milestone_matches(facts, m))
+            && self.not_milestone.as_deref().is_none_or(|m| !milestone_matches(facts, m))
             && match self.assignee_usernames.first().map(String::as_str) {
                 None => true,
                 Some(first) => {
-                    let assignees = usernames(&issue["assignees"]);
+                    let assignees = &facts.assignees;
                     match first {
                         "None" => assignees.is_empty(),
                         "Any" => !assignees.is_empty(),
-                        _ => self.assignee_usernames.iter().all(|u| assignees.contains(u)),
+                        _ => self
+                            .assignee_usernames
+                            .iter()
+                            .all(|u| assignees.iter().any(|(_, name)| **name == **u)),
                     }
                 }
             }
             && self
                 .author_username
                 .as_deref()
-                .is_none_or(|a| issue["author"]["username"].as_str() == Some(a))
-            && self
-                .confidential
-                .is_none_or(|c| issue["confidential"].as_bool().unwrap_or(false) == c)
-            && (self.iids.is_empty()
-                || issue["iid"].as_i64().is_some_and(|n| self.iids.contains(&n)))
+                .is_none_or(|a| facts.author_username.as_deref() == Some(a))
+            && self.confidential.is_none_or(|c| facts.confidential == c)
+            && (self.iids.is_empty() || facts.iid.is_some_and(|n| self.iids.contains(&n)))
             && self.search.as_ref().is_none_or(|s| {
+                let issue = full();
                 ["title", "description"].iter().any(|field| {
                     issue[*field]
                         .as_str()

@@ -12,6 +12,7 @@ mod history;
 pub mod model;
 mod quick_actions;
 mod routes;
+pub mod stored;
 pub mod throttle;
 pub mod tls;
 
@@ -34,10 +35,33 @@ use model::{Model, ScopedLabels};
 /// The token the fake accepts unless told otherwise (it guards nothing: the fake is local).
 pub const DEFAULT_TOKEN: &str = "sm-board-fake-token";
 
+/// The issues a fake starts with, in GitLab's JSON shape, taken one at a time (the demo's
+/// generated thousands are never all held as JSON at once).
+pub struct SeedIssues(Box<dyn Iterator<Item = Value> + Send>);
+
+impl SeedIssues {
+    /// Issues made as they are taken.
+    pub fn streamed(issues: impl Iterator<Item = Value> + Send + 'static) -> Self {
+        SeedIssues(Box::new(issues))
+    }
+}
+
+impl From<Vec<Value>> for SeedIssues {
+    fn from(issues: Vec<Value>) -> Self {
+        SeedIssues(Box::new(issues.into_iter()))
+    }
+}
+
+impl std::fmt::Debug for SeedIssues {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SeedIssues(..)")
+    }
+}
+
 /// How the fake starts.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct FakeConfig {
-    pub issues: Vec<Value>,
+    pub issues: SeedIssues,
     pub milestones: Vec<Value>,
     /// The token with scope `api`.
     pub token: String,
@@ -303,7 +327,7 @@ pub async fn start_with(
 ) -> std::io::Result<RunningFake> {
     let acceptor = tls.as_ref().map(tls::acceptor).transpose()?;
     let shared = Arc::new(Shared {
-        model: Mutex::new(Model::new(config.issues, config.milestones)),
+        model: Mutex::new(Model::new(config.issues.0, config.milestones)),
         faults: Mutex::new(Faults {
             latency_ms: config.latency_ms,
             ..Faults::default()

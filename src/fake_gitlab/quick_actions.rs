@@ -32,7 +32,7 @@ fn resolve(model: &Model, project_id: i64, reference: &str) -> Option<i64> {
 
 /// The reference of `issue_id` as seen from `from_project` (`#41`, else its full form).
 fn reference_from(model: &Model, issue_id: i64, from_project: i64) -> String {
-    let issue = &model.issues[&issue_id];
+    let issue = model.issues[&issue_id].value();
     if issue["project_id"].as_i64() == Some(from_project) {
         format!("#{}", issue["iid"])
     } else {
@@ -44,7 +44,7 @@ fn reference_from(model: &Model, issue_id: i64, from_project: i64) -> String {
 
 /// Runs the quick actions of `text`, a comment on `issue_id`.
 pub fn apply(model: &mut Model, issue_id: i64, text: &str) -> Applied {
-    let project_id = model.issues[&issue_id]["project_id"].as_i64().unwrap_or(0);
+    let project_id = model.issues[&issue_id].facts().project_id;
     let mut remaining = Vec::new();
     let mut summary = Vec::new();
     let mut changes = serde_json::Map::new();
@@ -65,11 +65,7 @@ pub fn apply(model: &mut Model, issue_id: i64, text: &str) -> Applied {
         // An already closed issue stays closed; the duplicate mark is made either way.
         let _ = model.update_issue(issue_id, &close);
         let named = reference_from(model, original, project_id);
-        let back = reference_from(
-            model,
-            issue_id,
-            model.issues[&original]["project_id"].as_i64().unwrap_or(0),
-        );
+        let back = reference_from(model, issue_id, model.issues[&original].facts().project_id);
         model.add_note(
             issue_id,
             format!("marked this issue as a duplicate of {named}"),
@@ -105,8 +101,9 @@ mod tests {
         let open: Vec<(i64, i64)> = model
             .issues
             .iter()
+            .map(|(id, i)| (*id, i.value()))
             .filter(|(_, i)| i["state"] == "opened" && i["project_id"] == 201)
-            .map(|(id, i)| (*id, i["iid"].as_i64().unwrap()))
+            .map(|(id, i)| (id, i["iid"].as_i64().unwrap()))
             .take(2)
             .collect();
         let [(dup, _), (original, original_iid)] = open[..] else {
@@ -119,8 +116,8 @@ mod tests {
         );
         assert_eq!(applied.remaining, "Same ask.");
         assert_eq!(applied.changes["state_event"], "close");
-        assert_eq!(model.issues[&dup]["state"], "closed");
-        assert_eq!(model.issues[&original]["state"], "opened");
+        assert_eq!(model.issues[&dup].value()["state"], "closed");
+        assert_eq!(model.issues[&original].value()["state"], "opened");
         assert!(
             model
                 .notes_of(original)

@@ -14,9 +14,10 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use crate::fake_gitlab::Shared;
-use crate::fake_gitlab::filters::{IssueFilters, label_names};
+use crate::fake_gitlab::filters::IssueFilters;
 use crate::fake_gitlab::model::IssueKeys;
 use crate::fake_gitlab::model::{IssueUpdate, Model, Owner, timestamp};
+use crate::fake_gitlab::stored::StoredIssue;
 
 /// Set on each request by the gatekeeper: the scheme the fake is served with.
 pub const SCHEME_HEADER: &str = "x-sm-board-fake-scheme";
@@ -57,12 +58,12 @@ fn paginate(items: Vec<Value>, params: &Params, headers: &HeaderMap, path: &str)
 }
 
 /// Pagination that renders only the items of the page asked for (lists can be large).
-fn paginate_with<T>(
+fn paginate_with<T, R: serde::Serialize>(
     items: &[T],
     params: &Params,
     headers: &HeaderMap,
     path: &str,
-    render: impl Fn(&T) -> Value,
+    render: impl Fn(&T) -> R,
 ) -> Response {
     let per_page = param(params, "per_page")
         .and_then(|p| p.parse::<usize>().ok())
@@ -75,7 +76,7 @@ fn paginate_with<T>(
     let total = items.len();
     let total_pages = total.div_ceil(per_page).max(1);
     let start = (page - 1).saturating_mul(per_page).min(total);
-    let body: Vec<Value> = items
+    let body: Vec<R> = items
         .iter()
         .skip(start)
         .take(per_page)
@@ -111,7 +112,7 @@ fn paginate_with<T>(
     if show_totals {
         links.push(format!("<{}>; rel=\"last\"", url(total_pages)));
     }
-    let mut response = Json(Value::Array(body)).into_response();
+    let mut response = Json(body).into_response();
     let h = response.headers_mut();
     let mut set = |name: &'static str, value: String| {
         if let Ok(v) = HeaderValue::from_str(&value) {
@@ -141,7 +142,7 @@ fn filter_issues<'m>(
     model: &'m Model,
     projects: &[i64],
     params: &Params,
-) -> Result<Vec<&'m Value>, Response> {
+) -> Result<Vec<&'m StoredIssue>, Response> {
     let filters = IssueFilters::parse(params).map_err(bad_request)?;
     let order_by = param(params, "order_by").unwrap_or("created_at");
     if !matches!(order_by, "created_at" | "updated_at" | "title" | "due_date") {
@@ -157,10 +158,11 @@ fn filter_issues<'m>(
     } else {
         model.archived.clone()
     };
-    let keep = |(keys, issue): &(&IssueKeys, &Value)| {
-        projects.contains(&keys.project_id) && filters.matches_keyed(keys, issue, &archived)
+    let keep = |(keys, issue): &(&IssueKeys, &StoredIssue)| {
+        projects.contains(&keys.project_id)
+            && filters.matches_keyed(keys, issue.facts(), || issue.value(), &archived)
     };
-    let mut found: Vec<(&IssueKeys, &Value)> = match filters.updated_range_ms() {
+    let mut found: Vec<(&IssueKeys, &StoredIssue)> = match filters.updated_range_ms() {
         // A window by update time: only its range is read.
         Some((from, to)) => model
             .issues_updated_between(from, to)
@@ -173,8 +175,8 @@ fn filter_issues<'m>(
         "updated_at" => found.sort_by_key(|(k, _)| (k.updated_ms, k.id)),
         "created_at" => found.sort_by_key(|(k, _)| (k.created_ms, k.id)),
         _ => found.sort_by_cached_key(|(k, issue)| {
-            let issue: &'m Value = issue;
-            (issue[order_by].as_str().unwrap_or(""), k.id)
+            let field = issue.value()[order_by].as_str().map(str::to_string);
+            (field.unwrap_or_default(), k.id)
         }),
     }
     if sort == "desc" {
@@ -183,17 +185,33 @@ fn filter_issues<'m>(
     Ok(found.into_iter().map(|(_, issue)| issue).collect())
 }
 
-/// An issue as listed: with label objects when `with_labels_details=true`.
-fn render_issue(model: &Model, issue: &Value, details: bool) -> Value {
-    let mut out = issue.clone();
-    if details {
-        let detailed: Vec<Value> = label_names(issue)
-            .iter()
-            .map(|n| model.labels.get(*n).cloned().unwrap_or(json!({"name": n})))
-            .collect();
-        out["labels"] = json!(detailed);
+/// An issue as listed: its stored text, or with label objects (`with_labels_details=true`).
+#[derive(serde::Serialize)]
+#[serde(untagged)]
+enum ListedIssue<'m> {
+    AsStored(&'m serde_json::value::RawValue),
+    Detailed(Value),
+}
+
+fn render_issue<'m>(model: &Model, issue: &'m StoredIssue, details: bool) -> ListedIssue<'m> {
+    if !details {
+        return ListedIssue::AsStored(issue.raw());
     }
-    out
+    let mut out = issue.value();
+    let detailed: Vec<Value> = issue
+        .facts()
+        .labels
+        .iter()
+        .map(|n| {
+            model
+                .labels
+                .get(&**n)
+                .cloned()
+                .unwrap_or(json!({"name": &**n}))
+        })
+        .collect();
+    out["labels"] = json!(detailed);
+    ListedIssue::Detailed(out)
 }
 
 fn list_issues(
@@ -277,7 +295,7 @@ fn live_edits(
         Ok(found) => found
             .iter()
             .take(count as usize)
-            .filter_map(|i| i["id"].as_i64())
+            .filter_map(|i| i.value()["id"].as_i64())
             .collect(),
         Err(_) => return,
     };
@@ -315,7 +333,7 @@ pub async fn get_issue(
 ) -> Response {
     let model = app.lock();
     match find_issue(&model, &project, iid) {
-        Ok(id) => Json(model.issues[&id].clone()).into_response(),
+        Ok(id) => Json(model.issues[&id].raw()).into_response(),
         Err(response) => response,
     }
 }
@@ -481,7 +499,7 @@ pub async fn list_notes(
         Ok(id) => id,
         Err(response) => return response,
     };
-    let project_id = model.issues[&id]["project_id"].as_i64().unwrap_or(0);
+    let project_id = model.issues[&id].facts().project_id;
     let mut notes: Vec<Value> = model
         .notes_of(id)
         .map(|n| note_json(&model, n, iid, project_id))
@@ -525,7 +543,7 @@ pub async fn create_note(
     if let Err(response) = writable(&model, &project) {
         return response;
     }
-    let project_id = model.issues[&id]["project_id"].as_i64().unwrap_or(0);
+    let project_id = model.issues[&id].facts().project_id;
     let applied = crate::fake_gitlab::quick_actions::apply(&mut model, id, &text);
     if applied.remaining.is_empty() {
         // Commands only: nothing is kept as a note; GitLab says what the commands did.
@@ -573,7 +591,7 @@ pub async fn label_events(
                 "id": e.id, "user": model.user(e.user_id), "created_at": timestamp(e.created_at),
                 "resource_type": "Issue", "resource_id": id,
                 // A label deleted since comes back as null, as on GitLab.
-                "label": model.labels.get(&e.label).cloned().unwrap_or(Value::Null),
+                "label": model.labels.get(&*e.label).cloned().unwrap_or(Value::Null),
                 "action": if e.add { "add" } else { "remove" }
             })
         })

@@ -338,7 +338,7 @@ impl<'m> Resolver<'m, '_, '_> {
                 model
                     .issues
                     .get(id)
-                    .map_or(Json::Null, |i| i["description"].clone()),
+                    .map_or(Json::Null, |i| i.value()["description"].take()),
             ),
             (Node::Widget(_, id), "discussions") => {
                 let filter = args
@@ -411,9 +411,9 @@ impl<'m> Resolver<'m, '_, '_> {
             .filter(|(_, issue)| {
                 wanted
                     .as_ref()
-                    .is_none_or(|iids| issue["iid"].as_i64().is_some_and(|iid| iids.contains(&iid)))
+                    .is_none_or(|iids| issue.facts().iid.is_some_and(|iid| iids.contains(&iid)))
             })
-            .filter(|(_, issue)| state == "all" || issue["state"].as_str() == Some(state))
+            .filter(|(_, issue)| state == "all" || &*issue.facts().state == state)
             .map(|(keys, _)| (keys.created_ms, keys.id))
             .collect();
         // GitLab's default order: newest first.
@@ -422,18 +422,19 @@ impl<'m> Resolver<'m, '_, '_> {
     }
 
     fn work_item(&self, id: i64, name: &str, args: &Map<String, Json>) -> Result<Out<'m>, String> {
-        let issue = self.model.issues.get(&id).ok_or("work item vanished")?;
+        let stored = self.model.issues.get(&id).ok_or("work item vanished")?;
+        let issue = || stored.value();
         Ok(Out::Leaf(match name {
             "id" => json!(format!("gid://gitlab/WorkItem/{id}")),
-            "iid" => json!(issue["iid"].as_i64().map(|i| i.to_string())),
-            "title" => issue["title"].clone(),
-            "state" => json!(if issue["state"] == "closed" {
+            "iid" => json!(stored.facts().iid.map(|i| i.to_string())),
+            "title" => issue()["title"].take(),
+            "state" => json!(if &*stored.facts().state == "closed" {
                 "CLOSED"
             } else {
                 "OPEN"
             }),
-            "createdAt" => issue["created_at"].clone(),
-            "updatedAt" => issue["updated_at"].clone(),
+            "createdAt" => issue()["created_at"].take(),
+            "updatedAt" => issue()["updated_at"].take(),
             "widgets" => {
                 let only: Option<Vec<String>> = args.get("onlyTypes").and_then(|v| {
                     v.as_array().map(|a| {

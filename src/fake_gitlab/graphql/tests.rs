@@ -32,8 +32,8 @@ fn project_issues(model: &Model) -> (String, Vec<(i64, i64)>) {
     let issues = model
         .issues
         .iter()
-        .filter(|(_, i)| i["project_id"].as_i64() == Some(project.id))
-        .map(|(id, i)| (i["iid"].as_i64().unwrap(), *id))
+        .filter(|(_, i)| i.facts().project_id == project.id)
+        .map(|(id, i)| (i.facts().iid.unwrap(), *id))
         .collect();
     (project.path_with_namespace, issues)
 }
