@@ -24,7 +24,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let anchor = sm_board::demo::generate::default_anchor();
     sm_board::demo::seed_store(
         &store,
-        &sm_board::demo::generate::generate(issues, 7, anchor),
+        sm_board::demo::generate::generate(issues, 7, anchor),
     )?;
     let wf = Workflow::default();
     println!("requests: {issues}");

@@ -13,7 +13,7 @@ use sm_board::{demo, session};
 
 fn demo_state(width: u16, height: u16) -> AppState {
     let store = Store::open_in_memory().unwrap();
-    demo::seed_store(&store, &demo::bundled_issues().unwrap()).unwrap();
+    demo::seed_store(&store, demo::bundled_issues().unwrap()).unwrap();
     state_from(&store, width, height)
 }
 
@@ -129,7 +129,7 @@ fn unusual_move_confirmation() {
 #[test]
 fn detail_view_renders_markdown() {
     let store = Store::open_in_memory().unwrap();
-    demo::seed_store(&store, &demo::bundled_issues().unwrap()).unwrap();
+    demo::seed_store(&store, demo::bundled_issues().unwrap()).unwrap();
     let mut state = state_from(&store, 100, 36);
     press(&mut state, &[KeyCode::Enter]);
     let id = state.selected_card().unwrap().record.id;
@@ -148,7 +148,7 @@ fn detail_view_renders_markdown() {
 /// A request with a history and a conversation, as the sync caches them.
 fn store_with_activity() -> (Store, i64) {
     let store = Store::open_in_memory().unwrap();
-    demo::seed_store(&store, &demo::bundled_issues().unwrap()).unwrap();
+    demo::seed_store(&store, demo::bundled_issues().unwrap()).unwrap();
     let record = store::load_issues(store.conn())
         .unwrap()
         .into_iter()
@@ -681,7 +681,7 @@ fn no_raw_control_character_reaches_the_screen() {
 fn triage_queue_with_suggestions_and_look_alikes() {
     let store = Store::open_in_memory().unwrap();
     let anchor = demo::generate::default_anchor();
-    demo::seed_store(&store, &demo::generate::generate(600, 12, anchor)).unwrap();
+    demo::seed_store(&store, demo::generate::generate(600, 12, anchor)).unwrap();
     let mut state = state_from(&store, 120, 36);
     let learned =
         sm_board::learner::learn_from(store.conn(), &Workflow::default(), anchor).unwrap();
@@ -699,7 +699,7 @@ fn triage_queue_with_suggestions_and_look_alikes() {
 fn detail_view_names_possible_duplicates() {
     let store = Store::open_in_memory().unwrap();
     let anchor = demo::generate::default_anchor();
-    demo::seed_store(&store, &demo::generate::generate(300, 12, anchor)).unwrap();
+    demo::seed_store(&store, demo::generate::generate(300, 12, anchor)).unwrap();
     let mut state = state_from(&store, 120, 30);
     let learned =
         sm_board::learner::learn_from(store.conn(), &Workflow::default(), anchor).unwrap();

@@ -9,7 +9,7 @@ use sm_board::workflow::edit::{StateEvent, set_field};
 use sm_board::workflow::{Workflow, classify, plan_move};
 
 fn seeded(store: &Store) {
-    demo::seed_store(store, &demo::bundled_issues().unwrap()).unwrap();
+    demo::seed_store(store, demo::bundled_issues().unwrap()).unwrap();
 }
 
 fn now() -> chrono::DateTime<Utc> {

@@ -494,7 +494,7 @@ mod tests {
         let path = dir.path().join("c.sqlite3");
         {
             let store = Store::open(&path).unwrap();
-            crate::demo::seed_store(&store, &crate::demo::bundled_issues().unwrap()).unwrap();
+            crate::demo::seed_store(&store, crate::demo::bundled_issues().unwrap()).unwrap();
             store
                 .conn()
                 .execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")

@@ -29,7 +29,7 @@ impl Sandbox {
     pub fn seeded_db(&self) -> PathBuf {
         let db = self.path("board.sqlite3");
         let store = Store::open(&db).unwrap();
-        demo::seed_store(&store, &demo::bundled_issues().unwrap()).unwrap();
+        demo::seed_store(&store, demo::bundled_issues().unwrap()).unwrap();
         db
     }
 
