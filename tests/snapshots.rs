@@ -145,6 +145,53 @@ fn detail_view_renders_markdown() {
     insta::assert_snapshot!(text);
 }
 
+/// GitLab-flavoured markdown in a description: one of each construct the detail view renders.
+const RICH_DESCRIPTION: &str = "## Launch brief\n\n\
+Assets for the **FY27 *partner* launch**, ~~draft~~ final.\n\n\
+| Asset | Owner | Due |\n|:---|:---:|---:|\n| Deck | pmm | Dec 4 |\n| Battlecard | ci | Dec 11 |\n\n\
+- [x] brief agreed\n- [ ] deck\n  1. outline\n  2. review\n\n\
+![Q3 pipeline chart](https://img.example.com/q3.png)\n\n\
+See [the brief][brief] and <https://gitlab.example.com/g/p/-/issues/9>.\n\n\
+<details>\n<summary>Earlier plan</summary>\n\nMoved to Q1.\n\n</details>\n\n\
+> Quoted from the request\n\n\
+```yaml\nlaunch: 2026-12-04\n```\n\n\
+[brief]: https://docs.example.com/brief\n";
+
+#[test]
+fn detail_view_renders_gitlab_markdown_extensions() {
+    let store = Store::open_in_memory().unwrap();
+    demo::seed_store(&store, demo::bundled_issues().unwrap()).unwrap();
+    let mut state = state_from(&store, 100, 48);
+    let record = state.selected_card().unwrap().record.clone();
+    store::upsert_issues(
+        store.conn(),
+        &[(record.clone(), Some(RICH_DESCRIPTION.into()), "{}".into())],
+    )
+    .unwrap();
+    press(&mut state, &[KeyCode::Enter]);
+    update(
+        &mut state,
+        Msg::DetailLoaded {
+            issue_id: record.id,
+            content: Box::new(sm_board::tui::load_detail(&store, record.id)),
+        },
+    );
+    let text = screen(&state);
+    for shown in [
+        "Asset      │ Owner │    Due",
+        "☑ brief agreed",
+        "  1. outline",
+        "[image: Q3 pipeline chart] [1]",
+        "the brief [2]",
+        "▸ Earlier plan",
+        "│ Quoted from the request",
+        "  ┌ yaml",
+    ] {
+        assert!(text.contains(shown), "{shown:?} missing:\n{text}");
+    }
+    insta::assert_snapshot!(text);
+}
+
 /// A request with a history and a conversation, as the sync caches them.
 fn store_with_activity() -> (Store, i64) {
     let store = Store::open_in_memory().unwrap();
