@@ -2,7 +2,36 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+
+/// Subcommands that read no config, cache or GitLab settings: their help leaves the global
+/// flags out (they are still accepted, so a flag in a shell alias does no harm).
+const WITHOUT_GLOBAL_FLAGS: [&str; 3] = ["fake-gitlab", "completions", "man"];
+/// The ids of `GlobalArgs`' flags.
+const GLOBAL_FLAGS: [&str; 5] = ["config", "db", "gitlab_url", "group", "project"];
+
+/// The command line as parsed and as documented (help, completions, man page).
+pub fn command() -> clap::Command {
+    let command = Cli::command();
+    // A subcommand's own hidden copy of a flag keeps the global one out of its help.
+    let hidden: Vec<clap::Arg> = command
+        .get_arguments()
+        .filter(|arg| GLOBAL_FLAGS.contains(&arg.get_id().as_str()))
+        .map(|arg| arg.clone().global(false).hide(true))
+        .collect();
+    WITHOUT_GLOBAL_FLAGS.iter().fold(command, |command, name| {
+        if command.find_subcommand(name).is_none() {
+            return command; // fake-gitlab is not in a build without the fake-gitlab feature
+        }
+        command.mut_subcommand(name, |sub| sub.args(hidden.iter().cloned()))
+    })
+}
+
+/// Parses the process's arguments (exits with clap's message on an error, as `Cli::parse`).
+pub fn parse() -> Cli {
+    let matches = command().get_matches();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|err| err.exit())
+}
 
 #[derive(Debug, Parser)]
 #[command(
@@ -251,7 +280,6 @@ pub enum Command {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
 
     #[test]
     fn every_argument_and_option_says_what_it_is_for() {
@@ -278,6 +306,39 @@ mod tests {
             );
         }
         assert!(missing.is_empty(), "without help: {missing:?}");
+    }
+
+    #[test]
+    fn subcommands_that_ignore_the_global_flags_do_not_list_them() {
+        // Help as a user sees it (global flags reach subcommands when the command is built).
+        let help = |name: &str| match command().try_get_matches_from(["sm-board", name, "--help"]) {
+            Err(shown) if shown.kind() == clap::error::ErrorKind::DisplayHelp => shown.to_string(),
+            other => panic!("{other:?}"),
+        };
+        for name in ["completions", "man"] {
+            let text = help(name);
+            assert!(
+                !text.contains("--db") && !text.contains("--gitlab-url"),
+                "{text}"
+            );
+        }
+        #[cfg(feature = "fake-gitlab")]
+        {
+            let text = help("fake-gitlab");
+            assert!(
+                !text.contains("--db") && !text.contains("--config"),
+                "{text}"
+            );
+            assert!(text.contains("--listen"), "{text}");
+        }
+        let status = help("status");
+        assert!(
+            status.contains("--db") && status.contains("--gitlab-url"),
+            "{status}"
+        );
+        // Still accepted where hidden.
+        let parsed = command().try_get_matches_from(["sm-board", "man", "--db", "x.sqlite3"]);
+        assert!(parsed.is_ok(), "{parsed:?}");
     }
 
     #[test]

@@ -4,11 +4,10 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use chrono::{Local, Utc};
-use clap::{CommandFactory, Parser};
 use color_eyre::eyre::{Result, WrapErr, eyre};
 
 use sm_board::app::{AppState, Source};
-use sm_board::cli::{Cli, Command, GlobalArgs};
+use sm_board::cli::{Command, GlobalArgs};
 use sm_board::commands::{board, edit, run, status};
 use sm_board::config::{self, Config, Overrides};
 use sm_board::session;
@@ -57,10 +56,10 @@ fn limit_malloc_arenas() {
 
 fn run() -> Result<ExitCode> {
     let started = std::time::Instant::now();
-    let cli = Cli::parse();
+    let cli = sm_board::cli::parse();
     match &cli.command {
         Some(Command::Completions { shell }) => {
-            let mut command = Cli::command();
+            let mut command = sm_board::cli::command();
             let mut out = Vec::new();
             clap_complete::generate(*shell, &mut command, "sm-board", &mut out);
             sm_board::output::print_rendered(&String::from_utf8_lossy(&out));
@@ -68,7 +67,7 @@ fn run() -> Result<ExitCode> {
         }
         Some(Command::Man) => {
             let mut out = Vec::new();
-            clap_mangen::Man::new(Cli::command())
+            clap_mangen::Man::new(sm_board::cli::command())
                 .render(&mut out)
                 .wrap_err("cannot render the man page")?;
             sm_board::output::print_rendered(&String::from_utf8_lossy(&out));
