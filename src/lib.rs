@@ -23,6 +23,7 @@ pub mod store;
 pub mod sync;
 #[cfg(test)]
 mod test_env;
+pub mod text;
 pub mod text_search;
 pub mod tui;
 pub mod ui;

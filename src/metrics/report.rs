@@ -118,7 +118,7 @@ pub fn parse_since(text: &str, clock: &Clock) -> Result<DateTime<Utc>, String> {
 fn age_words(report: &Report) -> String {
     match (&report.summary.last_synced_at, report.cache_age_seconds) {
         (Some(at), Some(age)) => {
-            format!("cache synced {} ({at})", crate::ui::status::age(age))
+            format!("cache synced {} ({at})", crate::text::age(age))
         }
         _ => "never synced: these are cached or demo data".to_string(),
     }
@@ -189,7 +189,7 @@ fn title_shown(title: &str, confidential: bool, include_confidential: bool) -> S
     if confidential && !include_confidential {
         "(confidential)".to_string()
     } else {
-        crate::ui::text::clean_line(title).into_owned()
+        crate::text::clean_line(title).into_owned()
     }
 }
 
@@ -208,7 +208,7 @@ fn loads(loads: &[Load]) -> Vec<String> {
             let states: Vec<String> = l.by_state.iter().map(|(s, n)| format!("{s} {n}")).collect();
             format!(
                 "{}: {} ({})",
-                crate::ui::text::clean_line(&l.name),
+                crate::text::clean_line(&l.name),
                 l.total,
                 states.join(", ")
             )
@@ -251,7 +251,7 @@ pub fn sections(standup: &Standup, clock: &Clock, include_confidential: bool) ->
                     m.from.as_deref().unwrap_or("(none)"),
                     m.to,
                     m.by.as_deref()
-                        .map(|b| format!(" ({})", crate::ui::text::clean_line(b)))
+                        .map(|b| format!(" ({})", crate::text::clean_line(b)))
                         .unwrap_or_default(),
                     title_shown(&m.title, m.confidential, include_confidential)
                 ),

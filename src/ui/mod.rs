@@ -8,7 +8,9 @@ pub mod insight;
 pub mod markdown;
 pub mod overlay;
 pub mod status;
-pub mod text;
+/// Text that fits (widths, truncation, "3 d ago"), from below: `metrics` and the commands use
+/// it too.
+pub use crate::text;
 pub mod theme;
 pub mod wrap;
 

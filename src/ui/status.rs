@@ -9,15 +9,7 @@ use crate::app::keymap::{Action, Mode};
 use crate::app::state::{AppState, FilterInput, Source, Tone};
 use crate::ui::{text, theme};
 
-/// "3 min ago", "2 h ago", "5 d ago".
-pub fn age(seconds: i64) -> String {
-    match seconds.max(0) {
-        s if s < 60 => "just now".into(),
-        s if s < 3600 => format!("{} min ago", s / 60),
-        s if s < 86_400 => format!("{} h ago", s / 3600),
-        s => format!("{} d ago", s / 86_400),
-    }
-}
+use crate::text::age;
 
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState) {
     let mut left = match &state.source {

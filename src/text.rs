@@ -1,10 +1,21 @@
-//! Text that fits: truncates by display width, never splitting a grapheme (CJK and emoji keep
-//! the layout intact). Making GitLab's text safe is `sanitize`'s job, re-exported here.
+//! Text that fits, for every output (the TUI, `status`, the commands): display widths,
+//! truncation that never splits a grapheme (CJK and emoji keep the layout intact), wrapping, and
+//! ages as "3 min ago". Making GitLab's text safe is `sanitize`'s job, re-exported here.
 
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
 pub use crate::sanitize::{clean_block, clean_line};
+
+/// "3 min ago", "2 h ago", "5 d ago".
+pub fn age(seconds: i64) -> String {
+    match seconds.max(0) {
+        s if s < 60 => "just now".into(),
+        s if s < 3600 => format!("{} min ago", s / 60),
+        s if s < 86_400 => format!("{} h ago", s / 3600),
+        s => format!("{} d ago", s / 86_400),
+    }
+}
 
 /// Display width in terminal cells.
 pub fn width(text: &str) -> usize {
