@@ -51,7 +51,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             scope_label: "sm_request".into(),
             board: None,
             activity_per_pass: 0,
-            listing_windows: sm_board::sync::engine::WINDOWS_FOREGROUND,
+            listing_windows: sm_board::sync::target::WINDOWS_FOREGROUND,
         };
         let wf = Workflow::default();
         println!("issues: {issues}, latency per request: {latency_ms} ms");

@@ -11,6 +11,7 @@ pub mod editor;
 #[cfg(feature = "fake-gitlab")]
 pub mod fake_gitlab;
 pub mod gitlab;
+pub mod keymap;
 pub mod learn;
 pub mod learner;
 pub mod metrics;

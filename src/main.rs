@@ -346,13 +346,15 @@ fn load_config(global: &GlobalArgs) -> Result<Config> {
         (None, None) => (env("SM_BOARD_GROUP"), env("SM_BOARD_PROJECT")),
         (g, p) => (g.clone(), p.clone()),
     };
-    Ok(config::load(&Overrides {
+    let config = config::load(&Overrides {
         config: global.config.clone(),
         db: global.db.clone(),
         gitlab_url: global.gitlab_url.clone(),
         group,
         project,
-    })?)
+    })?;
+    sm_board::app::query::check_views(&config)?;
+    Ok(config)
 }
 
 /// The log is rotated past this size, keeping this many old files beside it.
@@ -490,7 +492,7 @@ fn run_board(config: &Config, started: std::time::Instant) -> Result<()> {
                         scope_label: config.workflow.scope_label.clone(),
                         board: gitlab.board.clone(),
                         activity_per_pass: sm_board::sync::worker::ACTIVITY_PER_PASS,
-                        listing_windows: sm_board::sync::engine::WINDOWS_BACKGROUND,
+                        listing_windows: sm_board::sync::target::WINDOWS_BACKGROUND,
                     },
                     workflow: config.workflow.clone(),
                     interval: gitlab.sync_interval,

@@ -47,7 +47,7 @@ fn target(fake: &RunningFake) -> SyncTarget {
         scope_label: "sm_request".into(),
         board: Some("SM Request Board".into()),
         activity_per_pass: 0,
-        listing_windows: sm_board::sync::engine::WINDOWS_FOREGROUND,
+        listing_windows: sm_board::sync::target::WINDOWS_FOREGROUND,
     }
 }
 
@@ -426,7 +426,7 @@ fn stale_by_live_edit(fake: &RunningFake, id: i64) -> bool {
 
 #[tokio::test]
 async fn the_hourly_full_pass_comes_for_a_cache_kept_in_step_incrementally() {
-    use sm_board::sync::engine::{FULL_PASS_AT, full_pass_due};
+    use sm_board::sync::pull::{FULL_PASS_AT, full_pass_due};
     let fake = fake(generate::generate(30, 10, generate::default_anchor())).await;
     let (client, store) = client_and_cache(&fake);
     let now = chrono::Utc::now();
@@ -823,7 +823,7 @@ async fn a_gitlab_without_add_labels_gets_full_label_sets_under_the_same_conflic
     }
     assert!(labels(first.id).contains(&"Needs Review".to_string()));
     assert_eq!(
-        store::get_state(store.conn(), sm_board::sync::engine::LABELS_API)
+        store::get_state(store.conn(), sm_board::sync::push::LABELS_API)
             .unwrap()
             .as_deref(),
         Some("full_set")

@@ -64,7 +64,7 @@ async fn world(issues: Vec<Value>) -> World {
             board: Some("SM Request Board".into()),
             // Activity has tests of its own; the others count issue-list requests.
             activity_per_pass: 0,
-            listing_windows: sm_board::sync::engine::WINDOWS_FOREGROUND,
+            listing_windows: sm_board::sync::target::WINDOWS_FOREGROUND,
         },
         wf: Workflow::default(),
     }
@@ -523,7 +523,7 @@ async fn a_pull_never_hides_an_unsent_edit() {
     });
     // Pull only: the local edit stays shown on top of GitLab's version.
     let mut report = SyncReport::default();
-    sm_board::sync::engine::pull(
+    sm_board::sync::pull::pull(
         &w.client,
         &w.store,
         &w.wf,
@@ -546,7 +546,7 @@ async fn a_pull_never_hides_an_unsent_edit() {
 async fn the_named_board_s_list_order_is_read_for_the_columns() {
     let w = world(generate::generate(60, 16, generate::default_anchor())).await;
     w.sync().await;
-    let lists = store::get_state(w.store.conn(), sm_board::sync::engine::BOARD_LISTS)
+    let lists = store::get_state(w.store.conn(), sm_board::sync::pull::BOARD_LISTS)
         .unwrap()
         .unwrap();
     let lists: Vec<String> = serde_json::from_str(&lists).unwrap();

@@ -6,7 +6,7 @@ pub mod detail;
 pub mod filtering;
 pub mod history;
 pub mod insight;
-pub mod keymap;
+pub mod layout;
 pub mod links;
 pub mod moves;
 pub mod overlays;
@@ -17,7 +17,9 @@ pub mod text_field;
 pub mod triage;
 pub mod update;
 
-pub use keymap::{Action, Keymap, Mode};
+/// The keymap sits below the app (and `config`, which rebinds it).
+pub use crate::keymap;
+pub use crate::keymap::{Action, Keymap, Mode};
 pub use state::{AppState, BoardData, Source};
 pub use update::{EditOrigin, Effect, Msg, update};
 #[cfg(test)]

@@ -127,6 +127,21 @@ fn parse_due(value: &str, today: NaiveDate) -> Result<DueTest, String> {
     }
 }
 
+/// Checks that the config's named views (`[views]`) parse: a broken one is an error when the
+/// config is loaded, not a surprise at the key press.
+pub fn check_views(config: &crate::config::Config) -> Result<(), crate::config::ConfigError> {
+    let any_day = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default();
+    for (name, query) in &config.views {
+        parse(query, &config.workflow, any_day).map_err(|e| {
+            crate::config::ConfigError::Invalid {
+                path: config.file.clone().unwrap_or_default(),
+                message: format!("[views] \"{name}\": {e}"),
+            }
+        })?;
+    }
+    Ok(())
+}
+
 /// Parses a filter. Errors say what was wrong and what is accepted.
 pub fn parse(input: &str, wf: &Workflow, today: NaiveDate) -> Result<Query, String> {
     let field_keys: Vec<String> = wf.fields.all().iter().map(|f| f.key.clone()).collect();
@@ -318,6 +333,30 @@ fn fuzzy_word(text: &str, word: &str) -> bool {
 mod tests {
     use super::*;
     use crate::store::IssueRecord;
+
+    #[test]
+    fn a_view_that_does_not_parse_is_a_config_error_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("config.toml");
+        let load = |text: &str| {
+            std::fs::write(&file, text).unwrap();
+            crate::config::load(&crate::config::Overrides {
+                config: Some(file.clone()),
+                ..Default::default()
+            })
+            .unwrap()
+        };
+        let good = load("[views]\n\"my backlog\" = \"state:backlog team:pmm\"\n");
+        assert!(check_views(&good).is_ok());
+        let err = check_views(&load("[views]\nbroken = \"state:nowhere\"\n"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("[views] \"broken\"") && err.contains("unknown state"),
+            "{err}"
+        );
+        assert!(err.contains("config.toml"), "{err}");
+    }
     use crate::workflow::{IssueFacts, MilestoneRef, UserRef};
     use chrono::{TimeZone, Utc};
 

@@ -420,7 +420,7 @@ pub struct AppState {
     /// Named filters (`v`).
     pub views: Vec<(String, String)>,
     /// Light or dark terminal (`[ui] theme`).
-    pub theme: crate::ui::theme::ThemeKind,
+    pub theme: crate::config::ThemeKind,
     /// Draw marks in ASCII (`NO_COLOR`, or a terminal that is not UTF-8).
     pub ascii_marks: bool,
     /// Triage suggestions and look-alikes (`None` until the learner first answers).
@@ -497,7 +497,7 @@ impl AppState {
             triage: None,
             learned: None,
             views: Vec::new(),
-            theme: crate::ui::theme::ThemeKind::Dark,
+            theme: crate::config::ThemeKind::Dark,
             ascii_marks: false,
             marked: std::collections::BTreeSet::new(),
             message: None,
@@ -589,7 +589,7 @@ impl AppState {
     /// How many cards fit in a column at the current terminal height.
     pub fn cards_per_page(&self) -> usize {
         let body = self.viewport.1.saturating_sub(2 + 2) as usize;
-        (body / crate::ui::CARD_HEIGHT as usize).max(1)
+        (body / crate::app::layout::CARD_HEIGHT as usize).max(1)
     }
 
     /// Replaces the board's data (after a sync), keeping the selection on the same requests.

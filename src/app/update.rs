@@ -471,7 +471,7 @@ fn on_mouse(state: &mut AppState, event: crossterm::event::MouseEvent) {
     if state.overlay.is_some() {
         return;
     }
-    let Some((column, row)) = crate::ui::board::column_at(state, event.column, event.row) else {
+    let Some((column, row)) = crate::app::layout::column_at(state, event.column, event.row) else {
         return;
     };
     match event.kind {
@@ -481,7 +481,7 @@ fn on_mouse(state: &mut AppState, event: crossterm::event::MouseEvent) {
             if let Some(row) = row {
                 let page = state.cards_per_page();
                 let col = &mut state.columns[column];
-                let index = col.offset + row / crate::ui::CARD_HEIGHT as usize;
+                let index = col.offset + row / crate::app::layout::CARD_HEIGHT as usize;
                 if index < col.cards.len() {
                     col.selected = index;
                     col.offset = keep_visible(col.offset, col.selected, page);

@@ -52,7 +52,7 @@ pub fn connect(
             board: gitlab.board.clone(),
             // The command line waits for everything.
             activity_per_pass: usize::MAX,
-            listing_windows: crate::sync::engine::WINDOWS_FOREGROUND,
+            listing_windows: crate::sync::target::WINDOWS_FOREGROUND,
         },
     ))
 }
@@ -210,7 +210,7 @@ pub fn push_now(store: &Store, config: &Config) -> color_eyre::Result<SyncReport
         .enable_all()
         .build()?;
     let mut report = SyncReport::default();
-    runtime.block_on(sync::engine::push(
+    runtime.block_on(sync::push::push(
         &client,
         store,
         &config.workflow,

@@ -82,7 +82,7 @@ pub fn start(
                         scope_label: workflow.scope_label.clone(),
                         board: Some("SM Request Board".into()),
                         activity_per_pass: crate::sync::worker::ACTIVITY_PER_PASS,
-                        listing_windows: crate::sync::engine::WINDOWS_BACKGROUND,
+                        listing_windows: crate::sync::target::WINDOWS_BACKGROUND,
                     },
                     workflow,
                     interval: Duration::from_secs(30),

@@ -14,7 +14,7 @@ use crate::gitlab::discussions::{self, HistoryError, IssueHistory};
 use crate::gitlab::{ApiError, Client, history, wire};
 use crate::store::{self, HistorySource, LabelEvent, Note, StaleActivity, Store};
 use crate::sync::SyncError;
-use crate::sync::engine::collect;
+use crate::sync::pull::collect;
 
 /// Issues fetched at once over REST (two requests each, one for an issue without comments).
 const IN_FLIGHT: usize = 4;

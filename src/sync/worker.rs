@@ -133,7 +133,7 @@ async fn run(
         }
         // A full pass (which notices deleted and moved issues) hourly, counted in the cache so
         // it also comes for a cache other processes kept in step incrementally.
-        full |= crate::sync::engine::full_pass_due(&store, chrono::Utc::now()).unwrap_or(false);
+        full |= crate::sync::pull::full_pass_due(&store, chrono::Utc::now()).unwrap_or(false);
         let _ = events.send(SyncEvent::Started);
         match sync(
             &client,

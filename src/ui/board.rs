@@ -8,56 +8,10 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
+use crate::app::layout::{CARD_HEIGHT, column_window};
 use crate::app::state::{AppState, Card, Focus, keep_visible};
-use crate::ui::{CARD_HEIGHT, text, theme};
+use crate::ui::{text, theme};
 use crate::workflow::Placement;
-
-/// Narrowest a column gets before the board scrolls sideways.
-pub const MIN_COLUMN_WIDTH: u16 = 24;
-
-/// Which visible columns fit in `width`: (first shown, how many), keeping the focused one in view.
-pub fn column_window(state: &AppState, width: u16) -> (Vec<usize>, usize, usize) {
-    let visible = state.visible_columns();
-    let fit = ((width / MIN_COLUMN_WIDTH).max(1) as usize).min(visible.len().max(1));
-    let focus = visible
-        .iter()
-        .position(|&c| c == state.focused_column)
-        .unwrap_or(0);
-    let first = (focus + 1)
-        .saturating_sub(fit)
-        .min(visible.len().saturating_sub(fit));
-    (visible, first, fit)
-}
-
-/// The board's area on a `width` x `height` screen (the same split `ui::render` makes).
-pub fn area(state: &AppState, width: u16, height: u16) -> Rect {
-    let pane =
-        width >= crate::ui::PANE_ALWAYS_WIDTH || state.focus == crate::app::state::Focus::Grooming;
-    let board_width = if pane {
-        width.saturating_sub(crate::ui::grooming::PANE_WIDTH)
-    } else {
-        width
-    };
-    Rect::new(0, 1, board_width, height.saturating_sub(2))
-}
-
-/// Which column is at cell (`x`, `y`), and the row inside its cards (`None` on its top border).
-pub fn column_at(state: &AppState, x: u16, y: u16) -> Option<(usize, Option<usize>)> {
-    let (width, height) = state.viewport;
-    let board = area(state, width, height);
-    if x >= board.x + board.width || y < board.y || y >= board.y + board.height {
-        return None;
-    }
-    let (visible, first, fit) = column_window(state, board.width);
-    let shown = &visible[first..(first + fit).min(visible.len())];
-    if shown.is_empty() {
-        return None;
-    }
-    let areas = Layout::horizontal(vec![Constraint::Fill(1); shown.len()]).split(board);
-    let slot = areas.iter().position(|a| x >= a.x && x < a.x + a.width)?;
-    let row = (y > board.y).then(|| (y - board.y - 1) as usize);
-    Some((shown[slot], row))
-}
 
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState) {
     let (visible, first, fit) = column_window(state, area.width);

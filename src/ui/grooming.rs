@@ -14,9 +14,6 @@ use crate::ui::{text, theme};
 use crate::workflow::Placement;
 use crate::workflow::labels::{split_scoped, values_of};
 
-/// The pane's width when shown beside the board.
-pub const PANE_WIDTH: u16 = 38;
-
 pub fn render(frame: &mut Frame, area: Rect, state: &AppState) {
     let focused = state.focus == Focus::Grooming && state.overlay.is_none();
     let block = Block::bordered()

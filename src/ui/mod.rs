@@ -19,15 +19,8 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::app::state::{AppState, Focus, Overlay, Source};
-
-/// Rows per card (reference, two title lines, team and due date, a gap).
-pub const CARD_HEIGHT: u16 = 5;
-/// Below this the board cannot be drawn usefully.
-pub const MIN_WIDTH: u16 = 60;
-pub const MIN_HEIGHT: u16 = 15;
-/// From this width the grooming pane is always shown beside the board.
-pub const PANE_ALWAYS_WIDTH: u16 = 130;
+use crate::app::layout::{self, MIN_HEIGHT, MIN_WIDTH, PANE_WIDTH};
+use crate::app::state::{AppState, Overlay, Source};
 
 pub fn render(frame: &mut Frame, state: &AppState) {
     draw(frame, state);
@@ -53,13 +46,10 @@ fn draw(frame: &mut Frame, state: &AppState) {
         Constraint::Length(1),
     ])
     .areas(area);
-    let show_pane = area.width >= PANE_ALWAYS_WIDTH || state.focus == Focus::Grooming;
+    let show_pane = layout::shows_pane(state, area.width);
     let board_area = if show_pane {
-        let [board_area, pane] = Layout::horizontal([
-            Constraint::Fill(1),
-            Constraint::Length(grooming::PANE_WIDTH),
-        ])
-        .areas(body);
+        let [board_area, pane] =
+            Layout::horizontal([Constraint::Fill(1), Constraint::Length(PANE_WIDTH)]).areas(body);
         grooming::render(frame, pane, state);
         board_area
     } else {
@@ -86,7 +76,7 @@ fn draw(frame: &mut Frame, state: &AppState) {
 }
 
 fn render_header(frame: &mut Frame, area: Rect, board_width: u16, state: &AppState) {
-    let (visible, first, fit) = board::column_window(state, board_width);
+    let (visible, first, fit) = layout::column_window(state, board_width);
     let mut spans = vec![Span::styled(" SM Request Board ", theme::BOLD)];
     if state.source == Source::Demo {
         spans.push(Span::styled(" DEMO ", theme::DEMO_BADGE));

@@ -9,13 +9,7 @@ pub const SUGGESTED: Style = Style::new()
     .fg(Color::Magenta)
     .add_modifier(Modifier::ITALIC);
 pub const BOLD: Style = Style::new().add_modifier(Modifier::BOLD);
-/// Light or dark terminal background (`[ui] theme`); only the selection needs to know.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum ThemeKind {
-    #[default]
-    Dark,
-    Light,
-}
+pub use crate::config::ThemeKind;
 
 /// The selected card's or row's background, readable on either background.
 pub fn selected(kind: ThemeKind) -> Style {
