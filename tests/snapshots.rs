@@ -680,7 +680,7 @@ fn confidential_requests_are_marked_in_utf8_and_ascii() {
 /// A pass waiting out GitLab's rate limit says so, and so does one that stopped at it.
 #[test]
 fn the_status_bar_shows_rate_limit_waits() {
-    use sm_board::app::update::{Msg, update};
+    use sm_board::app::{Msg, update};
     let mut state = demo_state(160, 48);
     let until = Utc::now() + chrono::Duration::seconds(40);
     update(&mut state, Msg::SyncStarted);

@@ -2,9 +2,10 @@
 //! request's links and opening or copying the selected one (or the request itself).
 
 use crate::app::keymap::{Action, Mode};
+use crate::app::msg::Effect;
 use crate::app::overlays::on_scroll_action;
 use crate::app::state::{AppState, Overlay, Tone};
-use crate::app::update::{Effect, on_action};
+use crate::app::update::on_action;
 
 pub fn on_detail_action(state: &mut AppState, action: Action) -> Vec<Effect> {
     let Some(Overlay::Detail(detail)) = &mut state.overlay else {

@@ -2,8 +2,8 @@
 //! inverse edits as new deltas (so it works after the edit reached GitLab), redo sends the
 //! originals again. One key press is one batch, however many requests it touched.
 
+use crate::app::msg::{EditOrigin, Effect};
 use crate::app::state::{AppState, BatchNote, Tone, UndoBatch, UndoStep};
-use crate::app::update::{EditOrigin, Effect};
 use crate::workflow::{IssueEdit, IssueFacts};
 
 /// How many actions undo remembers.

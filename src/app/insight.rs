@@ -6,8 +6,8 @@
 use chrono::{DateTime, Utc};
 
 use crate::app::keymap::{Action, Mode};
+use crate::app::msg::Effect;
 use crate::app::state::{AppState, BoardData, Overlay, Tone};
-use crate::app::update::Effect;
 use crate::cli::StatusFormat;
 use crate::metrics::report::{Report, Section, render, sections, summarize};
 use crate::metrics::{Clock, Flow, Histories, Inputs, Standup, flow, histories, standup};

@@ -3,12 +3,12 @@
 //! needs it, then save all the edits as one batch.
 
 use crate::app::history::new_batch;
+use crate::app::msg::{EditOrigin, Effect};
 use crate::app::pickers;
 use crate::app::state::{
     AppState, BatchNote, Confirm, ConfirmPurpose, Overlay, PendingMove, PickPurpose, PickValue,
     Tone,
 };
-use crate::app::update::{EditOrigin, Effect};
 use crate::workflow::{Need, plan_move};
 
 /// Plans moving each `(issue, target state)`; requests already there are skipped.

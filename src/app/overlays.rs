@@ -4,8 +4,9 @@
 
 use crate::app::dates::parse_due_date;
 use crate::app::keymap::{Action, Mode};
+use crate::app::msg::Effect;
 use crate::app::state::{AppState, ConfirmPurpose, Overlay, PickPurpose, PickValue, Tone};
-use crate::app::update::{Effect, on_action, quit};
+use crate::app::update::{on_action, quit};
 use crate::app::{history, moves};
 use crate::workflow::IssueEdit;
 use crate::workflow::edit::{
