@@ -3,6 +3,7 @@
 
 pub mod board;
 pub mod cards;
+pub mod columns;
 pub mod dates;
 pub mod detail;
 pub mod filtering;
@@ -12,6 +13,7 @@ pub mod layout;
 pub mod links;
 pub mod moves;
 pub mod msg;
+pub mod overlay_state;
 pub mod overlays;
 pub mod pickers;
 pub mod query;

@@ -1,0 +1,229 @@
+//! The board's columns: cards built from cache records (classified by the workflow, on two
+//! threads for a large board), sorted, filtered, and kept in their columns with each column's
+//! selection surviving a rebuild.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use crate::app::state::{AppState, Card, Column};
+use crate::store::IssueRecord;
+use crate::workflow::{Placement, Workflow};
+
+impl AppState {
+    /// Each column's selected request (by id) and position.
+    pub(crate) fn selection(&self) -> Vec<(Placement, Option<i64>, usize)> {
+        self.columns
+            .iter()
+            .map(|c| {
+                // Indices may be stale if cards were removed; a stale one only loses the
+                // selection, it never panics.
+                let id = c
+                    .cards
+                    .get(c.selected)
+                    .and_then(|&i| self.cards.get(i))
+                    .map(|card| card.record.id);
+                (c.placement, id, c.selected)
+            })
+            .collect()
+    }
+
+    /// Re-sorts every card into its column, keeping each column's selected card selected.
+    /// Call after the cards change.
+    pub fn rebuild_columns(&mut self) {
+        self.sort_order();
+        let selected = self.selection();
+        self.rebuild_columns_keeping(selected);
+    }
+
+    /// Places the cards again after the filter changed (the cards did not): no sorting, and
+    /// when the query only grew, only the cards that passed before are tested.
+    pub fn refilter(&mut self) {
+        if self.order.len() != self.cards.len() {
+            self.sort_order();
+        }
+        let selected = self.selection();
+        self.rebuild_columns_keeping(selected);
+    }
+
+    /// Builds the cards' search texts if they are not (they wait for the first filter, or
+    /// for the board to be idle after its first frame).
+    pub fn prepare_search(&mut self) {
+        if self.search.len() != self.cards.len() {
+            self.search = crate::app::filtering::SearchTexts::build(&self.cards);
+        }
+    }
+
+    pub(crate) fn sort_order(&mut self) {
+        let mut order: Vec<u32> = (0..self.cards.len() as u32).collect();
+        order.sort_by_cached_key(|&i| sort_key(&self.cards[i as usize], &self.workflow));
+        self.order = order;
+    }
+
+    pub(crate) fn rebuild_columns_keeping(
+        &mut self,
+        selected_ids: Vec<(Placement, Option<i64>, usize)>,
+    ) {
+        if self.order.len() != self.cards.len() {
+            self.sort_order();
+        }
+        let focused = self.columns.get(self.focused_column).map(|c| c.placement);
+        let mut columns: Vec<Column> = (0..self.workflow.states.len())
+            .map(|i| Column {
+                placement: Placement::State(i),
+                cards: Vec::new(),
+                selected: 0,
+                offset: 0,
+            })
+            .collect();
+        let mut unlabelled = Vec::new();
+        let mut matching = 0;
+        if self.filter.is_some() {
+            self.prepare_search();
+        }
+        let narrowed = self.filter.as_mut().and_then(|f| f.narrow_from.take());
+        let matched = self.filter.as_ref().map(|filter| {
+            let inputs = crate::app::filtering::FilterInputs {
+                cards: &self.cards,
+                texts: &self.search,
+                query: &filter.query,
+                workflow: &self.workflow,
+                today: self.today,
+                hits: &filter.text_hits,
+            };
+            crate::app::filtering::passing(&inputs, narrowed.as_ref())
+        });
+        for &index in &self.order {
+            let index = index as usize;
+            if matched.as_ref().is_some_and(|m| !m.contains(index)) {
+                continue;
+            }
+            let Some(card) = self.cards.get(index) else {
+                continue;
+            };
+            matching += 1;
+            match card.class.placement {
+                Placement::State(i) => columns[i].cards.push(index),
+                Placement::Unlabelled => unlabelled.push(index),
+            }
+        }
+        if let Some(filter) = &mut self.filter {
+            filter.matching = matching;
+            filter.matched = matched.unwrap_or_default();
+            filter.last_word_hits_known = filter.last_word_hits_known();
+        }
+        if !unlabelled.is_empty() {
+            columns.insert(
+                0,
+                Column {
+                    placement: Placement::Unlabelled,
+                    cards: unlabelled,
+                    selected: 0,
+                    offset: 0,
+                },
+            );
+        }
+        let page = self.cards_per_page();
+        for column in &mut columns {
+            if let Some((_, id, old_selected)) =
+                selected_ids.iter().find(|(p, _, _)| *p == column.placement)
+            {
+                column.selected = id
+                    .and_then(|id| {
+                        column
+                            .cards
+                            .iter()
+                            .position(|&i| self.cards[i].record.id == id)
+                    })
+                    .unwrap_or(*old_selected)
+                    .min(column.cards.len().saturating_sub(1));
+            }
+            let old_offset = self
+                .columns
+                .iter()
+                .find(|c| c.placement == column.placement)
+                .map_or(0, |c| c.offset);
+            column.offset = keep_visible(old_offset, column.selected, page);
+        }
+        self.columns = columns;
+        self.focused_column = focused
+            .and_then(|p| self.columns.iter().position(|c| c.placement == p))
+            .unwrap_or_else(|| self.first_workflow_column());
+    }
+
+    /// The first state column holding cards (the unlabelled column is for fixing, not a start).
+    pub(crate) fn first_workflow_column(&self) -> usize {
+        self.columns
+            .iter()
+            .position(|c| matches!(c.placement, Placement::State(_)) && !c.cards.is_empty())
+            .unwrap_or(0)
+    }
+}
+
+pub(crate) fn cards_from(
+    workflow: &Workflow,
+    mut issues: Vec<IssueRecord>,
+    pending: &HashMap<i64, u32>,
+    conflicts: &HashMap<i64, String>,
+) -> Vec<Card> {
+    let build = |issues: Vec<IssueRecord>| -> Vec<Card> {
+        issues
+            .into_iter()
+            .map(|record| {
+                let id = record.id;
+                let mut card = Card::new(workflow, record, pending.get(&id).copied().unwrap_or(0));
+                card.conflict = conflicts.get(&id).cloned();
+                card
+            })
+            .collect()
+    };
+    // Classifying is pure: a large board is built on two threads.
+    if issues.len() < PARALLEL_BUILD_FROM {
+        return build(issues);
+    }
+    let upper = issues.split_off(issues.len() / 2);
+    std::thread::scope(|scope| {
+        let upper = scope.spawn(|| build(upper));
+        let mut cards = Vec::with_capacity(issues.len() * 2 + 1);
+        cards.extend(build(issues));
+        cards.extend(
+            upper
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+        );
+        cards
+    })
+}
+
+/// From this many requests on, cards are built on two threads.
+const PARALLEL_BUILD_FROM: usize = 2000;
+
+/// Cards sort by priority (1 first, unknown and none last), then due date, then reference.
+fn sort_key(card: &Card, wf: &Workflow) -> (usize, Option<NaiveDate>, bool, i64, i64) {
+    let values = &wf.fields.priority.values;
+    let priority = card
+        .class
+        .priority
+        .as_ref()
+        .and_then(|p| values.iter().position(|v| v == p))
+        .unwrap_or(values.len());
+    let due = card.record.facts.due_date;
+    (
+        priority,
+        due,
+        due.is_none(),
+        card.record.project_id,
+        card.record.iid,
+    )
+}
+
+/// The offset that keeps `selected` inside a window of `page` rows, moving as little as possible.
+pub fn keep_visible(offset: usize, selected: usize, page: usize) -> usize {
+    if selected < offset {
+        selected
+    } else if selected >= offset + page {
+        selected + 1 - page
+    } else {
+        offset
+    }
+}
