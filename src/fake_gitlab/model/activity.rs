@@ -1,0 +1,80 @@
+//! Comments and label events: kept in arrival order, indexed by issue.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use serde_json::json;
+
+use crate::fake_gitlab::model::*;
+use crate::fake_gitlab::stored::StoredIssue;
+
+impl Model {
+    /// Keeps a note, indexed by its issue.
+    pub(super) fn record_note(&mut self, note: Note) {
+        self.notes_at
+            .entry(note.issue_id)
+            .or_default()
+            .push(self.notes.len());
+        self.notes.push(note);
+    }
+
+    /// The shared copy of a label name, for events.
+    pub(super) fn intern(&mut self, name: &str) -> Arc<str> {
+        if let Some(known) = self.label_names.get(name) {
+            return known.clone();
+        }
+        let shared: Arc<str> = Arc::from(name);
+        self.label_names.insert(shared.clone());
+        shared
+    }
+
+    /// Records a label event.
+    pub fn push_event(&mut self, event: LabelEvent) {
+        self.events_at
+            .entry(event.issue_id)
+            .or_default()
+            .push(self.label_events.len());
+        self.label_events.push(event);
+    }
+
+    /// An issue's notes, oldest first.
+    pub fn notes_of(&self, issue_id: i64) -> impl Iterator<Item = &Note> {
+        self.notes_at
+            .get(&issue_id)
+            .into_iter()
+            .flatten()
+            .filter_map(|&at| self.notes.get(at))
+    }
+
+    /// An issue's label events, as recorded.
+    pub fn events_of(&self, issue_id: i64) -> impl Iterator<Item = &LabelEvent> {
+        self.events_at
+            .get(&issue_id)
+            .into_iter()
+            .flatten()
+            .filter_map(|&at| self.label_events.get(at))
+    }
+
+    /// Records a note (user or system) and bumps the issue like GitLab does.
+    pub fn add_note(&mut self, issue_id: i64, body: String, system: bool) -> Note {
+        let now = self.tick();
+        let note = Note {
+            id: self.next_id(),
+            issue_id,
+            body: Cow::Owned(body),
+            system,
+            author_id: crate::fake_gitlab::filters::API_USER_ID,
+            created_at: now,
+        };
+        self.record_note(note.clone());
+        if let Some(mut issue) = self.issues.get(&issue_id).map(StoredIssue::value) {
+            issue["updated_at"] = json!(timestamp(now));
+            if !system {
+                let count = issue["user_notes_count"].as_i64().unwrap_or(0) + 1;
+                issue["user_notes_count"] = json!(count);
+            }
+            self.store_issue(issue_id, &issue);
+        }
+        note
+    }
+}
