@@ -5,8 +5,11 @@
 //! Fault knobs (latency, failure schedule or rate, 429s, dropped connections, offline) and
 //! request counters are set with flags and at run time through `/_fake/*`, outside `/api/v4`.
 
+mod admin;
+mod auth;
 pub mod faults;
 pub(crate) mod filters;
+mod gate;
 pub mod graphql;
 mod history;
 pub mod model;
@@ -18,18 +21,16 @@ pub mod tls;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
 
 use axum::Router;
-use axum::body::Body;
-use axum::extract::{Request, State};
-use axum::http::{HeaderValue, StatusCode};
-use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
+use axum::middleware::{self};
 use axum::routing::{get, post};
 use serde_json::{Value, json};
 
+use admin::{admin_faults, admin_reset, admin_stats};
+pub use auth::{FakeToken, TokenKind};
 use faults::{Fault, FaultUpdate, Faults, Stats};
+use gate::gatekeeper;
 use model::{Model, ScopedLabels};
 
 /// The token the fake accepts unless told otherwise (it guards nothing: the fake is local).
@@ -66,78 +67,6 @@ pub struct FakeConfig {
     /// The token with scope `api`.
     pub token: String,
     pub latency_ms: u64,
-}
-
-/// What kind of credential a token is: GitLab takes personal (and project/group) access tokens
-/// in `PRIVATE-TOKEN` or `Authorization: Bearer`, OAuth access tokens only as Bearer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TokenKind {
-    Personal,
-    OAuth {
-        expires: Option<chrono::DateTime<chrono::Utc>>,
-    },
-}
-
-/// A token the fake accepts.
-#[derive(Debug, Clone)]
-pub struct FakeToken {
-    pub value: String,
-    /// Scope `api` (true) or only `read_api`.
-    pub write: bool,
-    pub kind: TokenKind,
-}
-
-impl FakeToken {
-    pub fn personal(value: &str, write: bool) -> Self {
-        FakeToken {
-            value: value.to_string(),
-            write,
-            kind: TokenKind::Personal,
-        }
-    }
-}
-
-/// How the request authenticated.
-enum Presented {
-    PrivateToken(String),
-    Bearer(String),
-    Nothing,
-}
-
-fn presented(headers: &axum::http::HeaderMap) -> Presented {
-    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    if let Some(token) = text("private-token") {
-        return Presented::PrivateToken(token.to_string());
-    }
-    match text("authorization").and_then(|v| v.strip_prefix("Bearer ")) {
-        Some(token) => Presented::Bearer(token.trim().to_string()),
-        None => Presented::Nothing,
-    }
-}
-
-/// GitLab's answer to a request's credentials: whether it may write, or the 401 to send.
-fn authenticate(tokens: &[FakeToken], presented: Presented) -> Result<bool, Value> {
-    let unauthorized = json!({"message": "401 Unauthorized"});
-    let (value, as_bearer) = match presented {
-        Presented::PrivateToken(value) => (value, false),
-        Presented::Bearer(value) => (value, true),
-        Presented::Nothing => return Err(unauthorized),
-    };
-    let Some(token) = tokens.iter().find(|t| t.value == value) else {
-        return Err(unauthorized);
-    };
-    match token.kind {
-        // PRIVATE-TOKEN looks the value up among access tokens only: an OAuth token there is
-        // unknown.
-        TokenKind::OAuth { .. } if !as_bearer => Err(unauthorized),
-        TokenKind::OAuth {
-            expires: Some(expires),
-        } if expires <= chrono::Utc::now() => Err(json!({
-            "error": "invalid_token",
-            "error_description": "Token is expired. You can either do re-authorization or token refresh."
-        })),
-        _ => Ok(token.write),
-    }
 }
 
 /// State shared by the handlers.
@@ -406,137 +335,4 @@ fn router(shared: Arc<Shared>) -> Router {
         .nest("/api/v4", api)
         .merge(graphql)
         .nest("/_fake", admin)
-}
-
-/// Counting, latency, injected faults, authentication and rate-limit headers, in that order.
-async fn gatekeeper(State(app): State<Arc<Shared>>, mut request: Request, next: Next) -> Response {
-    // Handlers build absolute links (`Link`, as GitLab does) and need the scheme.
-    request.headers_mut().insert(
-        routes::SCHEME_HEADER,
-        HeaderValue::from_static(if app.https { "https" } else { "http" }),
-    );
-    let kind = faults::classify(request.method().as_str(), request.uri().path());
-    lock(&app.stats).count(&kind);
-    let (latency, fault) = {
-        let mut faults = lock(&app.faults);
-        (faults.latency_ms, faults.take_next())
-    };
-    // Half the latency before handling and half after, like a network: a client that dies
-    // while waiting may have had its request applied already.
-    let half = Duration::from_millis(latency / 2);
-    if latency > 0 {
-        tokio::time::sleep(half).await;
-    }
-    match fault {
-        Some(Fault::Status(code)) => {
-            let reason = StatusCode::from_u16(code)
-                .ok()
-                .and_then(|s| s.canonical_reason())
-                .unwrap_or("Error");
-            return routes::error(code, json!({"message": format!("{code} {reason}")}));
-        }
-        Some(Fault::TooMany(secs)) => {
-            let mut response = (StatusCode::TOO_MANY_REQUESTS, "Retry later\n").into_response();
-            let h = response.headers_mut();
-            h.insert("retry-after", HeaderValue::from(secs));
-            return response;
-        }
-        Some(Fault::Drop) => {
-            // Headers go out, then the body fails: the client sees the connection drop.
-            let body = Body::from_stream(futures_util::stream::once(async {
-                Err::<axum::body::Bytes, std::io::Error>(std::io::Error::other(
-                    "connection dropped",
-                ))
-            }));
-            return Response::builder()
-                .status(StatusCode::OK)
-                .header("content-type", "application/json")
-                .body(body)
-                .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response());
-        }
-        None => {}
-    }
-    // GraphQL runs a request without credentials as an anonymous user, and a `read_api`
-    // token may query it (a query is a POST).
-    let graphql = request.uri().path().ends_with("/graphql");
-    let credentials = presented(request.headers());
-    if graphql && matches!(credentials, Presented::Nothing) {
-        request
-            .headers_mut()
-            .insert(graphql::ANONYMOUS_HEADER, HeaderValue::from_static("1"));
-    }
-    let may_write = match authenticate(&lock(&app.tokens), credentials) {
-        Ok(may_write) => may_write,
-        Err(_) if graphql && request.headers().contains_key(graphql::ANONYMOUS_HEADER) => false,
-        Err(body) => return routes::error(401, body),
-    };
-    if !may_write && request.method() != axum::http::Method::GET && !graphql {
-        return routes::error(
-            403,
-            json!({"error": "insufficient_scope",
-                   "error_description": "The request requires higher privileges than provided by the access token.",
-                   "scope": "api"}),
-        );
-    }
-    // GitLab throttles per user, after authentication.
-    let (admission, headers_always) = {
-        let mut throttle = lock(&app.throttle);
-        let admission = throttle.admit(chrono::Utc::now().timestamp());
-        (admission, throttle.headers == throttle::RateHeaders::Always)
-    };
-    if !admission.allowed {
-        let mut response = (StatusCode::TOO_MANY_REQUESTS, "Retry later\n").into_response();
-        rate_headers(response.headers_mut(), &admission);
-        let h = response.headers_mut();
-        h.insert("retry-after", HeaderValue::from(admission.retry_after));
-        if let Some(reset) = chrono::DateTime::from_timestamp(admission.reset, 0)
-            && let Ok(value) =
-                HeaderValue::from_str(&reset.format("%a, %d %b %Y %H:%M:%S GMT").to_string())
-        {
-            h.insert("ratelimit-resettime", value);
-        }
-        return response;
-    }
-    let mut response = next.run(request).await;
-    if latency > 0 {
-        tokio::time::sleep(Duration::from_millis(latency) - half).await;
-    }
-    if headers_always {
-        rate_headers(response.headers_mut(), &admission);
-    }
-    response
-}
-
-fn rate_headers(h: &mut axum::http::HeaderMap, admission: &throttle::Admission) {
-    h.insert("ratelimit-limit", HeaderValue::from(admission.limit));
-    h.insert("ratelimit-observed", HeaderValue::from(admission.used));
-    h.insert(
-        "ratelimit-remaining",
-        HeaderValue::from(admission.limit.saturating_sub(admission.used)),
-    );
-    h.insert("ratelimit-reset", HeaderValue::from(admission.reset));
-    h.insert(
-        "ratelimit-name",
-        HeaderValue::from_static("throttle_authenticated_api"),
-    );
-}
-
-async fn admin_stats(State(app): State<Arc<Shared>>) -> Response {
-    axum::Json(json!(app.stats())).into_response()
-}
-
-async fn admin_reset(State(app): State<Arc<Shared>>) -> Response {
-    app.reset_stats();
-    StatusCode::NO_CONTENT.into_response()
-}
-
-async fn admin_faults(State(app): State<Arc<Shared>>, body: axum::body::Bytes) -> Response {
-    let update: FaultUpdate = match serde_json::from_slice(&body) {
-        Ok(update) => update,
-        Err(err) => return routes::error(400, json!({"error": err.to_string()})),
-    };
-    match app.set_faults(update) {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(message) => routes::error(400, json!({"error": message})),
-    }
 }
