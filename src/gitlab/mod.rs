@@ -6,7 +6,9 @@ pub mod client;
 pub mod convert;
 pub mod discussions;
 pub mod error;
+pub mod headers;
 pub mod history;
+pub mod transport;
 pub mod wire;
 
 pub use client::{Client, RetryPolicy};
