@@ -8,12 +8,14 @@ pub mod commands;
 pub mod config;
 pub mod demo;
 pub mod editor;
+pub mod effects;
 #[cfg(feature = "fake-gitlab")]
 pub mod fake_gitlab;
 pub mod gitlab;
 pub mod keymap;
 pub mod learn;
 pub mod learner;
+pub mod logging;
 pub mod metrics;
 pub mod output;
 pub mod private_fs;

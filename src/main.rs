@@ -76,7 +76,7 @@ fn run() -> Result<ExitCode> {
         _ => {}
     }
     let config = load_config(&cli.global)?;
-    let _log_guard = init_logging();
+    let _log_guard = sm_board::logging::init_logging();
     let done: Result<()> = match cli.command {
         #[cfg(feature = "fake-gitlab")]
         None if config.gitlab.is_none() => run_demo(&config, None, 1, false, started),
@@ -207,7 +207,7 @@ fn run() -> Result<ExitCode> {
             rate_limit,
             tls_cert,
             tls_key,
-        }) => run_fake_gitlab(FakeServe {
+        }) => sm_board::commands::fake::serve(sm_board::commands::fake::FakeServe {
             listen,
             issues,
             seed,
@@ -256,89 +256,6 @@ fn install_error_reporting() -> Result<()> {
     hook.install()
 }
 
-/// What `sm-board fake-gitlab` serves, and how.
-#[cfg(feature = "fake-gitlab")]
-struct FakeServe {
-    listen: std::net::SocketAddr,
-    issues: Option<usize>,
-    seed: u64,
-    data: Option<std::path::PathBuf>,
-    latency_ms: u64,
-    token: String,
-    oauth_tokens: Vec<String>,
-    tls: Option<sm_board::fake_gitlab::tls::TlsFiles>,
-    faults: sm_board::fake_gitlab::faults::FaultUpdate,
-}
-
-#[cfg(feature = "fake-gitlab")]
-fn run_fake_gitlab(serve: FakeServe) -> Result<()> {
-    let FakeServe {
-        listen,
-        issues,
-        seed,
-        data,
-        latency_ms,
-        token,
-        oauth_tokens,
-        tls,
-        faults,
-    } = serve;
-    let generated = issues.is_some();
-    let issues = match (data, issues) {
-        (Some(path), _) => {
-            let text = std::fs::read_to_string(&path)
-                .wrap_err_with(|| format!("cannot read {}", path.display()))?;
-            serde_json::from_str::<Vec<serde_json::Value>>(&text).wrap_err_with(|| {
-                format!("{} is not a JSON array of GitLab issues", path.display())
-            })?
-        }
-        (None, Some(n)) => {
-            sm_board::demo::generate::generate(n, seed, sm_board::demo::generate::default_anchor())
-        }
-        (None, None) => sm_board::demo::bundled_issues()?,
-    };
-    // Generated requests refer to the generator's milestones; other data carries its own.
-    let milestones = match sm_board::demo::generate::milestones() {
-        serde_json::Value::Array(all) if generated => all,
-        _ => Vec::new(),
-    };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .wrap_err("cannot start the async runtime")?;
-    runtime.block_on(async move {
-        let count = issues.len();
-        let fake = sm_board::fake_gitlab::start_with(
-            sm_board::fake_gitlab::FakeConfig {
-                issues: issues.into(),
-                milestones,
-                token,
-                latency_ms,
-            },
-            listen,
-            tls,
-        )
-        .await
-        .wrap_err_with(|| format!("cannot serve on {listen}"))?;
-        for oauth in &oauth_tokens {
-            fake.shared.add_oauth_token(oauth, None);
-        }
-        fake.shared.set_faults(faults).map_err(|e| {
-            eyre!("{e} (faults are 500, 502, 503, 429, 429:SECS or drop; profiles gitlab.com or self-managed)")
-        })?;
-        println!("{}", fake.base_url());
-        std::io::Write::flush(&mut std::io::stdout())?;
-        eprintln!(
-            "fake GitLab serving {count} issues at {}/api/v4 (group {}); Ctrl-C stops it",
-            fake.base_url(),
-            fake.shared.lock().group_path
-        );
-        tokio::signal::ctrl_c().await?;
-        fake.stop().await;
-        Ok(())
-    })
-}
-
 fn load_config(global: &GlobalArgs) -> Result<Config> {
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
     // Flags beat environment: the environment's group/project count only when no flag set one.
@@ -355,43 +272,6 @@ fn load_config(global: &GlobalArgs) -> Result<Config> {
     })?;
     sm_board::app::query::check_views(&config)?;
     Ok(config)
-}
-
-/// The log is rotated past this size, keeping this many old files beside it.
-const LOG_LIMIT_BYTES: u64 = 5 * 1024 * 1024;
-const LOG_FILES_KEPT: usize = 3;
-
-/// Logs go to a file (never the terminal); without a writable log dir, logging is off.
-fn init_logging() -> Option<tracing_appender::non_blocking::WorkerGuard> {
-    let path = config::log_file()?;
-    let dir = path.parent()?;
-    // The log holds what the user did and GitLab's titles: only the user may read it.
-    sm_board::private_fs::create_own_dir(dir).ok()?;
-    // A few files of a few MB: a board left open for weeks, or a cron job, stays bounded.
-    if let Err(err) = sm_board::private_fs::rotate_if_large(&path, LOG_LIMIT_BYTES, LOG_FILES_KEPT)
-    {
-        sm_board::output::warn(&format!(
-            "warning: the log {} was not rotated: {err}",
-            path.display()
-        ));
-    }
-    let file = sm_board::private_fs::open_append(&path).ok()?;
-    // GitLab's text reaches the log too, and a `tail -f` of it is a terminal.
-    // A small queue: the default one holds 128,000 lines, about 4 MB in every process. When
-    // it is full, lines are dropped rather than the board waiting on the disk.
-    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
-        .buffered_lines_limit(4096)
-        .lossy(true)
-        .finish(sm_board::sanitize::CleanWriter::new(file));
-    let filter = tracing_subscriber::EnvFilter::try_from_env("SM_BOARD_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt()
-        .with_writer(writer)
-        .with_ansi(false)
-        .with_env_filter(filter)
-        .try_init()
-        .ok()?;
-    Some(guard)
 }
 
 fn ms(since: std::time::Instant) -> f64 {

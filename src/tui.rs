@@ -1,10 +1,8 @@
 //! The terminal's lifecycle and the event loop: raw mode in, restored on every way out (panics
 //! included, via ratatui's hook), key and resize events into `update`, effects performed against
-//! the store, and a redraw only when something changed.
-//!
-//! Effects run inline: they are local SQLite writes of well under a millisecond, so a worker
-//! thread would only add latency. Sync (network) will run in its own task and talk to this loop
-//! through a channel.
+//! the store (`effects`), and a redraw only when something changed. The sync worker, the
+//! learner and the full-text lookups run on their own threads and talk to this loop through
+//! channels.
 
 use std::time::Duration;
 
@@ -13,9 +11,8 @@ use crossterm::event::{Event, EventStream, KeyEventKind};
 use futures_util::StreamExt;
 use ratatui::DefaultTerminal;
 
-use crate::app::state::DetailContent;
 use crate::app::{AppState, Effect, Msg, update};
-use crate::session;
+use crate::effects::{finished, perform, perform_searches};
 use crate::store::{self, Store};
 use crate::sync::worker::{SyncEvent, Trigger, WorkerHandle};
 use crate::ui;
@@ -318,51 +315,6 @@ fn write_comment(
     })
 }
 
-/// The message for a finished pass: the board is reloaded only when the pass changed the
-/// requests it shows.
-fn finished(store: &Store, report: crate::sync::SyncReport) -> Msg {
-    if !report.changed_board() {
-        return Msg::SyncFinished {
-            report: Box::new(report),
-            data: None,
-        };
-    }
-    match session::load_board(store) {
-        Ok(data) => Msg::SyncFinished {
-            report: Box::new(report),
-            data: Some(Box::new(data)),
-        },
-        Err(err) => Msg::SyncFailed(format!("reloading the cache: {err}")),
-    }
-}
-
-/// Sends the full-text lookups among `effects` (the only effect a history patch makes).
-fn perform_searches(
-    searcher: &Option<crate::text_search::TextSearcher>,
-    store: &Store,
-    state: &mut AppState,
-    effects: Vec<Effect>,
-) {
-    for effect in effects {
-        let Effect::SearchText { words } = effect else {
-            continue;
-        };
-        for word in words {
-            match searcher {
-                Some(searcher) => searcher.ask(word),
-                None => {
-                    let ids = store::search_text(store.conn(), &word).unwrap_or_else(|err| {
-                        tracing::warn!(error = %err, "full-text search failed");
-                        Default::default()
-                    });
-                    // An answer makes no further effects.
-                    let _ = update(state, Msg::TextHits { word, ids });
-                }
-            }
-        }
-    }
-}
-
 /// The next answer of a helper thread (full-text lookups, the learner); never resolves
 /// without the thread.
 async fn next_from<T>(answers: Option<&mut tokio::sync::mpsc::UnboundedReceiver<T>>) -> Option<T> {
@@ -413,138 +365,6 @@ fn draw(terminal: &mut DefaultTerminal, state: &AppState, no_color: bool) -> std
         }
     })?;
     Ok(())
-}
-
-/// Performs one effect; its result comes back as a message.
-/// A request's description, notes and label history from the cache; a read error is shown
-/// in place of the description rather than hiding the view.
-pub fn load_detail(store: &Store, issue_id: i64) -> DetailContent {
-    let conn = store.conn();
-    let read = || -> Result<DetailContent, store::StoreError> {
-        let description = store::description(conn, issue_id)?;
-        let notes = store::load_notes(conn, issue_id)?;
-        let history = store::load_label_events(conn, issue_id)?;
-        let mut texts: Vec<&str> = description.as_deref().into_iter().collect();
-        texts.extend(notes.iter().filter(|n| !n.system).map(|n| n.body.as_str()));
-        let links = crate::app::links::extract(&texts);
-        Ok(DetailContent {
-            description,
-            notes,
-            history,
-            links,
-        })
-    };
-    read().unwrap_or_else(|err| DetailContent {
-        description: Some(format!(
-            "(this request could not be read from the cache: {err})"
-        )),
-        ..DetailContent::default()
-    })
-}
-
-fn perform(store: &Store, state: &AppState, effect: Effect) -> Option<Msg> {
-    match effect {
-        Effect::Quit
-        | Effect::SyncNow { .. }
-        | Effect::WriteComment { .. }
-        | Effect::QueueComment { .. }
-        | Effect::SearchText { .. } => None,
-        Effect::OpenUrl(url) => crate::share::open_url(&url)
-            .err()
-            .map(|err| Msg::ActionFailed {
-                action: "open the browser".into(),
-                error: format!("{err}; set $BROWSER (e.g. BROWSER=firefox)"),
-            }),
-        Effect::Copy(text) => match crate::share::copy(&text) {
-            Ok(crate::share::Reached::TmuxBuffer) => Some(Msg::CopiedToTmuxOnly),
-            Ok(_) => None,
-            Err(err) => Some(Msg::ActionFailed {
-                action: "copy".into(),
-                error: err.to_string(),
-            }),
-        },
-        Effect::ResolveConflict {
-            issue_id,
-            keep_mine,
-        } => {
-            let resolved = store::unsettled(store.conn())
-                .map(|entries| {
-                    entries.into_iter().find(|e| {
-                        e.issue_id == issue_id && e.status == store::OutboxStatus::Conflict
-                    })
-                })
-                .and_then(|entry| match entry {
-                    Some(entry) => store::resolve_conflict(
-                        store.conn(),
-                        entry.seq,
-                        keep_mine,
-                        &state.workflow.state_key,
-                    ),
-                    None => Ok(()),
-                });
-            Some(
-                match resolved
-                    .map_err(|e| e.to_string())
-                    .and_then(|()| session::load_board(store).map_err(|e| e.to_string()))
-                {
-                    Ok(data) => Msg::ConflictResolved {
-                        keep_mine,
-                        data: Box::new(data),
-                    },
-                    Err(err) => Msg::SyncFailed(format!("settling the conflict: {err}")),
-                },
-            )
-        }
-        Effect::SaveEdit {
-            issue_id,
-            edit,
-            origin,
-        } => {
-            let saved = store::apply_edit(
-                store.conn(),
-                issue_id,
-                &edit,
-                &state.workflow.state_key,
-                Utc::now(),
-            )
-            .and_then(|record| {
-                let pending = store::pending_by_issue(store.conn())?;
-                Ok((record, pending))
-            });
-            Some(match saved {
-                Ok((record, pending)) => {
-                    tracing::info!(issue = issue_id, summary = %edit.summary, "edit queued");
-                    Msg::EditSaved {
-                        pending_for_issue: pending.get(&record.id).copied().unwrap_or(0),
-                        pending_edits: pending.values().map(|&n| i64::from(n)).sum(),
-                        record: Box::new(record),
-                        edit: Box::new(edit),
-                        origin,
-                    }
-                }
-                Err(err) => {
-                    tracing::error!(issue = issue_id, error = %err, "edit not saved");
-                    Msg::EditFailed {
-                        summary: edit.summary,
-                        error: err.to_string(),
-                    }
-                }
-            })
-        }
-        Effect::LoadHistory => {
-            let prefix = format!("{}::", state.workflow.state_key);
-            let events =
-                store::load_events_with_prefix(store.conn(), &prefix).unwrap_or_else(|err| {
-                    tracing::warn!(error = %err, "label history could not be read");
-                    Vec::new()
-                });
-            Some(Msg::HistoryLoaded(std::sync::Arc::new(events)))
-        }
-        Effect::LoadDetail { issue_id } => Some(Msg::DetailLoaded {
-            issue_id,
-            content: Box::new(load_detail(store, issue_id)),
-        }),
-    }
 }
 
 #[cfg(test)]

@@ -137,7 +137,7 @@ fn detail_view_renders_markdown() {
         &mut state,
         Msg::DetailLoaded {
             issue_id: id,
-            content: Box::new(sm_board::tui::load_detail(&store, id)),
+            content: Box::new(sm_board::effects::load_detail(&store, id)),
         },
     );
     let text = screen(&state);
@@ -173,7 +173,7 @@ fn detail_view_renders_gitlab_markdown_extensions() {
         &mut state,
         Msg::DetailLoaded {
             issue_id: record.id,
-            content: Box::new(sm_board::tui::load_detail(&store, record.id)),
+            content: Box::new(sm_board::effects::load_detail(&store, record.id)),
         },
     );
     let text = screen(&state);
@@ -286,7 +286,7 @@ fn detail_view_shows_label_history_comments_and_links() {
         &mut state,
         Msg::DetailLoaded {
             issue_id: id,
-            content: Box::new(sm_board::tui::load_detail(&store, id)),
+            content: Box::new(sm_board::effects::load_detail(&store, id)),
         },
     );
     let text = screen(&state);

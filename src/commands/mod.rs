@@ -2,6 +2,8 @@
 
 pub mod board;
 pub mod edit;
+#[cfg(feature = "fake-gitlab")]
+pub mod fake;
 pub mod run;
 pub mod status;
 pub mod suggest;
