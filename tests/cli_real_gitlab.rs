@@ -48,9 +48,11 @@ fn serve(runtime: &tokio::runtime::Runtime) -> RunningFake {
     fake.shared
         .set_faults(FaultUpdate {
             profile: Some("gitlab.com".into()),
-            // Small enough that a first sync meets it (about a dozen requests, histories
-            // coming fifty issues a GraphQL request), short enough to wait out.
-            rate_limit: Some(8),
+            // Small enough that a first sync meets it whatever the clock: a fast sync spans
+            // at most two fixed windows, and its dozen or so requests (histories coming fifty
+            // issues a GraphQL request) are more than two windows' budget. Short enough to
+            // wait out.
+            rate_limit: Some(4),
             rate_limit_window_secs: Some(2),
             live_updates: Some(1),
             ..FaultUpdate::default()
