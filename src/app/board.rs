@@ -2,9 +2,9 @@
 //! actions (views, closed columns, undo, sync, the triage queue).
 
 use crate::app::cards::on_card_action;
+use crate::app::filter_line::clear_filter;
 use crate::app::keymap::{Action, Mode};
 use crate::app::msg::Effect;
-use crate::app::overlays::clear_filter;
 use crate::app::state::ConfirmPurpose;
 use crate::app::state::{
     AppState, Confirm, Focus, GROOM_ROWS, GroomRow, Overlay, PickPurpose, PickValue, Tone,

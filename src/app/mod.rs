@@ -6,6 +6,7 @@ pub mod cards;
 pub mod columns;
 pub mod dates;
 pub mod detail;
+pub mod filter_line;
 pub mod filtering;
 pub mod history;
 pub mod insight;

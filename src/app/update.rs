@@ -13,11 +13,11 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use crate::app::board::{on_board_action, step_card};
+use crate::app::filter_line::{edit_text, on_filter_action};
 use crate::app::keymap::{Action, Key, Mode, Resolved};
 use crate::app::msg::{Effect, Msg};
 use crate::app::overlays::{
-    edit_text, on_confirm_action, on_filter_action, on_input_action, on_picker_action,
-    on_scroll_action,
+    on_confirm_action, on_input_action, on_picker_action, on_scroll_action,
 };
 use crate::app::state::ConfirmPurpose;
 use crate::app::state::{AppState, Confirm, Focus, Overlay, Tone, keep_visible};

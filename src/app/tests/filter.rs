@@ -213,7 +213,7 @@ fn typing_narrows_to_exactly_what_a_fresh_filter_finds() {
         let mut state = big_board();
         keys(&mut state, &format!("/{typed}"));
         let mut at_once = big_board();
-        crate::app::overlays::set_filter(&mut at_once, typed);
+        crate::app::filter_line::set_filter(&mut at_once, typed);
         assert_eq!(
             visible_ids(&state),
             visible_ids(&at_once),
