@@ -30,4 +30,5 @@ pub mod text;
 pub mod text_search;
 pub mod tui;
 pub mod ui;
+pub mod wire;
 pub mod workflow;

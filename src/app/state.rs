@@ -1,8 +1,6 @@
 //! The app's whole state: cards, columns, selection, what is open on top, and the clock value
 //! rendering uses (kept here so rendering never reads the clock and snapshots are stable).
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::app::columns::cards_from;
@@ -12,6 +10,7 @@ pub use crate::app::overlay_state::{
     ActiveFilter, Confirm, ConfirmPurpose, DateInput, Detail, DetailContent, FilterInput, Overlay,
     PickOption, PickPurpose, PickValue, Picker,
 };
+pub use crate::store::BoardData;
 use crate::store::{IssueRecord, Member};
 use crate::workflow::{Classification, MilestoneInfo, MovePlan, Placement, Workflow, classify};
 
@@ -229,19 +228,6 @@ pub struct AppState {
     pub should_quit: bool,
     /// The first key of a sequence (`g`), waiting for the second; the which-key hint shows.
     pub pending_key: Option<crate::app::keymap::Key>,
-}
-
-/// The data a board is built from (what the store loads at start).
-#[derive(Debug, Clone, Default)]
-pub struct BoardData {
-    pub issues: Vec<IssueRecord>,
-    pub pending_by_issue: HashMap<i64, u32>,
-    pub pending_edits: i64,
-    pub milestones: Vec<MilestoneInfo>,
-    pub members: Vec<Member>,
-    pub last_synced_at: Option<DateTime<Utc>>,
-    /// Issues with an edit that waits for the user (a conflict or a refusal), and why.
-    pub conflicts: HashMap<i64, String>,
 }
 
 impl AppState {

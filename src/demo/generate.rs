@@ -324,7 +324,7 @@ pub fn default_anchor() -> DateTime<Utc> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::gitlab::wire;
+    use crate::wire;
 
     #[test]
     fn the_same_seed_gives_the_same_requests() {

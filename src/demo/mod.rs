@@ -12,8 +12,9 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use crate::gitlab::{convert, wire};
+use crate::store::convert;
 use crate::store::{self, Store};
+use crate::wire;
 
 /// The bundled data set, exactly as `GET /projects/:id/issues` would return it.
 pub const BUNDLED_ISSUES: &str = include_str!("../../assets/demo-issues.json");

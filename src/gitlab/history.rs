@@ -4,8 +4,8 @@
 
 use std::collections::HashMap;
 
-use crate::gitlab::wire;
 use crate::store::{LabelEvent, Note};
+use crate::wire;
 
 pub fn note(issue_id: i64, note: &wire::Note) -> Note {
     Note {

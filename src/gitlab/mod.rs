@@ -3,13 +3,11 @@
 //! to the cache, and errors that say what to do.
 
 pub mod client;
-pub mod convert;
 pub mod discussions;
 pub mod error;
 pub mod headers;
 pub mod history;
 pub mod transport;
-pub mod wire;
 
 pub use client::{Client, RetryPolicy};
 pub use error::ApiError;

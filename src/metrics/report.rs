@@ -8,10 +8,10 @@ use std::fmt::Write as _;
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use serde::Serialize;
 
-use crate::app::BoardData;
 use crate::cli::StatusFormat;
 use crate::metrics::standup::{Load, RequestLine};
 use crate::metrics::{Clock, Standup};
+use crate::store::BoardData;
 use crate::workflow::{Placement, Workflow, classify};
 
 #[derive(Debug, Serialize, PartialEq, Eq)]

@@ -3,8 +3,8 @@
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::gitlab::wire;
 use crate::store::Result;
+use crate::wire;
 use crate::workflow::MilestoneInfo;
 
 /// A project or group member, for the assignee picker.

@@ -5,6 +5,7 @@
 //! app and the sync decide, atomically.
 
 mod activity;
+pub mod convert;
 mod issues;
 mod meta;
 mod outbox;
@@ -360,6 +361,19 @@ fn create_private_file(path: &Path) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Everything a board is built from, as loaded at start (`session::load_board`).
+#[derive(Debug, Clone, Default)]
+pub struct BoardData {
+    pub issues: Vec<IssueRecord>,
+    pub pending_by_issue: std::collections::HashMap<i64, u32>,
+    pub pending_edits: i64,
+    pub milestones: Vec<crate::workflow::MilestoneInfo>,
+    pub members: Vec<Member>,
+    pub last_synced_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Issues with an edit that waits for the user (a conflict or a refusal), and why.
+    pub conflicts: std::collections::HashMap<i64, String>,
 }
 
 #[cfg(test)]

@@ -7,9 +7,10 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::gitlab::{convert, wire};
+use crate::store::convert;
 use crate::store::issues::write_record;
 use crate::store::{IssueRecord, Result, StoreError, set_state};
+use crate::wire;
 use crate::workflow::IssueEdit;
 use crate::workflow::labels::values_of;
 

@@ -11,10 +11,11 @@ use std::collections::{HashMap, HashSet};
 use futures_util::StreamExt;
 
 use crate::gitlab::discussions::{self, HistoryError, IssueHistory};
-use crate::gitlab::{ApiError, Client, history, wire};
+use crate::gitlab::{ApiError, Client, history};
 use crate::store::{self, HistorySource, LabelEvent, Note, StaleActivity, Store};
 use crate::sync::SyncError;
 use crate::sync::pull::collect;
+use crate::wire;
 
 /// Issues fetched at once over REST (two requests each, one for an issue without comments).
 const IN_FLIGHT: usize = 4;

@@ -6,11 +6,12 @@ use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use serde_json::Value;
 
 use crate::config::Scope;
-use crate::gitlab::{ApiError, Client, wire};
+use crate::gitlab::{ApiError, Client};
 use crate::store::{self, Store, StoreError};
 use crate::sync::target::{
     Progress, SyncError, SyncReport, SyncTarget, archived_project, parse_issue,
 };
+use crate::wire;
 use crate::workflow::Workflow;
 
 /// How far back an incremental pull looks past the high-water mark (clock skew, same-second

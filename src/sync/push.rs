@@ -3,7 +3,8 @@
 
 use serde_json::{Value, json};
 
-use crate::gitlab::{ApiError, Client, convert};
+use crate::gitlab::{ApiError, Client};
+use crate::store::convert;
 use crate::store::{self, OutboxEntry, Store};
 use crate::sync::conflict::{conflicts, field_conflicts, force};
 use crate::sync::target::{Progress, SyncError, SyncReport, archived_project, parse_issue};

@@ -6,8 +6,9 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use crate::config::Scope;
-use crate::gitlab::{ApiError, Client, wire};
+use crate::gitlab::{ApiError, Client};
 use crate::store::StoreError;
+use crate::wire;
 
 /// What to sync with.
 #[derive(Debug, Clone)]

@@ -1,7 +1,7 @@
 //! The one place where GitLab's wire types become the cache's records.
 
-use crate::gitlab::wire;
 use crate::store::IssueRecord;
+use crate::wire;
 use crate::workflow::{IssueFacts, MilestoneInfo, MilestoneRef, UserRef};
 
 /// The full reference `group/project#iid`, from `references` or, for older servers, the URL.

@@ -1,7 +1,9 @@
 //! GitLab REST v4 JSON shapes, as the API sends them (GITLAB_API.md).
 //!
 //! Only the fields the board reads are typed; unknown fields are ignored and optional ones may be
-//! missing. These types stay at the edge: `convert` turns them into domain and store types.
+//! missing. These types stay at the edge: `store::convert` turns them into the cache's
+//! records. They sit below both the client (`gitlab`) and the cache (`store`), which both
+//! speak them.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
