@@ -80,26 +80,9 @@ fn glab_login(sandbox: &Sandbox, port: u16, ca_cert: Option<&Path>) {
     .unwrap();
 }
 
+/// Every issue of the board on the fake, with its `updated_at`.
 fn board_on(fake: &RunningFake) -> BTreeMap<i64, String> {
-    let model = fake.shared.lock();
-    model
-        .issues
-        .values()
-        .map(|i| i.value())
-        .filter(|i| {
-            i["labels"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .any(|l| l == "sm_request")
-        })
-        .map(|i| {
-            (
-                i["id"].as_i64().unwrap(),
-                i["updated_at"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
+    fake.shared.lock().updated_at_by_id("sm_request")
 }
 
 fn board_in(db: &Path) -> BTreeMap<i64, String> {

@@ -313,25 +313,7 @@ async fn a_project_board_finds_its_ancestors_milestones() {
 
 /// Every issue of the board on the fake, with its `updated_at`.
 fn remote_board(fake: &RunningFake) -> std::collections::BTreeMap<i64, String> {
-    let model = fake.shared.lock();
-    model
-        .issues
-        .values()
-        .map(|i| i.value())
-        .filter(|i| {
-            i["labels"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .any(|l| l == "sm_request")
-        })
-        .map(|i| {
-            (
-                i["id"].as_i64().unwrap(),
-                i["updated_at"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
+    fake.shared.lock().updated_at_by_id("sm_request")
 }
 
 fn cached_board(store: &Store) -> std::collections::BTreeMap<i64, String> {

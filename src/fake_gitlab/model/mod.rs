@@ -424,6 +424,19 @@ impl Model {
             .filter_map(|(id, keys)| Some((keys, self.issues.get(id)?)))
     }
 
+    /// Every issue carrying `label`, by id, with its `updated_at` as served: what a cache in
+    /// step with the fake holds (tests compare the two).
+    pub fn updated_at_by_id(&self, label: &str) -> BTreeMap<i64, String> {
+        self.issues
+            .iter()
+            .filter(|(_, issue)| issue.facts().has_label(label))
+            .map(|(id, issue)| {
+                let updated = issue.value()["updated_at"].as_str().map(str::to_string);
+                (*id, updated.unwrap_or_default())
+            })
+            .collect()
+    }
+
     /// Records an issue's listing keys, in both indexes.
     fn set_keys(&mut self, keys: IssueKeys) {
         if let Some(old) = self.keys.insert(keys.id, keys) {
