@@ -124,23 +124,19 @@ pub async fn group_issues(
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    let params = params(raw);
-    let live = app.live_updates();
-    let mut model = app.lock();
-    let Some(found) = model.group(&group) else {
-        return not_found("Group");
-    };
-    // A group's issues are those of every project in it or its subgroups.
-    let projects: Vec<i64> = model
-        .projects
-        .iter()
-        .filter(|p| found.contains_path(p.namespace()))
-        .map(|p| p.id)
-        .collect();
     let path = format!("/api/v4/groups/{}/issues", encode(&group));
-    let response = list_issues(&model, &projects, &params, &headers, &path);
-    live_edits(&mut model, &projects, &params, &response, live);
-    response
+    listing(&app, raw, &headers, &path, "Group", |model| {
+        let found = model.group(&group)?;
+        // A group's issues are those of every project in it or its subgroups.
+        Some(
+            model
+                .projects
+                .iter()
+                .filter(|p| found.contains_path(p.namespace()))
+                .map(|p| p.id)
+                .collect(),
+        )
+    })
 }
 
 pub async fn project_issues(
@@ -149,15 +145,30 @@ pub async fn project_issues(
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Response {
+    let path = format!("/api/v4/projects/{}/issues", encode(&project));
+    listing(&app, raw, &headers, &path, "Project", |model| {
+        model.project(&project).map(|p| vec![p.id])
+    })
+}
+
+/// The issues of the projects `scope` finds (a 404 naming `what` when it finds none), then the
+/// live-pagination knob.
+fn listing(
+    app: &Shared,
+    raw: Option<String>,
+    headers: &HeaderMap,
+    path: &str,
+    what: &str,
+    scope: impl FnOnce(&Model) -> Option<Vec<i64>>,
+) -> Response {
     let params = params(raw);
     let live = app.live_updates();
     let mut model = app.lock();
-    let Some(p) = model.project(&project).map(|p| p.id) else {
-        return not_found("Project");
+    let Some(projects) = scope(&model) else {
+        return not_found(what);
     };
-    let path = format!("/api/v4/projects/{}/issues", encode(&project));
-    let response = list_issues(&model, &[p], &params, &headers, &path);
-    live_edits(&mut model, &[p], &params, &response, live);
+    let response = list_issues(&model, &projects, &params, headers, path);
+    live_edits(&mut model, &projects, &params, &response, live);
     response
 }
 
