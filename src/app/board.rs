@@ -274,3 +274,42 @@ pub(crate) fn toggle_closed(state: &mut AppState) {
     };
     state.say(Tone::Info, text);
 }
+
+pub(crate) fn quit(state: &mut AppState) -> Vec<Effect> {
+    state.should_quit = true;
+    vec![Effect::Quit]
+}
+
+/// `q` with marked cards asks first (Ctrl-C does not).
+pub(crate) fn ask_quit(state: &mut AppState) -> Vec<Effect> {
+    if state.marked.is_empty() {
+        return quit(state);
+    }
+    state.overlay = Some(Overlay::Confirm(Confirm {
+        question: match state.marked.len() {
+            1 => "1 request is marked (nothing is lost: edits are saved). Quit anyway?".into(),
+            n => {
+                format!("{n} requests are marked (nothing is lost: edits are saved). Quit anyway?")
+            }
+        },
+        yes_selected: false,
+        purpose: ConfirmPurpose::Quit,
+    }));
+    Vec::new()
+}
+
+/// An action as if its key were pressed on the board: what the command palette runs, and the
+/// detail view's card actions.
+pub(crate) fn as_on_board(state: &mut AppState, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Quit => ask_quit(state),
+        Action::Help => {
+            state.overlay = Some(Overlay::Help {
+                mode: Mode::Board,
+                scroll: 0,
+            });
+            Vec::new()
+        }
+        _ => on_board_action(state, Mode::Board, action),
+    }
+}

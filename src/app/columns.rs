@@ -2,12 +2,9 @@
 //! threads for a large board), sorted, filtered, and kept in their columns with each column's
 //! selection surviving a rebuild.
 
-use std::collections::HashMap;
-
 use chrono::NaiveDate;
 
-use crate::app::state::{AppState, Card, Column};
-use crate::store::IssueRecord;
+use crate::app::state::{AppState, Card, Column, keep_visible};
 use crate::workflow::{Placement, Workflow};
 
 impl AppState {
@@ -160,44 +157,6 @@ impl AppState {
     }
 }
 
-pub(crate) fn cards_from(
-    workflow: &Workflow,
-    mut issues: Vec<IssueRecord>,
-    pending: &HashMap<i64, u32>,
-    conflicts: &HashMap<i64, String>,
-) -> Vec<Card> {
-    let build = |issues: Vec<IssueRecord>| -> Vec<Card> {
-        issues
-            .into_iter()
-            .map(|record| {
-                let id = record.id;
-                let mut card = Card::new(workflow, record, pending.get(&id).copied().unwrap_or(0));
-                card.conflict = conflicts.get(&id).cloned();
-                card
-            })
-            .collect()
-    };
-    // Classifying is pure: a large board is built on two threads.
-    if issues.len() < PARALLEL_BUILD_FROM {
-        return build(issues);
-    }
-    let upper = issues.split_off(issues.len() / 2);
-    std::thread::scope(|scope| {
-        let upper = scope.spawn(|| build(upper));
-        let mut cards = Vec::with_capacity(issues.len() * 2 + 1);
-        cards.extend(build(issues));
-        cards.extend(
-            upper
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-        );
-        cards
-    })
-}
-
-/// From this many requests on, cards are built on two threads.
-const PARALLEL_BUILD_FROM: usize = 2000;
-
 /// Cards sort by priority (1 first, unknown and none last), then due date, then reference.
 fn sort_key(card: &Card, wf: &Workflow) -> (usize, Option<NaiveDate>, bool, i64, i64) {
     let values = &wf.fields.priority.values;
@@ -215,15 +174,4 @@ fn sort_key(card: &Card, wf: &Workflow) -> (usize, Option<NaiveDate>, bool, i64,
         card.record.project_id,
         card.record.iid,
     )
-}
-
-/// The offset that keeps `selected` inside a window of `page` rows, moving as little as possible.
-pub fn keep_visible(offset: usize, selected: usize, page: usize) -> usize {
-    if selected < offset {
-        selected
-    } else if selected >= offset + page {
-        selected + 1 - page
-    } else {
-        offset
-    }
 }

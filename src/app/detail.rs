@@ -1,11 +1,11 @@
 //! The detail view's keys: scrolling, showing or hiding system notes, stepping through the
 //! request's links and opening or copying the selected one (or the request itself).
 
-use crate::app::keymap::{Action, Mode};
+use crate::app::board::as_on_board;
+use crate::app::keymap::Action;
 use crate::app::msg::Effect;
 use crate::app::overlays::on_scroll_action;
 use crate::app::state::{AppState, Overlay, Tone};
-use crate::app::update::on_action;
 
 pub fn on_detail_action(state: &mut AppState, action: Action) -> Vec<Effect> {
     let Some(Overlay::Detail(detail)) = &mut state.overlay else {
@@ -54,9 +54,9 @@ pub fn on_detail_action(state: &mut AppState, action: Action) -> Vec<Effect> {
                     vec![Effect::Copy(url)]
                 };
             }
-            return on_action(state, Mode::Board, action);
+            return as_on_board(state, action);
         }
-        Action::CopyReference | Action::Comment => return on_action(state, Mode::Board, action),
+        Action::CopyReference | Action::Comment => return as_on_board(state, action),
         _ => on_scroll_action(state, action),
     }
     Vec::new()

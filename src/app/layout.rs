@@ -64,3 +64,11 @@ pub fn column_at(state: &AppState, x: u16, y: u16) -> Option<(usize, Option<usiz
     let row = (y > board.y).then(|| (y - board.y - 1) as usize);
     Some((shown[slot], row))
 }
+
+impl AppState {
+    /// How many cards fit in a column at the current terminal height.
+    pub fn cards_per_page(&self) -> usize {
+        let body = self.viewport.1.saturating_sub(2 + 2) as usize;
+        (body / CARD_HEIGHT as usize).max(1)
+    }
+}

@@ -2,12 +2,12 @@
 //! views, the command palette), confirmations, the due-date input, and scrolling help and
 //! detail (the filter line is `filter_line`). Pure, like `update`, which dispatches here.
 
+use crate::app::board::{as_on_board, quit};
 use crate::app::dates::parse_due_date;
 use crate::app::filter_line::{edit_text, set_filter};
-use crate::app::keymap::{Action, Mode};
+use crate::app::keymap::Action;
 use crate::app::msg::Effect;
 use crate::app::state::{AppState, ConfirmPurpose, Overlay, PickPurpose, PickValue, Tone};
-use crate::app::update::{on_action, quit};
 use crate::app::{history, moves};
 use crate::workflow::IssueEdit;
 use crate::workflow::edit::{
@@ -92,7 +92,7 @@ fn apply_choice(state: &mut AppState, issue_id: i64, choice: PickValue) -> Vec<E
     }
     if let PickValue::Action(action) = choice {
         // As if its key were pressed on the board.
-        return on_action(state, Mode::Board, action);
+        return as_on_board(state, action);
     }
     if let PickValue::DuplicateOf(original) = &choice {
         return close_as_duplicate(state, issue_id, original);

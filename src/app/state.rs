@@ -1,10 +1,10 @@
 //! The app's whole state: cards, columns, selection, what is open on top, and the clock value
 //! rendering uses (kept here so rendering never reads the clock and snapshots are stable).
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::app::columns::cards_from;
-pub use crate::app::columns::keep_visible;
 use crate::app::keymap::{Keymap, Mode};
 pub use crate::app::overlay_state::{
     ActiveFilter, Confirm, ConfirmPurpose, DateInput, Detail, DetailContent, FilterInput, Overlay,
@@ -362,12 +362,6 @@ impl AppState {
         self.cards.iter().find(|c| c.record.id == id)
     }
 
-    /// How many cards fit in a column at the current terminal height.
-    pub fn cards_per_page(&self) -> usize {
-        let body = self.viewport.1.saturating_sub(2 + 2) as usize;
-        (body / crate::app::layout::CARD_HEIGHT as usize).max(1)
-    }
-
     /// Replaces the board's data (after a sync), keeping the selection on the same requests.
     pub fn replace_data(&mut self, data: BoardData) {
         let selected = self.selection();
@@ -385,5 +379,54 @@ impl AppState {
         self.search = Default::default();
         self.sort_order();
         self.rebuild_columns_keeping(selected);
+    }
+}
+
+pub(crate) fn cards_from(
+    workflow: &Workflow,
+    mut issues: Vec<IssueRecord>,
+    pending: &HashMap<i64, u32>,
+    conflicts: &HashMap<i64, String>,
+) -> Vec<Card> {
+    let build = |issues: Vec<IssueRecord>| -> Vec<Card> {
+        issues
+            .into_iter()
+            .map(|record| {
+                let id = record.id;
+                let mut card = Card::new(workflow, record, pending.get(&id).copied().unwrap_or(0));
+                card.conflict = conflicts.get(&id).cloned();
+                card
+            })
+            .collect()
+    };
+    // Classifying is pure: a large board is built on two threads.
+    if issues.len() < PARALLEL_BUILD_FROM {
+        return build(issues);
+    }
+    let upper = issues.split_off(issues.len() / 2);
+    std::thread::scope(|scope| {
+        let upper = scope.spawn(|| build(upper));
+        let mut cards = Vec::with_capacity(issues.len() * 2 + 1);
+        cards.extend(build(issues));
+        cards.extend(
+            upper
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+        );
+        cards
+    })
+}
+
+/// From this many requests on, cards are built on two threads.
+const PARALLEL_BUILD_FROM: usize = 2000;
+
+/// The offset that keeps `selected` inside a window of `page` rows, moving as little as possible.
+pub fn keep_visible(offset: usize, selected: usize, page: usize) -> usize {
+    if selected < offset {
+        selected
+    } else if selected >= offset + page {
+        selected + 1 - page
+    } else {
+        offset
     }
 }

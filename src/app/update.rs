@@ -12,15 +12,14 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use crate::app::board::{on_board_action, step_card};
+use crate::app::board::{ask_quit, on_board_action, quit, step_card};
 use crate::app::filter_line::{edit_text, on_filter_action};
 use crate::app::keymap::{Action, Key, Mode, Resolved};
 use crate::app::msg::{Effect, Msg};
 use crate::app::overlays::{
     on_confirm_action, on_input_action, on_picker_action, on_scroll_action,
 };
-use crate::app::state::ConfirmPurpose;
-use crate::app::state::{AppState, Confirm, Focus, Overlay, Tone, keep_visible};
+use crate::app::state::{AppState, Focus, Overlay, Tone, keep_visible};
 
 /// Handles one message.
 pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
@@ -238,29 +237,6 @@ fn on_mouse(state: &mut AppState, event: crossterm::event::MouseEvent) {
         }
         _ => {}
     }
-}
-
-pub(crate) fn quit(state: &mut AppState) -> Vec<Effect> {
-    state.should_quit = true;
-    vec![Effect::Quit]
-}
-
-/// `q` with marked cards asks first (Ctrl-C does not).
-fn ask_quit(state: &mut AppState) -> Vec<Effect> {
-    if state.marked.is_empty() {
-        return quit(state);
-    }
-    state.overlay = Some(Overlay::Confirm(Confirm {
-        question: match state.marked.len() {
-            1 => "1 request is marked (nothing is lost: edits are saved). Quit anyway?".into(),
-            n => {
-                format!("{n} requests are marked (nothing is lost: edits are saved). Quit anyway?")
-            }
-        },
-        yes_selected: false,
-        purpose: ConfirmPurpose::Quit,
-    }));
-    Vec::new()
 }
 
 pub(crate) fn on_action(state: &mut AppState, mode: Mode, action: Action) -> Vec<Effect> {
