@@ -197,30 +197,59 @@ struct Named {
 }
 
 /// Trains and indexes from the cache as it is now (`now` decides which closed requests are
-/// recent enough to be look-alikes). The requests are read one at a time, twice (all of them,
-/// then the open ones): what stays in memory is the models, the word index and each request's
-/// reference and title, never every description at once.
+/// recent enough to be look-alikes). The requests are read one at a time, three times (all of
+/// them to train, the open ones to guess, all of them again to index): what stays in memory is
+/// one pass's models or word index, never every description at once.
 pub fn learn_from(
     conn: &rusqlite::Connection,
     wf: &Workflow,
     now: chrono::DateTime<Utc>,
 ) -> Result<Learned, crate::store::StoreError> {
+    // Three passes over the cache, each keeping only what it needs: the models' training
+    // data, the open requests' guesses, and the look-alike index never share the memory.
+    let chars = learn::features::DESCRIPTION_BYTES;
+    let mut training = learn::SuggesterBuilder::new(wf);
+    let mut requests = 0;
+    crate::store::each_issue_text(conn, false, LEARN_FROM_NEWEST, chars, |doc| {
+        requests += 1;
+        training.add(&doc);
+    })?;
+    let suggester = training.finish();
+    let mut learned = Learned {
+        fields: suggester.fields().to_vec(),
+        suggestions: HashMap::new(),
+        similar: HashMap::new(),
+        requests,
+    };
+    crate::store::each_issue_text(conn, true, usize::MAX, chars, |doc| {
+        for s in suggester.confident(&doc) {
+            learned.guess(doc.id, &s.field_name, &s.value, s.confidence);
+        }
+    })?;
+    learned.suggestions.shrink_to_fit();
+    drop(suggester);
+    learned.similar = look_alikes(conn, wf, now)?;
+    Ok(learned)
+}
+
+/// The look-alikes of the open requests in the workflow's first two states.
+fn look_alikes(
+    conn: &rusqlite::Connection,
+    wf: &Workflow,
+    now: chrono::DateTime<Utc>,
+) -> Result<HashMap<i64, Vec<LookAlike>>, crate::store::StoreError> {
     let first_states: Vec<String> = wf
         .states
         .iter()
         .take(2)
         .map(|s| format!("{}::{}", wf.state_key, s.name))
         .collect();
-    let mut training = learn::SuggesterBuilder::new(wf);
     let mut indexing = similar::IndexBuilder::new(now);
     let mut named: HashMap<i64, Named> = HashMap::new();
     let mut targets: Vec<(i64, String)> = Vec::new();
-    let mut requests = 0;
     let chars = learn::features::DESCRIPTION_BYTES;
     let recent = now - chrono::Duration::days(similar::RECENT_DAYS);
     crate::store::each_issue_text(conn, false, LEARN_FROM_NEWEST, chars, |doc| {
-        requests += 1;
-        training.add(&doc);
         let target = doc.open && doc.labels.iter().any(|l| first_states.contains(l));
         indexing.add_asked(&doc, target);
         if target {
@@ -239,9 +268,8 @@ pub fn learn_from(
             },
         );
     })?;
-    let suggester = training.finish();
     let index = indexing.finish();
-    let similar = targets
+    Ok(targets
         .into_iter()
         .map(|(id, reference)| {
             let alikes = index
@@ -261,22 +289,7 @@ pub fn learn_from(
                 .collect();
             (id, alikes)
         })
-        .collect();
-    drop(index);
-    drop(named);
-    let mut learned = Learned {
-        fields: suggester.fields().to_vec(),
-        suggestions: HashMap::new(),
-        similar,
-        requests,
-    };
-    crate::store::each_issue_text(conn, true, usize::MAX, chars, |doc| {
-        for s in suggester.confident(&doc) {
-            learned.guess(doc.id, &s.field_name, &s.value, s.confidence);
-        }
-    })?;
-    learned.suggestions.shrink_to_fit();
-    Ok(learned)
+        .collect())
 }
 
 #[cfg(test)]

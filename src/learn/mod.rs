@@ -251,7 +251,9 @@ impl SuggesterBuilder {
     }
 
     pub fn finish(mut self) -> Suggester {
-        self.seen.sort_by_key(|(created, id, _, _)| (*created, *id));
+        // (time, id) is unique: no stable sort (and its buffer) needed.
+        self.seen
+            .sort_unstable_by_key(|(created, id, _, _)| (*created, *id));
         let vocabulary = self.vocabulary.len();
         let mut models = Vec::new();
         let mut examples = Vec::new();
