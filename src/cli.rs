@@ -221,47 +221,7 @@ pub enum Command {
     Man,
     /// Serve a fake GitLab (tests, benchmarks, trying things out); prints its URL on stdout
     #[cfg(feature = "fake-gitlab")]
-    FakeGitlab {
-        /// Address to listen on (port 0 picks a free port)
-        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:0")]
-        listen: std::net::SocketAddr,
-        /// Generate N synthetic requests instead of the bundled board
-        #[arg(long, value_name = "N")]
-        issues: Option<usize>,
-        /// Seed for --issues
-        #[arg(long, value_name = "S", default_value_t = 1)]
-        seed: u64,
-        /// Seed from a JSON array of issues in GitLab's API shape
-        #[arg(long, value_name = "FILE", conflicts_with = "issues")]
-        data: Option<PathBuf>,
-        /// Delay every API response by L milliseconds
-        #[arg(long, value_name = "L", default_value_t = 0)]
-        latency_ms: u64,
-        /// The token clients must send (PRIVATE-TOKEN or Bearer)
-        #[arg(long, value_name = "T", default_value = crate::fake_gitlab::DEFAULT_TOKEN)]
-        token: String,
-        /// Failures for the first API requests, in order: 500, 502, 503, 429, 429:SECS, drop
-        #[arg(long, value_name = "LIST", value_delimiter = ',')]
-        faults: Vec<String>,
-        /// Fraction (0..1) of API requests that fail with a random 500/502/503
-        #[arg(long, value_name = "R")]
-        error_rate: Option<f64>,
-        /// Also accept this OAuth access token (only as `Authorization: Bearer`, as GitLab does)
-        #[arg(long, value_name = "T")]
-        oauth_token: Vec<String>,
-        /// Behave like `gitlab.com` (RateLimit-* headers only on the 429) or `self-managed`
-        #[arg(long, value_name = "NAME")]
-        profile: Option<String>,
-        /// Requests allowed per minute before a 429 (default 2000; 0: no limit)
-        #[arg(long, value_name = "N")]
-        rate_limit: Option<u64>,
-        /// Serve HTTPS with this PEM certificate chain (needs --tls-key)
-        #[arg(long, value_name = "FILE", requires = "tls_key")]
-        tls_cert: Option<PathBuf>,
-        /// The PEM private key for --tls-cert
-        #[arg(long, value_name = "FILE", requires = "tls_cert")]
-        tls_key: Option<PathBuf>,
-    },
+    FakeGitlab(FakeGitlabArgs),
     /// Queue label changes: `p::1` replaces any other p:: label; remove with --remove NAME
     /// (or `-NAME` after `--`)
     Label {
@@ -275,6 +235,51 @@ pub enum Command {
         #[arg(long, value_name = "NAME")]
         remove: Vec<String>,
     },
+}
+
+/// What `sm-board fake-gitlab` serves, and how.
+#[cfg(feature = "fake-gitlab")]
+#[derive(Debug, Clone, Args)]
+pub struct FakeGitlabArgs {
+    /// Address to listen on (port 0 picks a free port)
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:0")]
+    pub listen: std::net::SocketAddr,
+    /// Generate N synthetic requests instead of the bundled board
+    #[arg(long, value_name = "N")]
+    pub issues: Option<usize>,
+    /// Seed for --issues
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// Seed from a JSON array of issues in GitLab's API shape
+    #[arg(long, value_name = "FILE", conflicts_with = "issues")]
+    pub data: Option<PathBuf>,
+    /// Delay every API response by L milliseconds
+    #[arg(long, value_name = "L", default_value_t = 0)]
+    pub latency_ms: u64,
+    /// The token clients must send (PRIVATE-TOKEN or Bearer)
+    #[arg(long, value_name = "T", default_value = crate::fake_gitlab::DEFAULT_TOKEN)]
+    pub token: String,
+    /// Failures for the first API requests, in order: 500, 502, 503, 429, 429:SECS, drop
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub faults: Vec<String>,
+    /// Fraction (0..1) of API requests that fail with a random 500/502/503
+    #[arg(long, value_name = "R")]
+    pub error_rate: Option<f64>,
+    /// Also accept this OAuth access token (only as `Authorization: Bearer`, as GitLab does)
+    #[arg(long, value_name = "T")]
+    pub oauth_token: Vec<String>,
+    /// Behave like `gitlab.com` (RateLimit-* headers only on the 429) or `self-managed`
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Requests allowed per minute before a 429 (default 2000; 0: no limit)
+    #[arg(long, value_name = "N")]
+    pub rate_limit: Option<u64>,
+    /// Serve HTTPS with this PEM certificate chain (needs --tls-key)
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// The PEM private key for --tls-cert
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
 }
 
 #[cfg(test)]

@@ -197,39 +197,7 @@ fn run() -> Result<ExitCode> {
             reference, mine, ..
         }) => return run::resolve(&config, &reference, mine),
         #[cfg(feature = "fake-gitlab")]
-        Some(Command::FakeGitlab {
-            listen,
-            issues,
-            seed,
-            data,
-            latency_ms,
-            token,
-            faults,
-            error_rate,
-            oauth_token,
-            profile,
-            rate_limit,
-            tls_cert,
-            tls_key,
-        }) => sm_board::commands::fake::serve(sm_board::commands::fake::FakeServe {
-            listen,
-            issues,
-            seed,
-            data,
-            latency_ms,
-            token,
-            oauth_tokens: oauth_token,
-            tls: tls_cert
-                .zip(tls_key)
-                .map(|(cert, key)| sm_board::fake_gitlab::tls::TlsFiles { cert, key }),
-            faults: sm_board::fake_gitlab::faults::FaultUpdate {
-                schedule: (!faults.is_empty()).then_some(faults),
-                error_rate,
-                profile,
-                rate_limit,
-                ..Default::default()
-            },
-        }),
+        Some(Command::FakeGitlab(args)) => sm_board::commands::fake::serve(args),
         // Printed before any config is read (a broken config must not stop them).
         Some(Command::Completions { .. } | Command::Man) => Ok(()),
         Some(Command::Label {

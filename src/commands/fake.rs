@@ -3,32 +3,35 @@
 
 use color_eyre::eyre::{Result, WrapErr, eyre};
 
-/// What `sm-board fake-gitlab` serves, and how.
-pub struct FakeServe {
-    pub listen: std::net::SocketAddr,
-    pub issues: Option<usize>,
-    pub seed: u64,
-    pub data: Option<std::path::PathBuf>,
-    pub latency_ms: u64,
-    pub token: String,
-    pub oauth_tokens: Vec<String>,
-    pub tls: Option<crate::fake_gitlab::tls::TlsFiles>,
-    pub faults: crate::fake_gitlab::faults::FaultUpdate,
-}
+use crate::cli::FakeGitlabArgs;
 
 /// Serves until Ctrl-C.
-pub fn serve(serve: FakeServe) -> Result<()> {
-    let FakeServe {
+pub fn serve(args: FakeGitlabArgs) -> Result<()> {
+    let FakeGitlabArgs {
         listen,
         issues,
         seed,
         data,
         latency_ms,
         token,
-        oauth_tokens,
-        tls,
         faults,
-    } = serve;
+        error_rate,
+        oauth_token: oauth_tokens,
+        profile,
+        rate_limit,
+        tls_cert,
+        tls_key,
+    } = args;
+    let tls = tls_cert
+        .zip(tls_key)
+        .map(|(cert, key)| crate::fake_gitlab::tls::TlsFiles { cert, key });
+    let faults = crate::fake_gitlab::faults::FaultUpdate {
+        schedule: (!faults.is_empty()).then_some(faults),
+        error_rate,
+        profile,
+        rate_limit,
+        ..Default::default()
+    };
     let generated = issues.is_some();
     let issues = match (data, issues) {
         (Some(path), _) => {
