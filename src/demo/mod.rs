@@ -224,6 +224,24 @@ mod tests {
     }
 
     #[test]
+    fn a_seed_streams_in_batches_and_a_malformed_issue_is_named() {
+        let store = Store::open_in_memory().unwrap();
+        let count = SEED_BATCH * 2 + 7;
+        let loaded = seed_store(
+            &store,
+            generate::requests(count, 4, generate::default_anchor()),
+        )
+        .unwrap();
+        assert_eq!(loaded, count);
+        assert_eq!(store::load_issues(store.conn()).unwrap().len(), count);
+        let mut broken = generate::generate(3, 5, generate::default_anchor());
+        broken[1] = serde_json::json!({"id": "not a number"});
+        let fresh = Store::open_in_memory().unwrap();
+        let err = seed_store(&fresh, &broken).unwrap_err().to_string();
+        assert!(err.contains("issue #1"), "{err}");
+    }
+
+    #[test]
     fn the_bundled_data_set_loads_completely() {
         let store = Store::open_in_memory().unwrap();
         let issues = bundled_issues().unwrap();
