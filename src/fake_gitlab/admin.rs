@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
-use crate::fake_gitlab::*;
+use crate::fake_gitlab::{Shared, faults, routes};
 use faults::FaultUpdate;
 
 pub(super) async fn admin_stats(State(app): State<Arc<Shared>>) -> Response {

@@ -12,8 +12,8 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use crate::fake_gitlab::auth::{Presented, authenticate, presented};
-use crate::fake_gitlab::*;
-use faults::Fault;
+use crate::fake_gitlab::faults::Fault;
+use crate::fake_gitlab::{Shared, faults, graphql, lock, routes, throttle};
 
 /// Counting, latency, injected faults, authentication and rate-limit headers, in that order.
 pub(super) async fn gatekeeper(

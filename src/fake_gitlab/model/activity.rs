@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use serde_json::json;
 
-use crate::fake_gitlab::model::*;
+use crate::fake_gitlab::model::{LabelEvent, Model, Note, timestamp};
 use crate::fake_gitlab::stored::StoredIssue;
 
 impl Model {

@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use crate::fake_gitlab::model::*;
+use crate::fake_gitlab::model::{LabelEvent, Model, Owner, ScopedLabels, api_user, timestamp};
 use crate::fake_gitlab::stored::StoredIssue;
 
 impl Model {

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::json;
 
-use crate::fake_gitlab::model::*;
+use crate::fake_gitlab::model::{Group, Model, Owner, Project};
 use crate::fake_gitlab::stored::StoredIssue;
 
 impl Model {
