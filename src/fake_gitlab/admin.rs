@@ -8,8 +8,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
+use crate::fake_gitlab::faults::FaultUpdate;
 use crate::fake_gitlab::{Shared, faults, routes};
-use faults::FaultUpdate;
 
 pub(super) async fn admin_stats(State(app): State<Arc<Shared>>) -> Response {
     axum::Json(json!(app.stats())).into_response()
