@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use crate::fake_gitlab::faults::FaultUpdate;
-use crate::fake_gitlab::{Shared, faults, routes};
+use crate::fake_gitlab::{Shared, routes};
 
 pub(super) async fn admin_stats(State(app): State<Arc<Shared>>) -> Response {
     axum::Json(json!(app.stats())).into_response()
