@@ -6,9 +6,9 @@
 //! millisecond, so a worker thread would only add latency. Full-text lookups are the exception
 //! and go to their own thread (`perform_searches`).
 
-use crate::app::state::DetailContent;
 use chrono::Utc;
 
+use crate::app::state::DetailContent;
 use crate::app::{AppState, Effect, Msg, update};
 use crate::session;
 use crate::store::{self, Store};

@@ -26,6 +26,8 @@ import tempfile
 import termios
 import time
 
+from demo_env import demo_env
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BINARY = os.path.join(ROOT, "target", "release", "sm-board")
 OUT = os.path.join(ROOT, "assets", "demo.cast")
@@ -47,16 +49,7 @@ def main():
     if not os.path.exists(BINARY):
         sys.exit(f"no release binary at {BINARY}: run `cargo build --release` first")
     work = tempfile.mkdtemp(prefix="sm-board-cast-")
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": work,
-        "XDG_CONFIG_HOME": os.path.join(work, "config"),
-        "XDG_DATA_HOME": os.path.join(work, "data"),
-        "XDG_STATE_HOME": os.path.join(work, "state"),
-        "TERM": "xterm-256color",
-        "COLORTERM": "truecolor",
-        "LANG": "C.UTF-8",
-    }
+    env = demo_env(work)
     pid, fd = pty.fork()
     if pid == 0:
         os.execve(BINARY, [BINARY, "demo"], env)

@@ -22,6 +22,8 @@ import sys
 import tempfile
 import time
 
+from demo_env import demo_env
+
 try:
     from rich.console import Console
     from rich.text import Text
@@ -50,17 +52,7 @@ def tmux(*args):
 
 def start(work):
     tmux("kill-session", "-t", SESSION)
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": work,
-        "XDG_CONFIG_HOME": os.path.join(work, "config"),
-        "XDG_DATA_HOME": os.path.join(work, "data"),
-        "XDG_STATE_HOME": os.path.join(work, "state"),
-        "TERM": "xterm-256color",
-        "COLORTERM": "truecolor",
-        "LANG": "C.UTF-8",
-        "TZ": "UTC",
-    }
+    env = demo_env(work)
     exports = " ".join(shlex.quote(f"{k}={v}") for k, v in env.items())
     db = os.path.join(work, "demo.sqlite3")
     command = f"env -i {exports} {shlex.quote(BINARY)} demo --db {shlex.quote(db)}"

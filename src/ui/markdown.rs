@@ -175,9 +175,14 @@ impl<'l> Render<'l> {
         self.gap = true;
     }
 
-    fn number(&self, target: &str) -> Option<Span<'static>> {
-        let n = self.links.iter().position(|l| l == target)?;
-        Some(Span::styled(format!(" [{}]", n + 1), theme::DIM))
+    /// Closes a link or image: its number in the link list, when it has one.
+    fn close_target(&mut self) {
+        let Some(target) = self.targets.pop() else {
+            return;
+        };
+        if let Some(n) = self.links.iter().position(|l| *l == target) {
+            self.text(format!(" [{}]", n + 1), theme::DIM);
+        }
     }
 
     fn event(&mut self, event: Event<'_>) {
@@ -351,20 +356,12 @@ impl<'l> Render<'l> {
             TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough => self.pop_style(),
             TagEnd::Link => {
                 self.pop_style();
-                if let Some(target) = self.targets.pop()
-                    && let Some(number) = self.number(&target)
-                {
-                    self.text(number.content.into_owned(), number.style);
-                }
+                self.close_target();
             }
             TagEnd::Image => {
                 self.pop_style();
                 self.text("]".into(), theme::DIM);
-                if let Some(target) = self.targets.pop()
-                    && let Some(number) = self.number(&target)
-                {
-                    self.text(number.content.into_owned(), number.style);
-                }
+                self.close_target();
             }
             _ => {}
         }
