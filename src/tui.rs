@@ -260,12 +260,14 @@ async fn event_loop(
                 }
             }
         }
+        let drawing = std::time::Instant::now();
         if dirty && !state.should_quit {
             draw(terminal, state, no_color)?;
         }
         if is_key {
             tracing::debug!(
                 micros = handling.elapsed().as_micros() as u64,
+                draw_micros = drawing.elapsed().as_micros() as u64,
                 "key handled and redrawn"
             );
         } else if is_hits {

@@ -79,6 +79,11 @@ impl AppState {
             self.prepare_search();
         }
         let narrowed = self.filter.as_mut().and_then(|f| f.narrow_from.take());
+        let retest = self.filter.as_mut().and_then(|f| {
+            f.retest
+                .take()
+                .map(|changed| (changed, std::mem::take(&mut f.matched)))
+        });
         let matched = self.filter.as_ref().map(|filter| {
             let inputs = crate::app::filtering::FilterInputs {
                 cards: &self.cards,
@@ -88,7 +93,14 @@ impl AppState {
                 today: self.today,
                 hits: &filter.text_hits,
             };
-            crate::app::filtering::passing(&inputs, narrowed.as_ref())
+            match (narrowed, retest) {
+                (None, Some((changed, mut kept))) => {
+                    kept.remove_all(&changed);
+                    kept.union_with(&crate::app::filtering::passing(&inputs, Some(&changed)));
+                    kept
+                }
+                (narrowed, _) => crate::app::filtering::passing(&inputs, narrowed.as_ref()),
+            }
         });
         for &index in &self.order {
             let index = index as usize;

@@ -4,8 +4,14 @@
 //! per card, cards tested in index order (memory order) rather than board order, the result
 //! kept as a bit set, and a long list split over the cores. Profiles showed the old path
 //! spending most of its time waiting on memory, one cache miss per card and another per text.
+//!
+//! A free word is matched against every card's own text in one pass over the buffer
+//! (`SearchTexts::own_matches`: a SIMD substring search that jumps from hit to hit, then from
+//! one place of the word's first letter to the next for the fuzzy spelling) rather than a
+//! search started per card: the third letter of a word, which turns fuzzy spelling on over
+//! every card, was the board's slowest key.
 
-use crate::app::query::{Query, TextHits};
+use crate::app::query::{Query, TextHits, fuzzy_at, fuzzy_parts};
 use crate::app::state::Card;
 use crate::store::IssueRecord;
 use crate::workflow::Workflow;
@@ -18,6 +24,11 @@ pub struct SearchTexts {
     spans: Vec<(u32, u32)>,
     /// Bytes of `buffer` no span points at any more (texts replaced by edits).
     garbage: usize,
+    /// Card indices in the order their texts sit in `buffer` (an edited card's text moves to
+    /// the end), for the one-pass scan.
+    in_buffer_order: Vec<u32>,
+    /// (request id, card index), sorted: full-text answers name requests by id.
+    by_id: Vec<(i64, u32)>,
 }
 
 impl SearchTexts {
@@ -26,7 +37,13 @@ impl SearchTexts {
             buffer: String::with_capacity(cards.len() * 96),
             spans: Vec::with_capacity(cards.len()),
             garbage: 0,
+            in_buffer_order: (0..cards.len() as u32).collect(),
+            by_id: Vec::with_capacity(cards.len()),
         };
+        texts.by_id = (0..cards.len() as u32)
+            .map(|i| (cards[i as usize].record.id, i))
+            .collect();
+        texts.by_id.sort_unstable();
         for card in cards {
             let span = texts.append(&card.record);
             texts.spans.push(span);
@@ -61,8 +78,17 @@ impl SearchTexts {
             Some(old) => {
                 self.garbage += (old.1 - old.0) as usize;
                 *old = span;
+                self.in_buffer_order.retain(|&i| i as usize != index);
             }
             None => self.spans.push(span),
+        }
+        self.in_buffer_order.push(index as u32);
+        // A new card, or (never expected) a card whose request changed: index it anew.
+        let entry = (record.id, index as u32);
+        if self.by_id.binary_search(&entry).is_err() {
+            self.by_id.retain(|&(_, i)| i as usize != index);
+            let at = self.by_id.partition_point(|&other| other < entry);
+            self.by_id.insert(at, entry);
         }
         if self.garbage > self.buffer.len() / 2 {
             self.compact();
@@ -78,6 +104,74 @@ impl SearchTexts {
         }
         self.buffer = buffer;
         self.garbage = 0;
+        self.in_buffer_order = (0..self.spans.len() as u32).collect();
+    }
+
+    /// The cards of the requests `ids` names (ids not on the board are left out).
+    pub fn indices_of(&self, ids: &std::collections::HashSet<i64>) -> CardSet {
+        let mut found = CardSet::with_capacity(self.spans.len());
+        for id in ids {
+            let at = self.by_id.partition_point(|&(other, _)| other < *id);
+            for &(_, index) in self.by_id[at..].iter().take_while(|(other, _)| other == id) {
+                found.insert(index as usize);
+            }
+        }
+        found
+    }
+
+    /// The cards whose own text holds `word` (lower-case) as a substring or, from three
+    /// letters, as a fuzzy spelling (`query::fuzzy_word`): what testing every card's text would
+    /// find, in one pass over the buffer.
+    pub fn own_matches(&self, word: &str) -> CardSet {
+        let mut found = CardSet::with_capacity(self.spans.len());
+        if word.is_empty() {
+            for index in 0..self.spans.len() {
+                found.insert(index);
+            }
+            return found;
+        }
+        self.scan(word, &mut found, |_, _| true);
+        if let Some((first, rest)) = fuzzy_parts(word) {
+            let mut encoded = [0u8; 4];
+            let first = first.encode_utf8(&mut encoded);
+            self.scan(first, &mut found, |text, at| {
+                fuzzy_at(text, at, first.len(), rest)
+            });
+        }
+        found
+    }
+
+    /// Adds to `found` each card (not in it yet) whose text holds `needle` at a place `accept`
+    /// takes (`accept(text, offset)`), jumping from one hit to the next over the whole buffer
+    /// and past a card as soon as it is found.
+    fn scan(&self, needle: &str, found: &mut CardSet, accept: impl Fn(&str, usize) -> bool) {
+        let finder = memchr::memmem::Finder::new(needle.as_bytes());
+        let haystack = self.buffer.as_bytes();
+        let mut order = self.in_buffer_order.iter().map(|&i| i as usize).peekable();
+        let mut from = 0;
+        while let Some(offset) = haystack.get(from..).and_then(|rest| finder.find(rest)) {
+            let at = from + offset;
+            // The card whose text ends after the hit (texts sit in buffer order; the gaps
+            // between them are replaced texts).
+            while order
+                .next_if(|&i| (self.spans[i].1 as usize) <= at)
+                .is_some()
+            {}
+            let Some(&card) = order.peek() else {
+                break;
+            };
+            let (start, end) = (self.spans[card].0 as usize, self.spans[card].1 as usize);
+            if at < start {
+                from = start;
+            } else if found.contains(card) {
+                from = end;
+            } else if at + needle.len() <= end && accept(&self.buffer[start..end], at - start) {
+                found.insert(card);
+                from = end;
+            } else {
+                from = at + 1;
+            }
+        }
     }
 
     fn append(&mut self, record: &IssueRecord) -> (u32, u32) {
@@ -117,6 +211,21 @@ pub struct CardSet {
 }
 
 impl CardSet {
+    /// An empty set with room for indices below `len`.
+    pub fn with_capacity(len: usize) -> CardSet {
+        CardSet {
+            words: vec![0; len.div_ceil(64)],
+        }
+    }
+
+    pub fn insert(&mut self, index: usize) {
+        let word = index / 64;
+        if word >= self.words.len() {
+            self.words.resize(word + 1, 0);
+        }
+        self.words[word] |= 1 << (index % 64);
+    }
+
     pub fn contains(&self, index: usize) -> bool {
         self.words
             .get(index / 64)
@@ -130,6 +239,23 @@ impl CardSet {
     pub fn is_empty(&self) -> bool {
         self.words.iter().all(|&w| w == 0)
     }
+
+    /// Adds every index of `other`.
+    pub fn union_with(&mut self, other: &CardSet) {
+        if other.words.len() > self.words.len() {
+            self.words.resize(other.words.len(), 0);
+        }
+        for (word, add) in self.words.iter_mut().zip(&other.words) {
+            *word |= add;
+        }
+    }
+
+    /// Removes every index of `other`.
+    pub fn remove_all(&mut self, other: &CardSet) {
+        for (word, drop) in self.words.iter_mut().zip(&other.words) {
+            *word &= !drop;
+        }
+    }
 }
 
 /// What a filter pass reads.
@@ -142,12 +268,48 @@ pub struct FilterInputs<'a> {
     pub hits: &'a TextHits,
 }
 
-/// From this many cards on, the test is split over the cores.
+/// From this many cards to test on, the test is split over the cores.
 const PARALLEL_FROM: usize = 4096;
 
-/// The cards that pass, tested only among `within` when given (a narrowing query).
+/// The cards that pass, tested only among `within` when given (a narrowing query, or the
+/// cards a full-text answer names).
 pub fn passing(inputs: &FilterInputs<'_>, within: Option<&CardSet>) -> CardSet {
     let count = inputs.cards.len();
+    let to_test = within.map_or(count, CardSet::len);
+    // Free words are answered for every card at once (one pass over the texts, the full-text
+    // answer by id) unless only a few cards are left to test (a word that grew), when testing
+    // those few is cheaper.
+    let answered: Vec<(&str, CardSet)> = if to_test >= count / SCAN_WHEN_TESTING_ONE_IN {
+        inputs
+            .query
+            .free_words()
+            .map(|word| {
+                let mut holding = inputs.texts.own_matches(word);
+                if let Some(ids) = inputs.hits.get(word) {
+                    holding.union_with(&inputs.texts.indices_of(ids));
+                }
+                (word, holding)
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    // The words asked about are the query's own strings: found by address before by content.
+    let answer = |word: &str| {
+        answered
+            .iter()
+            .find(|(w, _)| std::ptr::eq(*w, word) || *w == word)
+    };
+    let holds = |index: usize, word: &str| match answer(word) {
+        Some((_, set)) => set.contains(index),
+        None => {
+            crate::app::query::own_text_matches(inputs.texts.get(index), word)
+                || inputs
+                    .hits
+                    .get(word)
+                    .is_some_and(|ids| ids.contains(&inputs.cards[index].record.id))
+        }
+    };
     // Chunks are whole 64-card words, so each thread writes words of its own.
     let test_words = |words: std::ops::Range<usize>| -> Vec<u64> {
         words
@@ -164,13 +326,11 @@ pub fn passing(inputs: &FilterInputs<'_>, within: Option<&CardSet>) -> CardSet {
                     if index >= count {
                         break;
                     }
-                    let card = &inputs.cards[index];
-                    if inputs.query.matches(
-                        card,
-                        inputs.texts.get(index),
+                    if inputs.query.matches_by(
+                        &inputs.cards[index],
+                        &|word| holds(index, word),
                         inputs.workflow,
                         inputs.today,
-                        inputs.hits,
                     ) {
                         out |= 1 << bit;
                     }
@@ -180,8 +340,7 @@ pub fn passing(inputs: &FilterInputs<'_>, within: Option<&CardSet>) -> CardSet {
             .collect()
     };
     let words = count.div_ceil(64);
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
-    let to_test = within.map_or(count, CardSet::len);
+    let threads = cores();
     if threads < 2 || to_test < PARALLEL_FROM {
         return CardSet {
             words: test_words(0..words),
@@ -210,3 +369,18 @@ pub fn passing(inputs: &FilterInputs<'_>, within: Option<&CardSet>) -> CardSet {
     });
     CardSet { words }
 }
+
+/// The cores a filter pass may use (at most 4), asked once: the answer reads files under
+/// `/proc` and `/sys`, which cost more than testing a few thousand cards.
+fn cores() -> usize {
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get().min(4)))
+}
+
+/// Free words are answered for every card at once when at least one card in this many is to
+/// be tested.
+const SCAN_WHEN_TESTING_ONE_IN: usize = 2;
+
+#[cfg(test)]
+#[path = "filtering_tests.rs"]
+mod tests;

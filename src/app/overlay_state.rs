@@ -177,6 +177,9 @@ pub struct ActiveFilter {
     pub last_word_hits_known: bool,
     /// Set when the query only grew from the previous one: test just these cards.
     pub narrow_from: Option<crate::app::filtering::CardSet>,
+    /// Set when a full-text answer arrived: only these cards can have changed, the rest keep
+    /// what `matched` says.
+    pub retest: Option<crate::app::filtering::CardSet>,
 }
 
 impl ActiveFilter {
@@ -190,6 +193,7 @@ impl ActiveFilter {
             matched: Default::default(),
             last_word_hits_known: false,
             narrow_from: None,
+            retest: None,
         }
     }
 

@@ -219,9 +219,35 @@ impl Query {
         today: NaiveDate,
         hits: &TextHits,
     ) -> bool {
+        let holds = |word: &str| {
+            own_text_matches(text, word)
+                || hits
+                    .get(word)
+                    .is_some_and(|ids| ids.contains(&card.record.id))
+        };
+        self.matches_by(card, &holds, wf, today)
+    }
+
+    /// As `matches`, with whether the card holds a free word (in its own text or its
+    /// description and comments) answered by `holds` (the filter's one-pass answers).
+    pub fn matches_by(
+        &self,
+        card: &Card,
+        holds: &dyn Fn(&str) -> bool,
+        wf: &Workflow,
+        today: NaiveDate,
+    ) -> bool {
         self.terms
             .iter()
-            .all(|term| term.negated != test(&term.test, card, text, wf, today, hits))
+            .all(|term| term.negated != test(&term.test, card, holds, wf, today))
+    }
+
+    /// Every free word, negated or not.
+    pub fn free_words(&self) -> impl Iterator<Item = &str> {
+        self.terms.iter().filter_map(|t| match &t.test {
+            Test::Text(word) => Some(word.as_str()),
+            _ => None,
+        })
     }
 
     /// The free words worth a full-text lookup.
@@ -236,10 +262,9 @@ impl Query {
 fn test(
     test: &Test,
     card: &Card,
-    text: &str,
+    holds: &dyn Fn(&str) -> bool,
     wf: &Workflow,
     today: NaiveDate,
-    hits: &TextHits,
 ) -> bool {
     let facts = &card.record.facts;
     match test {
@@ -281,52 +306,56 @@ fn test(
         Test::Pending => card.pending > 0,
         Test::Conflict => card.conflict.is_some(),
         Test::Open => facts.open,
-        Test::Text(word) => {
-            text.contains(word.as_str())
-                || fuzzy_word(text, word)
-                || hits
-                    .get(word)
-                    .is_some_and(|ids| ids.contains(&card.record.id))
-        }
+        Test::Text(word) => holds(word),
     }
+}
+
+/// Whether a card's own search text holds a free word: as a substring or a fuzzy spelling.
+pub fn own_text_matches(text: &str, word: &str) -> bool {
+    text.contains(word) || fuzzy_word(text, word)
 }
 
 /// Fuzzy, for typos and abbreviations: `word` (3+ letters) is spelled, in order, inside one word
 /// of `text` that starts with the same letter (`bttlcrd` finds "battlecard", `wbnr` "webinar").
 /// Holding to one word that starts alike keeps a short query from matching everything.
 fn fuzzy_word(text: &str, word: &str) -> bool {
-    let mut letters = word.chars();
-    let Some(first) = letters.next() else {
+    let Some((first, rest)) = fuzzy_parts(word) else {
         return false;
     };
-    let rest = letters.as_str();
-    if !first.is_alphanumeric() || word.chars().count() < MIN_TEXT_SEARCH {
+    // Jump between the first letter's places (memchr underneath) instead of walking every
+    // token.
+    text.match_indices(first)
+        .any(|(at, _)| fuzzy_at(text, at, first.len_utf8(), rest))
+}
+
+/// A word's first letter and the rest, when the word is long enough to be spelled fuzzily.
+pub(crate) fn fuzzy_parts(word: &str) -> Option<(char, &str)> {
+    let mut letters = word.chars();
+    let first = letters.next()?;
+    (first.is_alphanumeric() && word.chars().count() >= MIN_TEXT_SEARCH)
+        .then_some((first, letters.as_str()))
+}
+
+/// Whether the first letter found at byte `at` of `text` (`first_len` bytes long) starts a
+/// token of `text` that spells `rest` in order.
+pub(crate) fn fuzzy_at(text: &str, at: usize, first_len: usize, rest: &str) -> bool {
+    let starts_token = text[..at]
+        .chars()
+        .next_back()
+        .is_none_or(|c| !c.is_alphanumeric());
+    if !starts_token {
         return false;
     }
-    // Jump between the first letter's places (memchr underneath) instead of walking every
-    // token: this runs over every card on a filter key.
-    text.match_indices(first).any(|(at, _)| {
-        let starts_token = text[..at]
-            .chars()
-            .next_back()
-            .is_none_or(|c| !c.is_alphanumeric());
-        if !starts_token {
-            return false;
+    let mut wanted = rest.chars().peekable();
+    for c in text[at + first_len..].chars() {
+        if wanted.peek().is_none() || !c.is_alphanumeric() {
+            break;
         }
-        let mut wanted = rest.chars().peekable();
-        for c in text[at + first.len_utf8()..].chars() {
-            if !c.is_alphanumeric() {
-                break;
-            }
-            if wanted.peek() == Some(&c) {
-                wanted.next();
-                if wanted.peek().is_none() {
-                    return true;
-                }
-            }
+        if wanted.peek() == Some(&c) {
+            wanted.next();
         }
-        wanted.peek().is_none()
-    })
+    }
+    wanted.peek().is_none()
 }
 
 #[cfg(test)]

@@ -135,6 +135,15 @@ fn handle(state: &mut AppState, msg: Msg) -> Vec<Effect> {
                 && filter.searching.remove(&word)
             {
                 let shown = filter.query.text_words().any(|w| w == word);
+                // Only the requests this answer names (and any an earlier answer for the word
+                // named) can change; the board retests just those.
+                if shown && state.search.len() == state.cards.len() {
+                    let mut changed = state.search.indices_of(&ids);
+                    if let Some(old) = filter.text_hits.get(&word) {
+                        changed.union_with(&state.search.indices_of(old));
+                    }
+                    filter.retest = Some(changed);
+                }
                 filter.text_hits.insert(word, ids);
                 if shown {
                     state.refilter();

@@ -252,3 +252,38 @@ fn typing_narrows_to_exactly_what_a_fresh_filter_finds() {
         "an answer the shorter word lacked"
     );
 }
+
+#[test]
+fn a_full_text_answer_agrees_with_testing_every_card_on_its_own() {
+    for typed in [
+        "par",
+        "-par",
+        "team:pmm part",
+        "-spare part",
+        "prtn paragraph",
+    ] {
+        let mut state = big_board();
+        let asked = keys(&mut state, &format!("/{typed}"));
+        answer(&mut state, asked);
+        let filter = state.filter.as_ref().expect("a filter");
+        assert!(!filter.text_hits.is_empty(), "{typed}: answered");
+        let mut expected: Vec<i64> = state
+            .cards
+            .iter()
+            .enumerate()
+            .filter(|(i, card)| {
+                filter.query.matches(
+                    card,
+                    state.search.get(*i),
+                    &state.workflow,
+                    state.today,
+                    &filter.text_hits,
+                )
+            })
+            .map(|(_, card)| card.record.id)
+            .collect();
+        expected.sort();
+        assert_eq!(visible_ids(&state), expected, "{typed}");
+        assert!(!expected.is_empty() && expected.len() < 6000, "{typed}");
+    }
+}
