@@ -252,16 +252,26 @@ fn ms(since: std::time::Instant) -> f64 {
 
 fn new_state(config: &Config, store: &sm_board::store::Store, source: Source) -> Result<AppState> {
     let loading = std::time::Instant::now();
-    let data = session::load_board(store)?;
+    // Cards are made on the threads that read the rows.
+    let workflow = &config.workflow;
+    let (data, cards) = session::load_board_as(store, &|record, data| {
+        sm_board::app::state::card_on_board(
+            workflow,
+            record,
+            &data.pending_by_issue,
+            &data.conflicts,
+        )
+    })?;
     tracing::debug!(
         ms = ms(loading),
-        issues = data.issues.len(),
+        issues = cards.len(),
         "board loaded from the cache"
     );
-    let mut state = AppState::new(
+    let mut state = AppState::with_cards(
         config.workflow.clone(),
         config.keymap.clone(),
         data,
+        cards,
         source,
         Utc::now(),
         Local::now().date_naive(),

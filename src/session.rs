@@ -102,6 +102,17 @@ pub fn open_demo(
 
 /// Everything the board shows, in six queries whatever the number of issues.
 pub fn load_board(store: &Store) -> Result<BoardData, SessionError> {
+    let (mut data, issues) = load_board_as(store, &|record, _| record)?;
+    data.issues = issues;
+    Ok(data)
+}
+
+/// As `load_board`, each request turned into a `T` by `make` (given the rest of the board's
+/// data) on the thread that read it; the returned `BoardData` has no `issues`.
+pub fn load_board_as<T: Send>(
+    store: &Store,
+    make: &(dyn Fn(store::IssueRecord, &BoardData) -> T + Sync),
+) -> Result<(BoardData, Vec<T>), SessionError> {
     let conn = store.conn();
     let last_synced_at = store::get_state(conn, store::LAST_SYNCED_AT)?
         .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
@@ -121,16 +132,19 @@ pub fn load_board(store: &Store) -> Result<BoardData, SessionError> {
             _ => {}
         }
     }
-    Ok(BoardData {
+    let data = BoardData {
         conflicts,
-        issues: match store.path() {
-            Some(path) => store::load_issues_parallel(conn, path)?,
-            None => store::load_issues(conn)?,
-        },
+        issues: Vec::new(),
         pending_edits: pending_by_issue.values().map(|&n| i64::from(n)).sum(),
         pending_by_issue,
         milestones: store::load_milestones(conn)?,
         members: store::load_members(conn)?,
         last_synced_at,
-    })
+    };
+    let make = |record| make(record, &data);
+    let issues = match store.path() {
+        Some(path) => store::load_issues_parallel_as(conn, path, &make)?,
+        None => store::load_issues(conn)?.into_iter().map(make).collect(),
+    };
+    Ok((data, issues))
 }

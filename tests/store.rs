@@ -166,3 +166,32 @@ fn seeded_descriptions_are_searchable_and_a_second_seed_replaces_them() {
     assert_eq!(ids("zeppelin"), std::collections::HashSet::from([late]));
     assert_eq!(ids("airship"), std::collections::HashSet::from([first]));
 }
+
+#[test]
+fn a_large_board_loads_on_two_connections_as_on_one_and_makes_the_same_cards() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cache.sqlite3");
+    let store = Store::open(&path).unwrap();
+    let issues = demo::generate::generate(3000, 11, demo::generate::default_anchor());
+    demo::seed_store(&store, &issues).unwrap();
+    let one = store::load_issues(store.conn()).unwrap();
+    assert_eq!(one.len(), 3000);
+    // Above the size that takes a second connection: the same records, in id order.
+    let two = store::load_issues_parallel(store.conn(), &path).unwrap();
+    assert_eq!(two, one);
+    let ids = store::load_issues_parallel_as(store.conn(), &path, &|r| r.id).unwrap();
+    assert_eq!(ids, one.iter().map(|r| r.id).collect::<Vec<_>>());
+    // The board's cards made while loading match the ones made after.
+    let wf = Workflow::default();
+    let (data, cards) = sm_board::session::load_board_as(&store, &|record, data| {
+        sm_board::app::state::card_on_board(&wf, record, &data.pending_by_issue, &data.conflicts)
+    })
+    .unwrap();
+    assert!(data.issues.is_empty());
+    let expected = sm_board::session::load_board(&store).unwrap().issues;
+    assert_eq!(cards.len(), expected.len());
+    for (card, record) in cards.iter().zip(&expected) {
+        assert_eq!(&card.record, record);
+        assert_eq!(card.class, classify(&wf, &record.facts));
+    }
+}

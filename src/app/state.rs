@@ -239,12 +239,27 @@ impl AppState {
         now: DateTime<Utc>,
         today: NaiveDate,
     ) -> Self {
+        let mut data = data;
         let cards = cards_from(
             &workflow,
-            data.issues,
+            std::mem::take(&mut data.issues),
             &data.pending_by_issue,
             &data.conflicts,
         );
+        AppState::with_cards(workflow, keymap, data, cards, source, now, today)
+    }
+
+    /// As `new`, with the cards already made (`card_on_board` for each of the board's
+    /// requests); `data.issues` is not read.
+    pub fn with_cards(
+        workflow: Workflow,
+        keymap: Keymap,
+        data: BoardData,
+        cards: Vec<Card>,
+        source: Source,
+        now: DateTime<Utc>,
+        today: NaiveDate,
+    ) -> Self {
         let mut state = AppState {
             workflow,
             keymap,
@@ -382,6 +397,19 @@ impl AppState {
     }
 }
 
+/// A request's card, with its local edits waiting and its conflict, if any.
+pub fn card_on_board(
+    workflow: &Workflow,
+    record: IssueRecord,
+    pending: &HashMap<i64, u32>,
+    conflicts: &HashMap<i64, String>,
+) -> Card {
+    let id = record.id;
+    let mut card = Card::new(workflow, record, pending.get(&id).copied().unwrap_or(0));
+    card.conflict = conflicts.get(&id).cloned();
+    card
+}
+
 pub(crate) fn cards_from(
     workflow: &Workflow,
     mut issues: Vec<IssueRecord>,
@@ -391,12 +419,7 @@ pub(crate) fn cards_from(
     let build = |issues: Vec<IssueRecord>| -> Vec<Card> {
         issues
             .into_iter()
-            .map(|record| {
-                let id = record.id;
-                let mut card = Card::new(workflow, record, pending.get(&id).copied().unwrap_or(0));
-                card.conflict = conflicts.get(&id).cloned();
-                card
-            })
+            .map(|record| card_on_board(workflow, record, pending, conflicts))
             .collect()
     };
     // Classifying is pure: a large board is built on two threads.

@@ -201,15 +201,16 @@ pub fn upsert_issues(
 /// Every cached issue, in one query, by id (the primary key: no sort step).
 pub fn load_issues(conn: &Connection) -> Result<Vec<IssueRecord>> {
     let count = issue_count(conn)?;
-    load_id_range(conn, i64::MIN, i64::MAX, count as usize)
+    load_id_range(conn, i64::MIN, i64::MAX, count as usize, &|record| record)
 }
 
-fn load_id_range(
+fn load_id_range<T>(
     conn: &Connection,
     from: i64,
     to: i64,
     expected: usize,
-) -> Result<Vec<IssueRecord>> {
+    make: &(dyn Fn(IssueRecord) -> T + Sync),
+) -> Result<Vec<T>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM issues WHERE id BETWEEN ?1 AND ?2 ORDER BY id"
     ))?;
@@ -217,7 +218,7 @@ fn load_id_range(
     let mut names = LabelInterner::default();
     let mut rows = stmt.query([from, to])?;
     while let Some(row) = rows.next()? {
-        out.push(from_row_sharing(row, &mut names)?);
+        out.push(make(from_row_sharing(row, &mut names)?));
     }
     Ok(out)
 }
@@ -229,6 +230,16 @@ const PARALLEL_LOAD_FROM: i64 = 2000;
 /// read-only connection to the file at `path` at the same time: decoding rows is most of
 /// the board's start-up. Falls back to one connection when the second will not open.
 pub fn load_issues_parallel(conn: &Connection, path: &std::path::Path) -> Result<Vec<IssueRecord>> {
+    load_issues_parallel_as(conn, path, &|record| record)
+}
+
+/// As `load_issues_parallel`, each record turned into a `T` by `make` on the thread that read
+/// it (the board builds its cards there, instead of moving every record again after).
+pub fn load_issues_parallel_as<T: Send>(
+    conn: &Connection,
+    path: &std::path::Path,
+    make: &(dyn Fn(IssueRecord) -> T + Sync),
+) -> Result<Vec<T>> {
     let (count, low, high): (i64, Option<i64>, Option<i64>) = conn
         .prepare_cached("SELECT COUNT(*), MIN(id), MAX(id) FROM issues")?
         .query_row([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
@@ -236,23 +247,24 @@ pub fn load_issues_parallel(conn: &Connection, path: &std::path::Path) -> Result
         return Ok(Vec::new());
     };
     if count < PARALLEL_LOAD_FROM {
-        return load_id_range(conn, low, high, count as usize);
+        return load_id_range(conn, low, high, count as usize, make);
     }
     // Split at the middle id (two index look-ups; GitLab's ids grow over time, so halves
     // are near even; an exact median would walk half the table).
     let middle = low + (high - low) / 2 + 1;
     let half = (count / 2 + 1) as usize;
     std::thread::scope(|scope| {
-        let upper = scope.spawn(move || -> Result<Vec<IssueRecord>> {
+        let upper = scope.spawn(move || -> Result<Vec<T>> {
             let reader = crate::store::open_reader(path)?;
-            load_id_range(&reader, middle, high, half)
+            load_id_range(&reader, middle, high, half, make)
         });
-        let mut issues = load_id_range(conn, low, middle - 1, half)?;
+        // Room for both halves: the upper one is appended without growing the vector.
+        let mut issues = load_id_range(conn, low, middle - 1, count as usize, make)?;
         match upper.join() {
             Ok(Ok(rest)) => issues.extend(rest),
             Ok(Err(err)) => {
                 tracing::debug!(error = %err, "second connection failed; loading on one");
-                issues.extend(load_id_range(conn, middle, high, half)?);
+                issues.extend(load_id_range(conn, middle, high, half, make)?);
             }
             Err(panic) => std::panic::resume_unwind(panic),
         }

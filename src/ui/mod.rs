@@ -135,7 +135,7 @@ fn render_header(frame: &mut Frame, area: Rect, board_width: u16, state: &AppSta
             theme::WARN,
         ));
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    frame.render_widget(Line::from(spans), area);
 }
 
 fn render_too_small(frame: &mut Frame, area: Rect) {

@@ -3,7 +3,6 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
 use crate::app::keymap::{Action, Mode};
 use crate::app::state::{AppState, FilterInput, Source, Tone};
@@ -90,7 +89,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &AppState) {
     ));
     left.push(Span::raw(" "));
     left.extend(right);
-    frame.render_widget(Paragraph::new(Line::from(left)), area);
+    frame.render_widget(Line::from(left), area);
 }
 
 /// The filter being typed, in the status bar's place: `/` and the text, then how many match or
@@ -118,5 +117,5 @@ pub fn filter_line(frame: &mut Frame, area: Rect, state: &AppState, input: &Filt
             ));
         }
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    frame.render_widget(Line::from(spans), area);
 }
