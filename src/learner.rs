@@ -4,7 +4,7 @@
 //! board what it shows (`Msg::Learned`). It runs at start and again whenever a sync changed
 //! the board; the board never waits for it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::mpsc;
 use std::time::Instant;
@@ -245,7 +245,9 @@ fn look_alikes(
         .map(|s| format!("{}::{}", wf.state_key, s.name))
         .collect();
     let mut indexing = similar::IndexBuilder::new(now);
-    let mut named: HashMap<i64, Named> = HashMap::new();
+    // Only the ids of the requests that may be shown as look-alikes are kept while indexing;
+    // the few that are shown are named from the cache after.
+    let mut nameable: HashSet<i64> = HashSet::new();
     let mut targets: Vec<(i64, String)> = Vec::new();
     let chars = learn::features::DESCRIPTION_BYTES;
     let recent = now - chrono::Duration::days(similar::RECENT_DAYS);
@@ -255,25 +257,53 @@ fn look_alikes(
         if target {
             targets.push((doc.id, doc.reference.clone()));
         }
-        // Only a request that can be a look-alike needs naming.
-        if !(doc.open || doc.closed_at.is_some_and(|t| t >= recent)) {
-            return;
+        if doc.open || doc.closed_at.is_some_and(|t| t >= recent) {
+            nameable.insert(doc.id);
         }
-        named.insert(
-            doc.id,
-            Named {
-                state: learn::state_name(&doc, &wf.state_key),
-                reference: doc.reference,
-                title: doc.title,
-            },
-        );
     })?;
     let index = indexing.finish();
-    Ok(targets
+    let found: Vec<(i64, String, Vec<similar::Similar>)> = targets
         .into_iter()
         .map(|(id, reference)| {
-            let alikes = index
-                .similar_to(id)
+            let mut alikes = index.similar_to(id);
+            alikes.retain(|s| nameable.contains(&s.id));
+            (id, reference, alikes)
+        })
+        .collect();
+    drop(index);
+    drop(nameable);
+    let mut named: HashMap<i64, Named> = HashMap::new();
+    for (_, _, alikes) in &found {
+        for alike in alikes {
+            if named.contains_key(&alike.id) {
+                continue;
+            }
+            match crate::store::load_issue(conn, alike.id) {
+                Ok(record) => {
+                    let state = learn::state_name_of(
+                        &record.facts.labels,
+                        record.facts.open,
+                        &wf.state_key,
+                    );
+                    named.insert(
+                        alike.id,
+                        Named {
+                            reference: record.reference,
+                            title: record.title,
+                            state,
+                        },
+                    );
+                }
+                // Gone from the cache since it was read (a sync between): not shown.
+                Err(crate::store::StoreError::NoSuchIssue(_)) => {}
+                Err(err) => return Err(err),
+            }
+        }
+    }
+    Ok(found
+        .into_iter()
+        .map(|(id, reference, alikes)| {
+            let alikes = alikes
                 .into_iter()
                 .filter_map(|s| {
                     let other = named.get(&s.id)?;
@@ -295,6 +325,31 @@ fn look_alikes(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn look_alikes_are_named_as_the_cache_names_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::Store::open(&dir.path().join("cache.sqlite3")).unwrap();
+        let issues =
+            crate::demo::generate::generate(600, 3, crate::demo::generate::default_anchor());
+        crate::demo::seed_store(&store, &issues).unwrap();
+        let wf = Workflow::default();
+        let now = Utc::now();
+        let learned = learn_from(store.conn(), &wf, now).unwrap();
+        let shown: Vec<&LookAlike> = learned.similar.values().flatten().collect();
+        assert!(shown.len() > 50, "{} look-alikes", shown.len());
+        for alike in shown {
+            let record = crate::store::load_issue(store.conn(), alike.id).unwrap();
+            assert_eq!(alike.full_reference, record.reference);
+            assert_eq!(alike.title, record.title);
+            assert_eq!(
+                alike.state,
+                learn::state_name_of(&record.facts.labels, record.facts.open, &wf.state_key)
+            );
+            assert!(alike.score > 0.0);
+        }
+        assert!(learned.similar.values().all(|l| l.len() <= similar::SHOWN));
+    }
 
     #[test]
     fn references_are_short_within_a_project() {

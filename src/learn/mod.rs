@@ -43,20 +43,20 @@ pub use crate::store::IssueText as Doc;
 /// The state a request is in (`backlog` of `sm_req::backlog`), or `open`/`closed` without
 /// a state label: how look-alikes are named.
 pub fn state_name(doc: &Doc, state_key: &str) -> String {
-    doc.labels
+    state_name_of(&doc.labels, doc.open, state_key)
+}
+
+/// `state_name` for a request's labels and whether it is open.
+pub fn state_name_of(labels: &[impl AsRef<str>], open: bool, state_key: &str) -> String {
+    labels
         .iter()
         .find_map(|l| {
-            l.strip_prefix(state_key)?
+            l.as_ref()
+                .strip_prefix(state_key)?
                 .strip_prefix("::")
                 .map(str::to_string)
         })
-        .unwrap_or_else(|| {
-            if doc.open {
-                "open".into()
-            } else {
-                "closed".into()
-            }
-        })
+        .unwrap_or_else(|| if open { "open".into() } else { "closed".into() })
 }
 
 /// What a field's value is held in.

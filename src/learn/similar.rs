@@ -180,6 +180,8 @@ impl Index {
             .collect();
         found.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)));
         found.truncate(SHOWN);
+        // Thousands were scored: keep room for the few shown only.
+        found.shrink_to_fit();
         found
     }
 }
