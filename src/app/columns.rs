@@ -52,9 +52,21 @@ impl AppState {
     }
 
     pub(crate) fn sort_order(&mut self) {
-        let mut order: Vec<u32> = (0..self.cards.len() as u32).collect();
-        order.sort_by_cached_key(|&i| sort_key(&self.cards[i as usize], &self.workflow));
-        self.order = order;
+        // Keys are made in card order (memory order), then sorted; the card index breaks ties,
+        // so equal keys keep card order.
+        let mut keyed: Vec<(SortKey, Ordered)> = self
+            .cards
+            .iter()
+            .enumerate()
+            .map(|(index, card)| {
+                (
+                    sort_key(card, &self.workflow),
+                    Ordered::new(index, card.class.placement),
+                )
+            })
+            .collect();
+        keyed.sort_unstable_by_key(|&(key, ordered)| (key, ordered.index));
+        self.order = keyed.into_iter().map(|(_, ordered)| ordered).collect();
     }
 
     pub(crate) fn rebuild_columns_keeping(
@@ -102,17 +114,17 @@ impl AppState {
                 (narrowed, _) => crate::app::filtering::passing(&inputs, narrowed.as_ref()),
             }
         });
-        for &index in &self.order {
-            let index = index as usize;
-            if matched.as_ref().is_some_and(|m| !m.contains(index)) {
+        for ordered in &self.order {
+            let index = ordered.index as usize;
+            if index >= self.cards.len() || matched.as_ref().is_some_and(|m| !m.contains(index)) {
                 continue;
             }
-            let Some(card) = self.cards.get(index) else {
-                continue;
-            };
             matching += 1;
-            match card.class.placement {
-                Placement::State(i) => columns[i].cards.push(index),
+            match ordered.placement() {
+                Placement::State(i) => match columns.get_mut(i) {
+                    Some(column) => column.cards.push(index),
+                    None => unlabelled.push(index),
+                },
                 Placement::Unlabelled => unlabelled.push(index),
             }
         }
@@ -169,8 +181,40 @@ impl AppState {
     }
 }
 
+/// A card in board order and the column it goes in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ordered {
+    /// Index into `AppState::cards`.
+    pub index: u32,
+    /// The state's number, or `UNLABELLED`.
+    column: u32,
+}
+
+const UNLABELLED: u32 = u32::MAX;
+
+impl Ordered {
+    fn new(index: usize, placement: Placement) -> Ordered {
+        Ordered {
+            index: index as u32,
+            column: match placement {
+                Placement::State(i) => u32::try_from(i).unwrap_or(UNLABELLED),
+                Placement::Unlabelled => UNLABELLED,
+            },
+        }
+    }
+
+    pub fn placement(self) -> Placement {
+        match self.column {
+            UNLABELLED => Placement::Unlabelled,
+            state => Placement::State(state as usize),
+        }
+    }
+}
+
+type SortKey = (usize, Option<NaiveDate>, bool, i64, i64);
+
 /// Cards sort by priority (1 first, unknown and none last), then due date, then reference.
-fn sort_key(card: &Card, wf: &Workflow) -> (usize, Option<NaiveDate>, bool, i64, i64) {
+fn sort_key(card: &Card, wf: &Workflow) -> SortKey {
     let values = &wf.fields.priority.values;
     let priority = card
         .class

@@ -177,9 +177,9 @@ pub struct AppState {
     pub workflow: Workflow,
     pub keymap: Keymap,
     pub cards: Vec<Card>,
-    /// Every card's index in board order (priority, due date, reference), sorted when the
-    /// cards change so that filtering never sorts.
-    pub order: Vec<u32>,
+    /// Every card in board order (priority, due date, reference) with its column, sorted when
+    /// the cards change so that filtering never sorts nor reads a card to place it.
+    pub order: Vec<crate::app::columns::Ordered>,
     /// Every card's search text, by card index.
     pub search: crate::app::filtering::SearchTexts,
     pub columns: Vec<Column>,
