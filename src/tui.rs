@@ -36,6 +36,10 @@ fn set_mouse(on: bool) {
     };
 }
 
+/// Search texts built a slice at a time while the board is idle (about half a millisecond):
+/// a key pressed meanwhile waits for one slice at most.
+const SEARCH_TEXTS_A_SLICE: usize = 2048;
+
 /// How the board gets its sync worker.
 pub enum WorkerStart {
     /// No GitLab: the board works on the cache alone.
@@ -123,11 +127,11 @@ async fn event_loop(
     let mut interrupt = signal_stream(tokio::signal::unix::SignalKind::interrupt())?;
     let mut quit = signal_stream(tokio::signal::unix::SignalKind::quit())?;
     while !state.should_quit {
-        // Search texts are built off the first frame's path (and after a reload), before the
-        // next key can want them.
-        state.prepare_search();
         let mut dirty = false;
         let msg = tokio::select! {
+            // Whatever is ready goes first; the search texts are built in slices only while
+            // nothing is (off the first frame's path, and after a reload).
+            biased;
             event = events.next() => match event {
                 Some(Ok(Event::Key(key))) if key.kind != KeyEventKind::Release => Some(Msg::Key(key)),
                 Some(Ok(Event::Resize(w, h))) => Some(Msg::Resize(w, h)),
@@ -213,6 +217,10 @@ async fn event_loop(
                 dirty = now.minute() != shown_minute;
                 shown_minute = now.minute();
                 Some(Msg::Tick(now, Local::now().date_naive()))
+            }
+            () = std::future::ready(()), if state.search_pending() => {
+                state.prepare_search_step(SEARCH_TEXTS_A_SLICE);
+                continue;
             }
         };
         let handling = std::time::Instant::now();

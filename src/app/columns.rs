@@ -46,9 +46,21 @@ impl AppState {
     /// Builds the cards' search texts if they are not (they wait for the first filter, or
     /// for the board to be idle after its first frame).
     pub fn prepare_search(&mut self) {
-        if self.search.len() != self.cards.len() {
-            self.search = crate::app::filtering::SearchTexts::build(&self.cards);
+        self.prepare_search_step(usize::MAX);
+    }
+
+    /// Builds up to `budget` more search texts; true while some are still missing.
+    pub fn prepare_search_step(&mut self, budget: usize) -> bool {
+        if self.search.is_complete() && self.search.len() != self.cards.len() {
+            // Cards came or went without their texts: start again.
+            self.search = Default::default();
         }
+        !self.search.build_more(&self.cards, budget)
+    }
+
+    /// Whether some search texts are still to be built.
+    pub fn search_pending(&self) -> bool {
+        !self.search.is_complete() || self.search.len() != self.cards.len()
     }
 
     pub(crate) fn sort_order(&mut self) {

@@ -27,31 +27,57 @@ pub struct SearchTexts {
     /// Card indices in the order their texts sit in `buffer` (an edited card's text moves to
     /// the end), for the one-pass scan.
     in_buffer_order: Vec<u32>,
-    /// (request id, card index), sorted: full-text answers name requests by id.
+    /// (request id, card index), sorted: full-text answers name requests by id. Made when
+    /// the last text is.
     by_id: Vec<(i64, u32)>,
+    /// Every card has its text (`build_more` finished).
+    complete: bool,
 }
 
 impl SearchTexts {
     pub fn build(cards: &[Card]) -> SearchTexts {
-        let mut texts = SearchTexts {
-            buffer: String::with_capacity(cards.len() * 96),
-            spans: Vec::with_capacity(cards.len()),
-            garbage: 0,
-            in_buffer_order: (0..cards.len() as u32).collect(),
-            by_id: Vec::with_capacity(cards.len()),
-        };
-        texts.by_id = (0..cards.len() as u32)
-            .map(|i| (cards[i as usize].record.id, i))
-            .collect();
-        texts.by_id.sort_unstable();
-        for card in cards {
-            let span = texts.append(&card.record);
-            texts.spans.push(span);
+        let mut texts = SearchTexts::default();
+        texts.build_more(cards, usize::MAX);
+        texts
+    }
+
+    /// Writes the texts of up to `budget` more of `cards` (the board builds them a slice at a
+    /// time while idle, so a key pressed meanwhile waits for one slice, not for all of them);
+    /// true once every card has its text.
+    pub fn build_more(&mut self, cards: &[Card], budget: usize) -> bool {
+        if self.complete {
+            return true;
+        }
+        let start = self.spans.len();
+        if start == 0 {
+            self.buffer.reserve(cards.len() * 96);
+            self.spans.reserve(cards.len());
+            self.in_buffer_order.reserve(cards.len());
+        }
+        let end = start.saturating_add(budget).min(cards.len());
+        for (index, card) in cards.iter().enumerate().take(end).skip(start) {
+            let span = self.append(&card.record);
+            self.spans.push(span);
+            self.in_buffer_order.push(index as u32);
+        }
+        if self.spans.len() < cards.len() {
+            return false;
         }
         // The estimate is rough and the buffer doubles past it: give back what it overshot
         // (at 10,000 requests 1.9 MB were reserved for 1.2 MB of text).
-        texts.buffer.shrink_to_fit();
-        texts
+        self.buffer.shrink_to_fit();
+        self.by_id = (0..cards.len() as u32)
+            .map(|i| (cards[i as usize].record.id, i))
+            .collect();
+        // Cards come in id order from the cache: already sorted, this only checks.
+        self.by_id.sort_unstable();
+        self.complete = true;
+        true
+    }
+
+    /// Whether every card given to `build_more` has its text.
+    pub fn is_complete(&self) -> bool {
+        self.complete
     }
 
     pub fn len(&self) -> usize {
@@ -71,7 +97,7 @@ impl SearchTexts {
     }
 
     /// Card `index` changed (or was added at the end): its text is written anew. Texts not
-    /// built yet (`build` comes with the first filter) are left to that build.
+    /// built yet are left to `build_more`.
     pub fn set(&mut self, index: usize, record: &IssueRecord) {
         if index > self.spans.len() {
             return;
@@ -88,7 +114,7 @@ impl SearchTexts {
         self.in_buffer_order.push(index as u32);
         // A new card, or (never expected) a card whose request changed: index it anew.
         let entry = (record.id, index as u32);
-        if self.by_id.binary_search(&entry).is_err() {
+        if self.complete && self.by_id.binary_search(&entry).is_err() {
             self.by_id.retain(|&(_, i)| i as usize != index);
             let at = self.by_id.partition_point(|&other| other < entry);
             self.by_id.insert(at, entry);

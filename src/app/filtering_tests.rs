@@ -149,3 +149,35 @@ fn card_sets_combine() {
     assert_eq!(members(&rest, 256), [1, 70, 130]);
     assert_eq!(rest.len(), 3);
 }
+
+#[test]
+fn texts_built_in_slices_with_edits_between_match_one_build() {
+    let mut cards = cards();
+    let mut texts = SearchTexts::default();
+    let mut slices = 0;
+    while !texts.build_more(&cards, 37) {
+        slices += 1;
+        // An edit of a card already built and of one not built yet.
+        let built = texts.len() - 1;
+        cards[built].record.title = format!("wbnr partner {slices}");
+        texts.set(built, &cards[built].record);
+        let later = (texts.len() + 5).min(cards.len() - 1);
+        cards[later].record.title = format!("battlecard {slices}");
+        texts.set(later, &cards[later].record);
+    }
+    assert!(slices >= 5 && texts.is_complete());
+    assert_eq!(texts.len(), cards.len());
+    let whole = SearchTexts::build(&cards);
+    for index in 0..cards.len() {
+        assert_eq!(texts.get(index), whole.get(index), "card {index}");
+    }
+    for word in WORDS {
+        assert_eq!(
+            members(&texts.own_matches(word), cards.len()),
+            members(&whole.own_matches(word), cards.len()),
+            "{word}"
+        );
+    }
+    let ids: std::collections::HashSet<i64> = cards.iter().map(|c| c.record.id).collect();
+    assert_eq!(texts.indices_of(&ids).len(), cards.len());
+}

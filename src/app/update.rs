@@ -131,13 +131,14 @@ fn handle(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::TextHits { word, ids } => {
+            let texts_ready = !state.search_pending();
             if let Some(filter) = &mut state.filter
                 && filter.searching.remove(&word)
             {
                 let shown = filter.query.text_words().any(|w| w == word);
                 // Only the requests this answer names (and any an earlier answer for the word
                 // named) can change; the board retests just those.
-                if shown && state.search.len() == state.cards.len() {
+                if shown && texts_ready {
                     let mut changed = state.search.indices_of(&ids);
                     if let Some(old) = filter.text_hits.get(&word) {
                         changed.union_with(&state.search.indices_of(old));
