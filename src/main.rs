@@ -339,7 +339,9 @@ fn run_demo(
 }
 
 fn run_board(config: &Config, started: std::time::Instant) -> Result<()> {
+    tracing::debug!(ms = ms(started), "config and logging ready");
     let (store, source) = session::open_cache(config)?;
+    tracing::debug!(ms = ms(started), "cache open");
     let mut state = new_state(config, &store, source)?;
     limit_malloc_arenas(1);
     let worker = match (&config.gitlab, store.path()) {

@@ -121,10 +121,11 @@ impl<'de> serde::Deserialize<'de> for Label {
     }
 }
 
-/// Hands out one shared `Label` per distinct name.
+/// Hands out one shared `Label` per distinct name. Every label of every request passes
+/// through here on a load, so it hashes with foldhash (seeded per interner) rather than SipHash.
 #[derive(Debug, Default)]
 pub struct LabelInterner {
-    known: HashSet<Label>,
+    known: HashSet<Label, foldhash::fast::RandomState>,
 }
 
 impl LabelInterner {
