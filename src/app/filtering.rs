@@ -370,7 +370,11 @@ pub fn passing(inputs: &FilterInputs<'_>, within: Option<&CardSet>) -> CardSet {
     };
     let words = count.div_ceil(64);
     let threads = cores();
-    if threads < 2 || to_test < PARALLEL_FROM {
+    // Free words answered for every card leave a bit test per card: a second thread would
+    // cost more to start (and, on a busy machine, to wait for) than it saves.
+    let only_answered_words =
+        !answered.is_empty() && inputs.query.free_words().count() == inputs.query.terms.len();
+    if threads < 2 || to_test < PARALLEL_FROM || only_answered_words {
         return CardSet {
             words: test_words(0..words),
         };
