@@ -1,28 +1,9 @@
 use super::*;
 use crate::app::query::own_text_matches;
-use chrono::{TimeZone, Utc};
 
 fn card(id: i64, title: &str, labels: &[&str]) -> Card {
-    let at = Utc.with_ymd_and_hms(2026, 11, 1, 9, 0, 0).unwrap();
-    let record = IssueRecord {
-        id,
-        iid: id,
-        project_id: 1,
-        reference: format!("g/p#{id}"),
-        title: title.to_string(),
-        facts: crate::workflow::IssueFacts {
-            labels: labels.iter().map(|l| (*l).into()).collect(),
-            open: true,
-            ..Default::default()
-        },
-        author: None,
-        created_at: at,
-        updated_at: at,
-        closed_at: None,
-        web_url: String::new(),
-        state_since: None,
-        confidential: false,
-    };
+    let mut record = crate::app::tests::record(id, labels, true);
+    record.title = title.to_string();
     Card::new(&Workflow::default(), record, 0)
 }
 
@@ -66,18 +47,22 @@ fn members(set: &CardSet, count: usize) -> Vec<usize> {
     (0..count).filter(|&i| set.contains(i)).collect()
 }
 
+/// Every word of `WORDS` finds, in one pass, the cards testing each text finds.
+fn assert_one_pass_agrees(texts: &SearchTexts, count: usize, when: &str) {
+    for word in WORDS {
+        assert_eq!(
+            members(&texts.own_matches(word), count),
+            one_by_one(texts, count, word),
+            "{word} {when}"
+        );
+    }
+}
+
 #[test]
 fn one_pass_finds_what_testing_each_text_finds() {
     let cards = cards();
     let texts = SearchTexts::build(&cards);
-    for word in WORDS {
-        let expected = one_by_one(&texts, cards.len(), word);
-        assert_eq!(
-            members(&texts.own_matches(word), cards.len()),
-            expected,
-            "{word}"
-        );
-    }
+    assert_one_pass_agrees(&texts, cards.len(), "");
     // The fixture reaches both ways of matching and a miss.
     assert!(!one_by_one(&texts, cards.len(), "bttlcrd").is_empty());
     assert!(!one_by_one(&texts, cards.len(), "übr").is_empty());
@@ -100,13 +85,7 @@ fn one_pass_follows_edited_texts_through_compaction() {
         cards[index].record.title = format!("{title} {step}");
         texts.set(index, &cards[index].record);
         if step % 50 == 0 {
-            for word in WORDS {
-                assert_eq!(
-                    members(&texts.own_matches(word), cards.len()),
-                    one_by_one(&texts, cards.len(), word),
-                    "{word} after {step} edits"
-                );
-            }
+            assert_one_pass_agrees(&texts, cards.len(), &format!("after {step} edits"));
         }
     }
     for (id, title) in [(5000, "Partner summit"), (4000, "wbnr series")] {
@@ -114,14 +93,7 @@ fn one_pass_follows_edited_texts_through_compaction() {
         let index = cards.len() - 1;
         texts.set(index, &cards[index].record);
     }
-    for word in WORDS {
-        let expected = one_by_one(&texts, cards.len(), word);
-        assert_eq!(
-            members(&texts.own_matches(word), cards.len()),
-            expected,
-            "{word}"
-        );
-    }
+    assert_one_pass_agrees(&texts, cards.len(), "with two cards added");
     let ids: std::collections::HashSet<i64> = [5000, 4000, 1000, 801, 7].into();
     let found = members(&texts.indices_of(&ids), cards.len());
     let expected: Vec<usize> = (0..cards.len())

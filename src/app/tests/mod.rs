@@ -24,7 +24,9 @@ fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
 }
 
-fn record(id: i64, labels: &[&str], open: bool) -> IssueRecord {
+/// A request with `labels` (sorted as GitLab sends them), titled `Request {id}`; shared with
+/// the filter's own tests.
+pub(crate) fn record(id: i64, labels: &[&str], open: bool) -> IssueRecord {
     let at = Utc.with_ymd_and_hms(2026, 11, 1, 9, 0, 0).unwrap();
     // Sorted, as GitLab returns labels.
     let mut labels = labels.to_vec();
