@@ -9,7 +9,8 @@ use std::time::Duration;
 use chrono::{Local, Timelike, Utc};
 use crossterm::event::{Event, EventStream, KeyEventKind};
 use futures_util::StreamExt;
-use ratatui::DefaultTerminal;
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
 
 use crate::app::{AppState, Effect, Msg, update};
 use crate::effects::{finished, perform, perform_searches};
@@ -40,6 +41,24 @@ fn set_mouse(on: bool) {
 /// a key pressed meanwhile waits for one slice at most.
 const SEARCH_TEXTS_A_SLICE: usize = 2048;
 
+/// The board's terminal: frames go out through a buffer that holds a whole one. Standard
+/// output buffers 1 KiB, so a full 160x48 frame (tens of KiB of cells and escape codes) was
+/// dozens of writes, each waking the terminal (or tmux) half-way through the frame.
+type BoardTerminal = Terminal<CrosstermBackend<std::io::BufWriter<std::io::Stdout>>>;
+
+/// Room for a full frame's output.
+const FRAME_BUFFER: usize = 256 * 1024;
+
+/// Raw mode, the alternate screen and the restore-on-panic hook as `ratatui::init` sets them,
+/// with the buffered backend.
+fn init_terminal() -> std::io::Result<BoardTerminal> {
+    drop(ratatui::try_init()?);
+    Terminal::new(CrosstermBackend::new(std::io::BufWriter::with_capacity(
+        FRAME_BUFFER,
+        std::io::stdout(),
+    )))
+}
+
 /// How the board gets its sync worker.
 pub enum WorkerStart {
     /// No GitLab: the board works on the cache alone.
@@ -64,7 +83,13 @@ pub async fn run(
 ) -> std::io::Result<()> {
     // Times are shown in the user's zone (the state starts in UTC, as tests expect).
     state.offset = *Local::now().offset();
-    let mut terminal = ratatui::init();
+    let mut terminal = match init_terminal() {
+        Ok(terminal) => terminal,
+        Err(err) => {
+            ratatui::restore();
+            return Err(err);
+        }
+    };
     set_mouse(true);
     let result = event_loop(&mut terminal, store, state, started, worker).await;
     set_mouse(false);
@@ -73,7 +98,7 @@ pub async fn run(
 }
 
 async fn event_loop(
-    terminal: &mut DefaultTerminal,
+    terminal: &mut BoardTerminal,
     store: &Store,
     state: &mut AppState,
     started: std::time::Instant,
@@ -291,7 +316,7 @@ async fn event_loop(
 /// Suspends the board for `$EDITOR`, then queues what was written. The terminal is handed
 /// back in the state the editor expects (cooked mode, main screen) and taken again after.
 fn write_comment(
-    terminal: &mut DefaultTerminal,
+    terminal: &mut BoardTerminal,
     store: &Store,
     state: &AppState,
     issue_id: i64,
@@ -308,7 +333,7 @@ fn write_comment(
     set_mouse(false);
     ratatui::restore();
     let written = crate::editor::edit(&template);
-    *terminal = ratatui::init();
+    *terminal = init_terminal()?;
     set_mouse(true);
     terminal.clear()?;
     let outcome = match written {
@@ -367,7 +392,7 @@ fn strip_colours(buffer: &mut ratatui::buffer::Buffer) {
     }
 }
 
-fn draw(terminal: &mut DefaultTerminal, state: &AppState, no_color: bool) -> std::io::Result<()> {
+fn draw(terminal: &mut BoardTerminal, state: &AppState, no_color: bool) -> std::io::Result<()> {
     terminal.draw(|frame| {
         ui::render(frame, state);
         if no_color {
