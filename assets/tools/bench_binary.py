@@ -7,6 +7,9 @@ redrawn", "text hits shown") and the process's VmHWM (peak RSS) from /proc. Prin
 
     cargo build --release && python3 assets/tools/bench_binary.py [--sizes 10000,50000] [--runs 5]
 
+`--compare OTHER_BINARY` measures the board rows of the release binary and another one (a copy
+kept from before a change) with their runs interleaved, side by side.
+
 Everything lives in a throwaway directory (XDG dirs included), so the user's own cache, config
 and log are never touched. Nothing here is asserted: the numbers are for people to read.
 """
@@ -149,32 +152,38 @@ def offline_board_env(db):
             "SM_BOARD_DB": db}
 
 
-def measure_board(work, db, runs):
-    """First frame, keys and RSS of the board on a seeded cache, offline."""
-    frames, hwm, filter_keys, hits, nav_keys = [], [], [], [], []
+def board_samples(work, db, runs):
+    """Raw samples of the board on a seeded cache, offline: first frames, key timings, VmHWM."""
+    samples = {"frames": [], "hwm": [], "filter": [], "hits": [], "nav": []}
     for run in range(runs):
         mark_start = len(read_log(work))
         pid, frame, mark = first_frame_ms(work, [], offline_board_env(db))
-        frames.append(frame)
+        samples["frames"].append(frame)
         time.sleep(0.3)
         mark = len(read_log(work))
         send(["j", "k"] * 10 + ["l", "h"] * 5, pause=0.04)
         time.sleep(0.3)
         keys, _ = key_timings(work, mark)
-        nav_keys += keys
+        samples["nav"] += keys
         mark = len(read_log(work))
         send(["/", "p", "a", "r", "t", "n", "e", "r"], pause=0.12)
         time.sleep(0.5)
         keys, text_hits = key_timings(work, mark)
         # From the 3rd letter: '/' then 'p','a' are skipped.
-        filter_keys += keys[3:]
-        hits += text_hits
+        samples["filter"] += keys[3:]
+        samples["hits"] += text_hits
         send(["Escape"])
         time.sleep(0.2)
         # The peak counts the learner's pass (triage suggestions), which starts 1.5 s in.
         wait_for(work, r"suggestions learned", mark_start, timeout=60)
-        hwm.append(vm_hwm_kib(pid) or 0)
+        samples["hwm"].append(vm_hwm_kib(pid) or 0)
         stop(pid)
+    return samples
+
+
+def board_stats(samples):
+    frames, filter_keys, hits, nav_keys = (samples["frames"], samples["filter"],
+                                           samples["hits"], samples["nav"])
     return {
         "first_frame_ms": statistics.median(frames),
         "first_frame_max_ms": max(frames),
@@ -183,8 +192,30 @@ def measure_board(work, db, runs):
         "hits_median_ms": statistics.median(hits) / 1000 if hits else float("nan"),
         "nav_median_ms": statistics.median(nav_keys) / 1000 if nav_keys else float("nan"),
         "nav_p99_ms": pct(nav_keys, 99) / 1000,
-        "rss_mib": statistics.median(hwm) / 1024,
+        "rss_mib": statistics.median(samples["hwm"]) / 1024,
     }
+
+
+def measure_board(work, db, runs):
+    """First frame, keys and RSS of the board on a seeded cache, offline."""
+    return board_stats(board_samples(work, db, runs))
+
+
+def compare_boards(work, db, runs, binaries):
+    """The board rows for each of `binaries`, their runs interleaved (A, B, A, B, ...): on a
+    shared machine a change of less than 20% shows only against runs made at the same time."""
+    global BINARY
+    kept = BINARY
+    samples = [{"frames": [], "hwm": [], "filter": [], "hits": [], "nav": []} for _ in binaries]
+    try:
+        for _ in range(runs):
+            for binary, gathered in zip(binaries, samples):
+                BINARY = binary
+                for name, values in board_samples(work, db, 1).items():
+                    gathered[name] += values
+    finally:
+        BINARY = kept
+    return [board_stats(s) for s in samples]
 
 
 def measure_status(work, db, runs):
@@ -269,9 +300,16 @@ def main():
                         help="seconds to watch the demo and a syncing board for peak RSS")
     parser.add_argument("--skip-sync", action="store_true",
                         help="skip the demo and the syncing board (the slow rows)")
+    parser.add_argument("--compare", metavar="OTHER_BINARY",
+                        help="measure the board rows of this binary and OTHER_BINARY (say, a copy "
+                             "of the release binary before a change), runs interleaved")
     args = parser.parse_args()
     if not os.path.exists(BINARY):
         sys.exit(f"{BINARY} is missing: run `cargo build --release` first")
+    if args.compare:
+        if not os.access(args.compare, os.X_OK):
+            sys.exit(f"{args.compare} is not an executable")
+        return compare(args)
     if shutil.which("tmux") is None:
         sys.exit("tmux is missing")
     work = tempfile.mkdtemp(prefix="sm-board-bench-")
@@ -313,6 +351,37 @@ def main():
         ]
     for name, cell in lines:
         print(f"| {name} | " + " | ".join(cell(r) for r in rows) + " |")
+
+
+def compare(args):
+    """`--compare`: the board rows of both binaries, side by side, for each size."""
+    if shutil.which("tmux") is None:
+        sys.exit("tmux is missing")
+    binaries = [BINARY, os.path.abspath(args.compare)]
+    work = tempfile.mkdtemp(prefix="sm-board-bench-")
+    columns = []
+    try:
+        for size in [int(s) for s in args.sizes.split(",")]:
+            db = seed(work, size)
+            for binary, stats in zip(binaries, compare_boards(work, db, args.runs, binaries)):
+                columns.append((f"{size:,} {os.path.basename(os.path.dirname(binary)) or '.'}/"
+                                f"{os.path.basename(binary)}", stats))
+                print(json.dumps({"issues": size, "binary": binary, **stats}), file=sys.stderr)
+    finally:
+        tmux("kill-session", "-t", SESSION)
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"| measure (tmux 160x48, {args.runs} interleaved runs each, medians) | " +
+          " | ".join(name for name, _ in columns) + " |")
+    print("|---|" + "---|" * len(columns))
+    lines = [
+        ("start -> first frame, ms (max)", lambda r: f"{ms(r['first_frame_ms'])} ({ms(r['first_frame_max_ms'])})"),
+        ("filter key from the 3rd letter, median / p99 ms", lambda r: f"{ms(r['filter_median_ms'])} / {ms(r['filter_p99_ms'])}"),
+        ("full-text hits shown, median ms", lambda r: ms(r["hits_median_ms"])),
+        ("j/k/h/l key, median / p99 ms", lambda r: f"{ms(r['nav_median_ms'])} / {ms(r['nav_p99_ms'])}"),
+        ("peak RSS, board alone, MiB", lambda r: ms(r["rss_mib"])),
+    ]
+    for name, cell in lines:
+        print(f"| {name} | " + " | ".join(cell(r) for _, r in columns) + " |")
 
 
 if __name__ == "__main__":
