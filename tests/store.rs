@@ -177,7 +177,7 @@ fn a_large_board_loads_on_two_connections_as_on_one_and_makes_the_same_cards() {
     let one = store::load_issues(store.conn()).unwrap();
     assert_eq!(one.len(), 3000);
     // Above the size that takes a second connection: the same records, in id order.
-    let two = store::load_issues_parallel(store.conn(), &path).unwrap();
+    let two = store::load_issues_parallel_as(store.conn(), &path, &|r| r).unwrap();
     assert_eq!(two, one);
     let ids = store::load_issues_parallel_as(store.conn(), &path, &|r| r.id).unwrap();
     assert_eq!(ids, one.iter().map(|r| r.id).collect::<Vec<_>>());

@@ -49,13 +49,13 @@ impl AppState {
         self.prepare_search_step(usize::MAX);
     }
 
-    /// Builds up to `budget` more search texts; true while some are still missing.
-    pub fn prepare_search_step(&mut self, budget: usize) -> bool {
+    /// Builds up to `budget` more search texts (`search_pending` says whether any are left).
+    pub fn prepare_search_step(&mut self, budget: usize) {
         if self.search.is_complete() && self.search.len() != self.cards.len() {
             // Cards came or went without their texts: start again.
             self.search = Default::default();
         }
-        !self.search.build_more(&self.cards, budget)
+        self.search.build_more(&self.cards, budget);
     }
 
     /// Whether some search texts are still to be built.

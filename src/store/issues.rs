@@ -226,15 +226,11 @@ fn load_id_range<T>(
 /// Below this many issues one thread loads them all (a second connection costs more).
 const PARALLEL_LOAD_FROM: i64 = 2000;
 
-/// Every cached issue, as `load_issues`, with the upper half of the ids read on a second,
-/// read-only connection to the file at `path` at the same time: decoding rows is most of
-/// the board's start-up. Falls back to one connection when the second will not open.
-pub fn load_issues_parallel(conn: &Connection, path: &std::path::Path) -> Result<Vec<IssueRecord>> {
-    load_issues_parallel_as(conn, path, &|record| record)
-}
-
-/// As `load_issues_parallel`, each record turned into a `T` by `make` on the thread that read
-/// it (the board builds its cards there, instead of moving every record again after).
+/// Every cached issue, as `load_issues`, each turned into a `T` by `make` on the thread that
+/// read it (the board builds its cards there, instead of moving every record again after),
+/// with the upper half of the ids read on a second, read-only connection to the file at
+/// `path` at the same time: decoding rows is most of the board's start-up. Falls back to one
+/// connection when the second will not open.
 pub fn load_issues_parallel_as<T: Send>(
     conn: &Connection,
     path: &std::path::Path,
