@@ -30,6 +30,8 @@ import urllib.request
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BINARY = os.path.join(ROOT, "target", "release", "sm-board")
 SESSION = "smb-bench"
+# Runs in front of the binary, e.g. valgrind (assets/tools/link_order.py sets it).
+PREFIX = []
 
 
 def tmux(*args):
@@ -74,7 +76,7 @@ def start(work, args, env_extra=None):
     kept = ("PATH", "HOME", "TERM", "LANG", "GITLAB_TOKEN")
     exports = " ".join(shlex.quote(f"{k}={v}") for k, v in env.items()
                        if k in kept or k.startswith(("XDG_", "SM_BOARD_")))
-    command = f"env -i {exports} {shlex.quote(BINARY)} {shlex.join(args)}"
+    command = f"env -i {exports} {shlex.join([*PREFIX, BINARY, *args])}"
     tmux("new-session", "-d", "-s", SESSION, "-x", "160", "-y", "48", command)
     return int(tmux("display", "-p", "-t", SESSION, "#{pane_pid}").stdout.strip())
 
@@ -292,6 +294,22 @@ def seed(work, size):
     return db
 
 
+def link_order_coverage():
+    """How much of assets/link-order.txt the binary still has (see assets/tools/link_order.py):
+    a low share means the list is stale and the board maps more code than it needs."""
+    try:
+        with open(os.path.join(ROOT, "assets", "link-order.txt"), encoding="utf-8") as f:
+            listed = f.read().split()
+        out = subprocess.run(["nm", BINARY], capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return "link order: not checked (no list or no nm)"
+    present = set(re.findall(r"^[0-9a-f]+ [tTwW] (\S+)$", out, re.M))
+    found = sum(1 for name in listed if name in present)
+    return (f"link order: {found} of {len(listed)} listed functions are in the binary"
+            + ("" if found >= 0.9 * len(listed) else
+               "; run assets/tools/link_order.py and rebuild"))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,50000")
@@ -306,6 +324,7 @@ def main():
     args = parser.parse_args()
     if not os.path.exists(BINARY):
         sys.exit(f"{BINARY} is missing: run `cargo build --release` first")
+    print(link_order_coverage(), file=sys.stderr)
     if args.compare:
         if not os.access(args.compare, os.X_OK):
             sys.exit(f"{args.compare} is not an executable")
