@@ -17,7 +17,9 @@ fn main() {
     println!("cargo:rerun-if-changed=assets/link-order.txt");
     println!("cargo:rerun-if-env-changed=SM_BOARD_LINK_ORDER");
     let manifest_dir = env::var("CARGO_MANIFEST_DIR").unwrap_or_default();
-    let order_file = Path::new(&manifest_dir).join("assets").join("link-order.txt");
+    let order_file = Path::new(&manifest_dir)
+        .join("assets")
+        .join("link-order.txt");
     if wants_link_order() && order_file.is_file() {
         println!(
             "cargo:rustc-link-arg-bins=-Wl,--symbol-ordering-file={}",

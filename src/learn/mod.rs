@@ -19,7 +19,6 @@ pub mod features;
 pub mod similar;
 
 use crate::store::{self, StoreError};
-use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
@@ -173,7 +172,7 @@ pub struct Suggester {
     fields: Vec<Field>,
     wf_scope: String,
     wf_state_key: String,
-    vocabulary: HashMap<String, u32>,
+    vocabulary: features::Vocabulary,
     models: Vec<Option<NaiveBayes>>,
     /// How many requests each field learned from.
     pub examples: Vec<usize>,
@@ -203,18 +202,34 @@ fn beats_majority(decided: &[(&[u32], &str)], vocabulary: usize) -> bool {
 }
 
 /// Learns one request at a time (nothing of a request is kept but its encoded features and
-/// decided values), then trains: `Suggester::train` for a slice, this for a stream.
+/// decided values), then trains: `Suggester::train` for a slice, this for a stream. What is
+/// kept lives in two flat buffers, not two small vectors per request: 10,000 requests' worth
+/// of vector headers and allocations cost more than the features themselves.
 pub struct SuggesterBuilder {
     fields: Vec<Field>,
     scope: String,
     state_key: String,
-    vocabulary: HashMap<String, u32>,
+    vocabulary: features::Vocabulary,
     seen: Vec<Seen>,
+    /// Every request's feature ids, one after another (`Seen::features` points in).
+    features: Vec<u32>,
+    /// Every request's decided value per field (`NOT_DECIDED` when none), `fields.len()` a
+    /// request, in the order they were added.
+    decided: Vec<u8>,
 }
 
-/// What the builder keeps of a request: when it was opened, its id, its feature ids, and the
-/// index of its decided value per field.
-type Seen = (DateTime<Utc>, i64, Vec<u32>, Vec<Option<u8>>);
+/// What the builder keeps of a request besides its features and decided values.
+struct Seen {
+    created_at: DateTime<Utc>,
+    id: i64,
+    /// Where its features are in `SuggesterBuilder::features`.
+    features: std::ops::Range<u32>,
+    /// Its place in the order added (its row of `SuggesterBuilder::decided`).
+    row: u32,
+}
+
+/// A field a request has not decided (value indexes are small: a field has a few values).
+const NOT_DECIDED: u8 = u8::MAX;
 
 impl SuggesterBuilder {
     pub fn new(wf: &Workflow) -> SuggesterBuilder {
@@ -222,39 +237,41 @@ impl SuggesterBuilder {
             fields: fields(wf),
             scope: wf.scope_label.clone(),
             state_key: wf.state_key.clone(),
-            vocabulary: HashMap::new(),
+            vocabulary: features::Vocabulary::default(),
             seen: Vec::new(),
+            features: Vec::new(),
+            decided: Vec::new(),
         }
     }
 
     pub fn add(&mut self, doc: &Doc) {
-        let encoded: Vec<u32> = raw_features(&self.scope, &self.state_key, &self.fields, doc)
-            .into_iter()
-            .map(|f| {
-                let next = self.vocabulary.len() as u32;
-                *self.vocabulary.entry(f).or_insert(next)
-            })
-            .collect();
-        let decided = self
-            .fields
-            .iter()
-            .map(|field| {
-                let value = field.decided(&doc.labels)?;
-                field
-                    .values
-                    .iter()
-                    .position(|v| *v == value)
-                    .and_then(|at| u8::try_from(at).ok())
-            })
-            .collect();
-        self.seen.push((doc.created_at, doc.id, encoded, decided));
+        let start = self.features.len() as u32;
+        for feature in raw_features(&self.scope, &self.state_key, &self.fields, doc) {
+            let id = features::term_id(&mut self.vocabulary, &feature);
+            self.features.push(id);
+        }
+        let row = self.seen.len() as u32;
+        for field in &self.fields {
+            let value = field.decided(&doc.labels).and_then(|value| {
+                let at = field.values.iter().position(|v| *v == value)?;
+                u8::try_from(at).ok().filter(|at| *at != NOT_DECIDED)
+            });
+            self.decided.push(value.unwrap_or(NOT_DECIDED));
+        }
+        self.seen.push(Seen {
+            created_at: doc.created_at,
+            id: doc.id,
+            features: start..self.features.len() as u32,
+            row,
+        });
     }
 
     pub fn finish(mut self) -> Suggester {
         // (time, id) is unique: no stable sort (and its buffer) needed.
         self.seen
-            .sort_unstable_by_key(|(created, id, _, _)| (*created, *id));
+            .sort_unstable_by_key(|seen| (seen.created_at, seen.id));
         let vocabulary = self.vocabulary.len();
+        let per_request = self.fields.len();
         let mut models = Vec::new();
         let mut examples = Vec::new();
         let mut supported = Vec::new();
@@ -263,19 +280,18 @@ impl SuggesterBuilder {
             let decided: Vec<(&[u32], &str)> = self
                 .seen
                 .iter()
-                .filter_map(|(_, _, features, values)| {
-                    let value = values[at]?;
-                    Some((
-                        features.as_slice(),
-                        field.values[usize::from(value)].as_str(),
-                    ))
+                .filter_map(|seen| {
+                    let value = self.decided[seen.row as usize * per_request + at];
+                    let value = field.values.get(usize::from(value))?;
+                    let features =
+                        &self.features[seen.features.start as usize..seen.features.end as usize];
+                    Some((features, value.as_str()))
                 })
                 .collect();
             examples.push(decided.len());
             supported.push(beats_majority(&decided, vocabulary));
             models.push(NaiveBayes::train(decided.iter().copied(), vocabulary));
         }
-        self.seen = Vec::new();
         Suggester {
             fields: self.fields,
             wf_scope: self.scope,
@@ -309,7 +325,7 @@ impl Suggester {
     fn encode(&self, doc: &Doc) -> Vec<u32> {
         raw_features(&self.wf_scope, &self.wf_state_key, &self.fields, doc)
             .iter()
-            .filter_map(|f| self.vocabulary.get(f).copied())
+            .filter_map(|f| self.vocabulary.get(&features::term_key(f)).copied())
             .collect()
     }
 

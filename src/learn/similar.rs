@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, Utc};
 
 use crate::learn::Doc;
-use crate::learn::features::{description_head, words};
+use crate::learn::features::{Vocabulary, description_head, term_id, words};
 
 /// Closed requests older than this are not offered as duplicates.
 pub const RECENT_DAYS: i64 = 180;
@@ -24,13 +24,21 @@ pub struct Similar {
 }
 
 /// Word vectors of a set of requests, to compare any of them with the rest. Each term keeps
-/// the requests that use it (postings), so a comparison touches only the requests that share a
-/// word with the one asked about. Weights are `f32`: 8 bytes a term a request.
+/// the candidates that use it (postings), so a comparison touches only the requests that share
+/// a word with the one asked about. Weights are `f32`: 8 bytes a term a request. Vectors and
+/// postings are flat buffers with offsets: a small vector per request and per word would cost
+/// more in headers and allocations than the weights.
 pub struct Index {
     ids: Vec<i64>,
     candidate: Vec<bool>,
-    vectors: Vec<Vec<(u32, f32)>>,
-    postings: Vec<Vec<(u32, f32)>>,
+    /// The vectors of the requests that may be asked about, one after another.
+    vectors: Vec<(u32, f32)>,
+    /// Where each request's vector is in `vectors` (empty for the others).
+    vector_at: Vec<std::ops::Range<u32>>,
+    /// Per term, the candidates using it and their weights, one term after another.
+    postings: Vec<(u32, f32)>,
+    /// Where term `t`'s postings are: `postings_from[t]..postings_from[t + 1]`.
+    postings_from: Vec<u32>,
 }
 
 fn terms(doc: &Doc) -> impl Iterator<Item = String> + '_ {
@@ -42,71 +50,74 @@ fn terms(doc: &Doc) -> impl Iterator<Item = String> + '_ {
 /// Reads requests one at a time (keeping their term counts only), then weighs them.
 pub struct IndexBuilder {
     recent: DateTime<Utc>,
-    vocabulary: HashMap<String, u32>,
+    vocabulary: Vocabulary,
     ids: Vec<i64>,
     candidate: Vec<bool>,
-    counts: Vec<Vec<(u32, f32)>>,
-    /// Whether each request will be asked about (`similar_to`); the others' vectors go once
-    /// the postings hold them.
+    /// Every request's (term, count) pairs, one request after another.
+    counts: Vec<(u32, f32)>,
+    /// Where request `i`'s counts are: `counts_from[i]..counts_from[i + 1]`.
+    counts_from: Vec<u32>,
     asked: Vec<bool>,
 }
 
 impl IndexBuilder {
-    /// `now` decides which closed requests are recent enough to be candidates.
     pub fn new(now: DateTime<Utc>) -> IndexBuilder {
         IndexBuilder {
             recent: now - Duration::days(RECENT_DAYS),
-            vocabulary: HashMap::new(),
+            vocabulary: Vocabulary::default(),
             ids: Vec::new(),
             candidate: Vec::new(),
             counts: Vec::new(),
+            counts_from: vec![0],
             asked: Vec::new(),
         }
     }
 
-    /// Adds a request that may be asked about.
     pub fn add(&mut self, doc: &Doc) {
         self.add_asked(doc, true);
     }
 
-    /// Adds a request; `asked` false when `similar_to` will never be called with it (it can
-    /// still be found as a look-alike).
+    /// Adds `doc`; `asked`: whether its look-alikes will be asked for (only those requests'
+    /// vectors are kept past `finish`; every request counts in the word weights).
     pub fn add_asked(&mut self, doc: &Doc, asked: bool) {
         self.asked.push(asked);
         let mut ids: Vec<u32> = terms(doc)
-            .map(|term| {
-                let next = self.vocabulary.len() as u32;
-                *self.vocabulary.entry(term).or_insert(next)
-            })
+            .map(|term| term_id(&mut self.vocabulary, &term))
             .collect();
         ids.sort_unstable();
-        let mut counts: Vec<(u32, f32)> = Vec::new();
+        let start = self.counts.len();
         for id in ids {
-            match counts.last_mut() {
+            match self.counts[start..].last_mut() {
                 Some((last, n)) if *last == id => *n += 1.0,
-                _ => counts.push((id, 1.0)),
+                _ => self.counts.push((id, 1.0)),
             }
         }
-        counts.shrink_to_fit();
+        self.counts_from.push(self.counts.len() as u32);
         self.ids.push(doc.id);
         self.candidate
             .push(doc.open || doc.closed_at.is_some_and(|t| t >= self.recent));
-        self.counts.push(counts);
     }
 
     pub fn finish(self) -> Index {
-        let mut document_frequency = vec![0u32; self.vocabulary.len()];
-        drop(self.vocabulary);
-        for counts in &self.counts {
-            for (term, _) in counts {
-                document_frequency[*term as usize] += 1;
-            }
+        let IndexBuilder {
+            vocabulary,
+            ids,
+            candidate,
+            mut counts,
+            counts_from,
+            asked,
+            ..
+        } = self;
+        let terms = vocabulary.len();
+        drop(vocabulary);
+        let row = |i: usize| counts_from[i] as usize..counts_from[i + 1] as usize;
+        let mut document_frequency = vec![0u32; terms];
+        for (term, _) in &counts {
+            document_frequency[*term as usize] += 1;
         }
-        let n = self.ids.len().max(1) as f32;
-        let mut vectors = self.counts;
-        for vector in &mut vectors {
-            // In term order, so every sum adds in the same order each time and equal
-            // look-alikes score exactly alike.
+        let n = ids.len().max(1) as f32;
+        for i in 0..ids.len() {
+            let vector = &mut counts[row(i)];
             for (term, weight) in vector.iter_mut() {
                 let idf = (n / document_frequency[*term as usize] as f32).ln() + 1.0;
                 *weight = (1.0 + weight.ln()) * idf;
@@ -116,29 +127,45 @@ impl IndexBuilder {
                 vector.iter_mut().for_each(|(_, w)| *w /= norm);
             }
         }
-        let mut postings: Vec<Vec<(u32, f32)>> = vec![Vec::new(); document_frequency.len()];
-        for (term, df) in document_frequency.iter().enumerate() {
-            postings[term].reserve_exact(*df as usize);
-        }
-        // Each vector is moved into the postings as it is read, so the two are never both
-        // whole in memory; only the vectors of the requests asked about later are kept.
-        let mut kept = Vec::with_capacity(vectors.len());
-        for (at, vector) in vectors.into_iter().enumerate() {
-            for (term, weight) in &vector {
-                postings[*term as usize].push((at as u32, *weight));
+        drop(document_frequency);
+        // Postings of the candidates only: the others are never offered.
+        let mut postings_from = vec![0u32; terms + 1];
+        for i in (0..ids.len()).filter(|i| candidate[*i]) {
+            for (term, _) in &counts[row(i)] {
+                postings_from[*term as usize + 1] += 1;
             }
-            kept.push(if self.asked.get(at).copied().unwrap_or(true) {
-                vector
-            } else {
-                Vec::new()
-            });
         }
-        let vectors = kept;
+        for t in 0..terms {
+            postings_from[t + 1] += postings_from[t];
+        }
+        let mut next_slot = postings_from.clone();
+        let mut postings = vec![(0u32, 0f32); postings_from[terms] as usize];
+        let mut vectors = Vec::new();
+        let mut vector_at = Vec::with_capacity(ids.len());
+        for i in 0..ids.len() {
+            let vector = &counts[row(i)];
+            if candidate[i] {
+                for (term, weight) in vector {
+                    let slot = &mut next_slot[*term as usize];
+                    postings[*slot as usize] = (i as u32, *weight);
+                    *slot += 1;
+                }
+            }
+            let start = vectors.len() as u32;
+            if asked.get(i).copied().unwrap_or(true) {
+                vectors.extend_from_slice(vector);
+            }
+            vector_at.push(start..vectors.len() as u32);
+        }
+        drop(counts);
+        vectors.shrink_to_fit();
         Index {
-            ids: self.ids,
-            candidate: self.candidate,
+            ids,
+            candidate,
             vectors,
+            vector_at,
             postings,
+            postings_from,
         }
     }
 }
@@ -162,8 +189,12 @@ impl Index {
             return Vec::new();
         };
         let mut scores: HashMap<u32, f64> = HashMap::new();
-        for (term, weight) in &self.vectors[at] {
-            for (other, other_weight) in &self.postings[*term as usize] {
+        let vector =
+            &self.vectors[self.vector_at[at].start as usize..self.vector_at[at].end as usize];
+        for (term, weight) in vector {
+            let term = *term as usize;
+            let postings = self.postings_from[term] as usize..self.postings_from[term + 1] as usize;
+            for (other, other_weight) in &self.postings[postings] {
                 *scores.entry(*other).or_insert(0.0) += f64::from(*weight * *other_weight);
             }
         }

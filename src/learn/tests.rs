@@ -198,3 +198,112 @@ fn a_near_copy_is_the_most_similar_and_old_closed_requests_are_not_offered() {
     let index = similar::Index::build(&docs, now);
     assert!(index.similar_to(5000).iter().all(|s| s.id != original.id));
 }
+
+/// TF-IDF cosine worked out the plain way, per pair, with string-keyed maps: what the flat
+/// index (term keys, shared buffers, candidate-only postings) must agree with.
+fn look_alikes_worked_out_directly(
+    docs: &[Doc],
+    now: chrono::DateTime<Utc>,
+    id: i64,
+) -> Vec<(i64, f64)> {
+    use std::collections::HashMap;
+    let recent = now - Duration::days(similar::RECENT_DAYS);
+    let counts: Vec<HashMap<String, f32>> = docs
+        .iter()
+        .map(|doc| {
+            let mut counts = HashMap::new();
+            let title = features::words(&doc.title).flat_map(|w| [w.clone(), w]);
+            let description = features::words(features::description_head(&doc.description));
+            for word in title.chain(description) {
+                *counts.entry(word).or_insert(0.0) += 1.0;
+            }
+            counts
+        })
+        .collect();
+    let mut frequency: HashMap<&str, f32> = HashMap::new();
+    for words in &counts {
+        for word in words.keys() {
+            *frequency.entry(word).or_insert(0.0) += 1.0;
+        }
+    }
+    let n = docs.len() as f32;
+    let vectors: Vec<HashMap<&str, f32>> = counts
+        .iter()
+        .map(|words| {
+            let weights: HashMap<&str, f32> = words
+                .iter()
+                .map(|(w, c)| {
+                    (
+                        w.as_str(),
+                        (1.0 + c.ln()) * ((n / frequency[w.as_str()]).ln() + 1.0),
+                    )
+                })
+                .collect();
+            let norm = weights.values().map(|w| w * w).sum::<f32>().sqrt();
+            weights.into_iter().map(|(w, x)| (w, x / norm)).collect()
+        })
+        .collect();
+    let at = docs.iter().position(|d| d.id == id).unwrap();
+    let mut found: Vec<(i64, f64)> = docs
+        .iter()
+        .enumerate()
+        .filter(|(i, d)| *i != at && (d.open || d.closed_at.is_some_and(|t| t >= recent)))
+        .map(|(i, d)| {
+            let score: f64 = vectors[at]
+                .iter()
+                .filter_map(|(w, x)| Some(f64::from(x * vectors[i].get(w)?)))
+                .sum();
+            (d.id, score)
+        })
+        .filter(|(_, score)| *score > 0.0)
+        .collect();
+    found.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    found.truncate(similar::SHOWN);
+    found
+}
+
+#[test]
+fn the_flat_index_scores_as_tf_idf_cosine_worked_out_pair_by_pair() {
+    let mut docs = history(400, 11);
+    let now = docs.last().unwrap().created_at;
+    // Some closed long ago (never offered, still counted in the word weights), some recently.
+    for (i, doc) in docs.iter_mut().enumerate() {
+        if i % 5 == 0 {
+            doc.open = false;
+            let days = if i % 10 == 0 {
+                similar::RECENT_DAYS + 30
+            } else {
+                3
+            };
+            doc.closed_at = Some(now - Duration::days(days));
+        }
+        if i % 7 == 0 {
+            doc.title = format!("{} kubernetes kubernetes", doc.title);
+        }
+    }
+    let mut builder = similar::IndexBuilder::new(now);
+    for (i, doc) in docs.iter().enumerate() {
+        builder.add_asked(doc, i % 3 == 0);
+    }
+    let index = builder.finish();
+    for doc in docs.iter().step_by(3) {
+        let expected = look_alikes_worked_out_directly(&docs, now, doc.id);
+        let found = index.similar_to(doc.id);
+        assert_eq!(found.len(), expected.len(), "#{}", doc.id);
+        for (got, (id, score)) in found.iter().zip(&expected) {
+            assert!(
+                (got.score - score).abs() < 1e-4,
+                "#{}: {found:?} vs {expected:?}",
+                doc.id
+            );
+            // Ties within float noise may swap; otherwise the same request.
+            assert!(
+                got.id == *id || (got.score - score).abs() < 1e-6,
+                "#{}: {found:?} vs {expected:?}",
+                doc.id
+            );
+        }
+    }
+    // Requests not asked about keep no vector: nothing is found for them.
+    assert!(index.similar_to(docs[1].id).is_empty());
+}

@@ -120,14 +120,14 @@ fn project_path(reference: &str) -> String {
         .to_string()
 }
 
+/// Counts the issues whose activity is missing or older than the issue. Every sync pass runs
+/// it: it reads the `issues_by_id_updated` index, never the rows (see migration 0008).
+pub(crate) const STALE_ACTIVITY_COUNT: &str = "SELECT COUNT(*) FROM issues i LEFT JOIN activity_synced a ON a.issue_id = i.id \
+     WHERE a.updated_at IS NULL OR a.updated_at < i.updated_at";
+
 /// How many issues still wait for their activity to be fetched.
 pub fn stale_activity_count(conn: &Connection) -> Result<i64> {
-    Ok(conn.query_row(
-        "SELECT COUNT(*) FROM issues i LEFT JOIN activity_synced a ON a.issue_id = i.id \
-         WHERE a.updated_at IS NULL OR a.updated_at < i.updated_at",
-        [],
-        |row| row.get(0),
-    )?)
+    Ok(conn.query_row(STALE_ACTIVITY_COUNT, [], |row| row.get(0))?)
 }
 
 /// Replaces one issue's notes and label history in one transaction, records that they are as

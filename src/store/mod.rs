@@ -65,6 +65,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/0005_outbox_base.sql")),
         M::up(include_str!("migrations/0006_user_notes.sql")),
         M::up(include_str!("migrations/0007_issues_by_created.sql")),
+        M::up(include_str!("migrations/0008_issues_by_id_updated.sql")),
     ])
 }
 

@@ -8,6 +8,27 @@ fn migrations_validate() {
 }
 
 #[test]
+fn counting_stale_activity_reads_an_index_not_the_rows() {
+    let store = Store::open_in_memory().unwrap();
+    let plan: Vec<String> = store
+        .conn()
+        .prepare(&format!(
+            "EXPLAIN QUERY PLAN {}",
+            activity::STALE_ACTIVITY_COUNT
+        ))
+        .unwrap()
+        .query_map([], |r| r.get::<_, String>(3))
+        .unwrap()
+        .collect::<std::result::Result<_, _>>()
+        .unwrap();
+    assert!(
+        plan.iter()
+            .any(|step| step.contains("COVERING INDEX issues_by_id_updated")),
+        "{plan:?}"
+    );
+}
+
+#[test]
 fn a_new_cache_file_is_private_and_in_wal_mode() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("deep/er/cache.sqlite3");
