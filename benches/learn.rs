@@ -44,7 +44,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "train on them: {:?}",
         time(5, || Suggester::train(&wf, &docs))
     );
-    let ids: Vec<i64> = learned.suggestions.keys().copied().take(1000).collect();
+    let mut ids: Vec<i64> = learned.suggestions.iter().map(|(id, _)| *id).collect();
+    ids.dedup();
+    ids.truncate(1000);
     let labels = ["sm_request", "sm_req::new_request"];
     let per_lookup = time(5, || {
         ids.iter()

@@ -6,6 +6,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::sync::Arc;
 use std::sync::mpsc;
 use std::time::Instant;
 
@@ -23,17 +24,18 @@ pub const LEARN_FROM_NEWEST: usize = 10_000;
 /// How long after start the first pass begins.
 const FIRST_PASS_AFTER: std::time::Duration = std::time::Duration::from_millis(1500);
 
-/// A look-alike as the board shows it.
+/// A look-alike as the board shows it. A request is the look-alike of several others, so its
+/// names are shared (`Arc<str>`) rather than copied into each list.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LookAlike {
     pub id: i64,
     /// `#41`, or `project#41` outside the request's own project.
-    pub reference: String,
+    pub reference: Arc<str>,
     /// `group/project#41`, as quick actions take it.
-    pub full_reference: String,
-    pub title: String,
+    pub full_reference: Arc<str>,
+    pub title: Arc<str>,
     /// Its state (`backlog`), or `closed`/`open` without one.
-    pub state: String,
+    pub state: Arc<str>,
     pub score: f64,
 }
 
@@ -50,9 +52,9 @@ pub struct Guess {
 pub struct Learned {
     /// The fields the guesses point into (`learn::fields` of the workflow).
     pub fields: Vec<learn::Field>,
-    /// Confident values by request (open requests), whether set or not: the board shows those
-    /// whose field is still empty.
-    pub suggestions: HashMap<i64, Vec<Guess>>,
+    /// Confident values of open requests, whether set or not (the board shows those whose
+    /// field is still empty), sorted by request id: one flat list, not a map of small lists.
+    pub suggestions: Vec<(i64, Guess)>,
     /// Look-alikes of the requests in the first two states (new and triage).
     pub similar: HashMap<i64, Vec<LookAlike>>,
     /// Requests the models learned from.
@@ -62,12 +64,11 @@ pub struct Learned {
 impl Learned {
     /// Request `id`'s suggestions for the fields its `labels` leave empty.
     pub fn suggestions_for(&self, id: i64, labels: &[impl AsRef<str>]) -> Vec<Suggestion> {
-        let Some(guesses) = self.suggestions.get(&id) else {
-            return Vec::new();
-        };
-        guesses
+        let from = self.suggestions.partition_point(|(of, _)| *of < id);
+        self.suggestions[from..]
             .iter()
-            .filter_map(|g| {
+            .take_while(|(of, _)| *of == id)
+            .filter_map(|(_, g)| {
                 let field = self.fields.get(usize::from(g.field))?;
                 let value = field.values.get(usize::from(g.value))?;
                 (!field.is_set(labels)).then(|| Suggestion {
@@ -81,22 +82,24 @@ impl Learned {
             .collect()
     }
 
-    /// Adds a guess for request `id` (what the learner found; tests build their own).
+    /// Adds a guess for request `id` (what the learner found; tests build their own), after
+    /// that request's earlier guesses.
     pub fn guess(&mut self, id: i64, field: &str, value: &str, confidence: f64) {
-        let Some(f) = self.fields.iter().position(|f| f.name == field) else {
-            return;
-        };
-        let Some(v) = self.fields[f].values.iter().position(|x| x == value) else {
-            return;
-        };
-        let (Ok(field), Ok(value)) = (u8::try_from(f), u8::try_from(v)) else {
-            return;
-        };
-        self.suggestions.entry(id).or_default().push(Guess {
-            field,
-            value,
+        let at = self.suggestions.partition_point(|(of, _)| *of <= id);
+        if let Some(guess) = self.guess_of(field, value, confidence) {
+            self.suggestions.insert(at, (id, guess));
+        }
+    }
+
+    /// `field` = `value` as a `Guess`, when the fields know both.
+    fn guess_of(&self, field: &str, value: &str, confidence: f64) -> Option<Guess> {
+        let f = self.fields.iter().position(|f| f.name == field)?;
+        let v = self.fields[f].values.iter().position(|x| x == value)?;
+        Some(Guess {
+            field: u8::try_from(f).ok()?,
+            value: u8::try_from(v).ok()?,
             confidence: confidence as f32,
-        });
+        })
     }
 }
 
@@ -191,9 +194,9 @@ fn short_reference(of: &str, from: &str) -> String {
 
 /// What is kept of every request to name it as a look-alike.
 struct Named {
-    reference: String,
-    title: String,
-    state: String,
+    reference: Arc<str>,
+    title: Arc<str>,
+    state: Arc<str>,
 }
 
 /// Trains and indexes from the cache as it is now (`now` decides which closed requests are
@@ -217,16 +220,22 @@ pub fn learn_from(
     let suggester = training.finish();
     let mut learned = Learned {
         fields: suggester.fields().to_vec(),
-        suggestions: HashMap::new(),
+        suggestions: Vec::new(),
         similar: HashMap::new(),
         requests,
     };
+    let mut guesses = Vec::new();
     crate::store::each_issue_text(conn, true, usize::MAX, chars, |doc| {
         for s in suggester.confident(&doc) {
-            learned.guess(doc.id, &s.field_name, &s.value, s.confidence);
+            if let Some(guess) = learned.guess_of(&s.field_name, &s.value, s.confidence) {
+                guesses.push((doc.id, guess));
+            }
         }
     })?;
-    learned.suggestions.shrink_to_fit();
+    // Stable: a request's guesses keep the fields' order.
+    guesses.sort_by_key(|(id, _)| *id);
+    guesses.shrink_to_fit();
+    learned.suggestions = guesses;
     drop(suggester);
     learned.similar = look_alikes(conn, wf, now)?;
     Ok(learned)
@@ -273,6 +282,8 @@ fn look_alikes(
     drop(index);
     drop(nameable);
     let mut named: HashMap<i64, Named> = HashMap::new();
+    // A handful of distinct state names, shared by every look-alike.
+    let mut states: HashMap<String, Arc<str>> = HashMap::new();
     for (_, _, alikes) in &found {
         for alike in alikes {
             if named.contains_key(&alike.id) {
@@ -285,11 +296,15 @@ fn look_alikes(
                         record.facts.open,
                         &wf.state_key,
                     );
+                    let state = states
+                        .entry(state)
+                        .or_insert_with_key(|name| Arc::from(name.as_str()))
+                        .clone();
                     named.insert(
                         alike.id,
                         Named {
-                            reference: record.reference,
-                            title: record.title,
+                            reference: record.reference.into(),
+                            title: record.title.into(),
                             state,
                         },
                     );
@@ -309,7 +324,7 @@ fn look_alikes(
                     let other = named.get(&s.id)?;
                     Some(LookAlike {
                         id: s.id,
-                        reference: short_reference(&other.reference, &reference),
+                        reference: short_reference(&other.reference, &reference).into(),
                         full_reference: other.reference.clone(),
                         title: other.title.clone(),
                         state: other.state.clone(),
@@ -340,15 +355,46 @@ mod tests {
         assert!(shown.len() > 50, "{} look-alikes", shown.len());
         for alike in shown {
             let record = crate::store::load_issue(store.conn(), alike.id).unwrap();
-            assert_eq!(alike.full_reference, record.reference);
-            assert_eq!(alike.title, record.title);
+            assert_eq!(&*alike.full_reference, record.reference);
+            assert_eq!(&*alike.title, record.title);
             assert_eq!(
-                alike.state,
+                &*alike.state,
                 learn::state_name_of(&record.facts.labels, record.facts.open, &wf.state_key)
             );
             assert!(alike.score > 0.0);
         }
         assert!(learned.similar.values().all(|l| l.len() <= similar::SHOWN));
+    }
+
+    #[test]
+    fn guesses_are_found_by_request_in_the_order_given() {
+        let mut learned = Learned {
+            fields: learn::fields(&Workflow::default()),
+            ..Learned::default()
+        };
+        learned.guess(4, "team", "pmm", 0.9);
+        learned.guess(1, "priority", "2", 0.7);
+        learned.guess(4, "use case", "CN", 0.65);
+        learned.guess(2, "team", "no such team", 0.9);
+        learned.guess(3, "team", "pmm", 0.8);
+        let found = |id| -> Vec<String> {
+            learned
+                .suggestions_for(id, &["sm_request"])
+                .into_iter()
+                .map(|s| s.label)
+                .collect()
+        };
+        assert_eq!(found(4), ["pmm", "ucase::CN"]);
+        assert_eq!(found(1), ["p::2"]);
+        assert_eq!(found(3), ["pmm"]);
+        assert!(found(2).is_empty() && found(5).is_empty());
+        // A field the request has set is not suggested.
+        assert!(
+            learned
+                .suggestions_for(4, &["pmm"])
+                .iter()
+                .all(|s| s.field_name != "team")
+        );
     }
 
     #[test]

@@ -153,11 +153,11 @@ pub(crate) fn on_card_action(state: &mut AppState, action: Action) -> Vec<Effect
                 Tone::Info,
                 format!("opening {} in the browser", card.short_ref()),
             );
-            return vec![Effect::OpenUrl(card.record.web_url.clone())];
+            return vec![Effect::OpenUrl(card.record.web_url.to_string())];
         }
         Action::CopyLink | Action::CopyReference => {
             let text = if action == Action::CopyLink {
-                card.record.web_url.clone()
+                card.record.web_url.to_string()
             } else {
                 card.record.reference.clone()
             };

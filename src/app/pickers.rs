@@ -119,7 +119,7 @@ pub fn duplicates(state: &AppState, card: &Card) -> Option<Picker> {
             label: format!("{} {}", a.reference, a.title),
             detail: format!("{} {:.2}", a.state, a.score),
             current: false,
-            value: PickValue::DuplicateOf(a.full_reference.clone()),
+            value: PickValue::DuplicateOf(a.full_reference.to_string()),
         })
         .collect();
     Some(picker(

@@ -62,7 +62,7 @@ fn card(labels: &[&str], due: Option<(u32, u32)>) -> Card {
         created_at: at,
         updated_at: at,
         closed_at: None,
-        web_url: String::new(),
+        web_url: crate::store::WebUrl::default(),
         state_since: None,
         confidential: false,
     };

@@ -159,7 +159,7 @@ mod tests {
             created_at: day(1, 9),
             updated_at: day(20, 9),
             closed_at: None,
-            web_url: String::new(),
+            web_url: crate::store::WebUrl::default(),
             state_since: None,
             confidential: false,
         }

@@ -36,7 +36,7 @@ fn request(iid: i64, labels: &[&str], open: bool, created: DateTime<Utc>) -> Iss
         created_at: created,
         updated_at: created,
         closed_at: None,
-        web_url: String::new(),
+        web_url: crate::store::WebUrl::default(),
         state_since: None,
         confidential: false,
     }

@@ -63,7 +63,7 @@ pub fn issue_record(issue: &wire::Issue) -> IssueRecord {
         created_at: issue.created_at,
         updated_at: issue.updated_at,
         closed_at: issue.closed_at,
-        web_url: issue.web_url.clone(),
+        web_url: issue.web_url.as_str().into(),
         state_since: None,
         confidential: issue.confidential,
     }

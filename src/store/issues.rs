@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
+use crate::store::web_url::{UrlBases, WebUrl};
 use crate::store::{Result, StoreError};
 use crate::workflow::{IssueFacts, LabelInterner, MilestoneRef, UserRef};
 
@@ -22,7 +23,7 @@ pub struct IssueRecord {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub closed_at: Option<DateTime<Utc>>,
-    pub web_url: String,
+    pub web_url: WebUrl,
     /// When the current state was entered, when known.
     pub state_since: Option<DateTime<Utc>>,
     /// Only project members may see it: its title stays out of what is pasted elsewhere.
@@ -49,11 +50,18 @@ fn malformed(what: &str, id: i64, err: impl std::fmt::Display) -> rusqlite::Erro
 }
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<IssueRecord> {
-    from_row_sharing(row, &mut LabelInterner::default())
+    from_row_sharing(row, &mut SharedText::default())
+}
+
+/// What rows read in one load share: label names and web address bases.
+#[derive(Default)]
+struct SharedText {
+    labels: LabelInterner,
+    url_bases: UrlBases,
 }
 
 /// A row, with its label names taken from (and added to) `names`.
-fn from_row_sharing(row: &Row<'_>, names: &mut LabelInterner) -> rusqlite::Result<IssueRecord> {
+fn from_row_sharing(row: &Row<'_>, shared: &mut SharedText) -> rusqlite::Result<IssueRecord> {
     let id: i64 = row.get(0)?;
     let time = |idx: usize| -> rusqlite::Result<Option<DateTime<Utc>>> {
         row.get::<_, Option<i64>>(idx)?
@@ -87,7 +95,7 @@ fn from_row_sharing(row: &Row<'_>, names: &mut LabelInterner) -> rusqlite::Resul
             } else {
                 labels
                     .split(LABEL_SEPARATOR)
-                    .map(|l| names.label(l))
+                    .map(|l| shared.labels.label(l))
                     .collect()
             },
             open: row.get::<_, i64>(5)? == 1,
@@ -108,7 +116,7 @@ fn from_row_sharing(row: &Row<'_>, names: &mut LabelInterner) -> rusqlite::Resul
         created_at: required(12)?,
         updated_at: required(13)?,
         closed_at: time(14)?,
-        web_url: row.get(15)?,
+        web_url: WebUrl::shared(row.get_ref(15)?.as_str()?, &mut shared.url_bases),
         state_since: time(16)?,
         confidential: row.get::<_, i64>(17)? != 0,
     })
@@ -215,10 +223,10 @@ fn load_id_range<T>(
         "SELECT {COLUMNS} FROM issues WHERE id BETWEEN ?1 AND ?2 ORDER BY id"
     ))?;
     let mut out = Vec::with_capacity(expected);
-    let mut names = LabelInterner::default();
+    let mut shared = SharedText::default();
     let mut rows = stmt.query([from, to])?;
     while let Some(row) = rows.next()? {
-        out.push(make(from_row_sharing(row, &mut names)?));
+        out.push(make(from_row_sharing(row, &mut shared)?));
     }
     Ok(out)
 }

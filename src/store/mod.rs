@@ -11,8 +11,10 @@ mod meta;
 mod outbox;
 mod push_lock;
 mod remote;
+mod web_url;
 
 pub use push_lock::PushLock;
+pub use web_url::WebUrl;
 
 /// A write transaction begun IMMEDIATE: the write lock is taken at `BEGIN`, where
 /// `busy_timeout` waits for another process, instead of at the first write, where a reader

@@ -334,7 +334,7 @@ mod tests {
             created_at: now - Duration::days(90),
             updated_at: now,
             closed_at: None,
-            web_url: String::new(),
+            web_url: crate::store::WebUrl::default(),
             state_since: Some(now - Duration::days(days) - Duration::hours(1)),
             confidential: false,
         };

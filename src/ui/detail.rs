@@ -250,7 +250,10 @@ pub fn render(frame: &mut Frame, state: &AppState, detail: &Detail) {
             Span::styled("labels ", theme::DIM),
             Span::raw(text::clean_line(&record.facts.labels.join(", ")).into_owned()),
         ]),
-        Line::styled(text::clean_line(&record.web_url).into_owned(), theme::DIM),
+        Line::styled(
+            text::clean_line(&record.web_url.to_string()).into_owned(),
+            theme::DIM,
+        ),
     ];
     for anomaly in &card.class.anomalies {
         lines.push(Line::styled(

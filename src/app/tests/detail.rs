@@ -49,7 +49,10 @@ fn tab_steps_through_the_links_and_o_opens_the_selected_one() {
     open_detail_with_links(&mut state, &["https://a.example/1", "https://b.example/2"]);
     let web_url = state.card_by_id(3).unwrap().record.web_url.clone();
     // Nothing selected: o opens the request itself.
-    assert_eq!(keys(&mut state, "o"), [Effect::OpenUrl(web_url.clone())]);
+    assert_eq!(
+        keys(&mut state, "o"),
+        [Effect::OpenUrl(web_url.to_string())]
+    );
     press(&mut state, KeyCode::Tab);
     press(&mut state, KeyCode::Tab);
     assert_eq!(
@@ -70,7 +73,10 @@ fn tab_steps_through_the_links_and_o_opens_the_selected_one() {
     );
     // Past the last link, back to the request; L goes backwards.
     press(&mut state, KeyCode::Tab);
-    assert_eq!(keys(&mut state, "o"), [Effect::OpenUrl(web_url)]);
+    assert_eq!(
+        keys(&mut state, "o"),
+        [Effect::OpenUrl(web_url.to_string())]
+    );
     keys(&mut state, "L");
     assert_eq!(
         keys(&mut state, "o"),

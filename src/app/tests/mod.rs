@@ -49,7 +49,7 @@ pub(crate) fn record(id: i64, labels: &[&str], open: bool) -> IssueRecord {
         created_at: at,
         updated_at: at,
         closed_at: None,
-        web_url: format!("https://gitlab.example/g/p/-/issues/{id}"),
+        web_url: format!("https://gitlab.example/g/p/-/issues/{id}").into(),
         state_since: None,
         confidential: false,
     }
