@@ -8,7 +8,7 @@ script (build.rs) hands this list to LLD (`--symbol-ordering-file`), which place
 functions first, side by side.
 
 The list comes from callgrind runs of the release binary, in this order (a function is listed
-where it first runs, so the offline board's code comes first and packs tightest):
+with the first run that runs it, so the offline board's code comes first and packs tightest):
 
 1. the board on a seeded 10k cache with its GitLab unreachable: start, j/k/h/l, a filter, a
    detail, the learner's pass, quit;
@@ -17,8 +17,10 @@ where it first runs, so the offline board's code comes first and packs tightest)
 4. `demo --issues 2000`, which is what `cargo run --release` opens.
 
 Symbol names carry hashes of the crate's build metadata, which source edits leave alone but a
-dependency or toolchain update changes: run this again then (bench_binary.py prints how much of
-the list the binary still has).
+dependency or toolchain update changes; new or renamed functions are missing from the list
+until it is written again, and each costs up to a 64 KiB window. Run this again after changing
+start-up, drawing, loading or sync code, and after a dependency or toolchain update
+(bench_binary.py prints how much of the list the binary has).
 
     cargo build --release && python3 assets/tools/link_order.py   # needs valgrind and tmux
 """
@@ -145,10 +147,12 @@ def main():
         known = symbols_of(bench.BINARY)
         order, listed = [], set()
         for profile in profiles:
-            for name in functions_run(profile):
-                if name in known and name not in listed:
-                    listed.add(name)
-                    order.append(name)
+            # Sorted within a run: which thread ran first varies, and the list should change
+            # only where the code did.
+            new = sorted({name for name in functions_run(profile)
+                          if name in known and name not in listed})
+            listed.update(new)
+            order += new
     finally:
         bench.tmux("kill-session", "-t", bench.SESSION)
         shutil.rmtree(work, ignore_errors=True)
