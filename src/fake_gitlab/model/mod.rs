@@ -16,7 +16,7 @@ pub use edits::IssueUpdate;
 mod groups;
 
 use crate::fake_gitlab::history;
-use crate::fake_gitlab::stored::StoredIssue;
+use crate::fake_gitlab::stored::{Dictionary, StoredIssue};
 
 /// Labels of the workflow's state key, whose seeded issues get a made-up path through the
 /// workflow (see `history`).
@@ -143,6 +143,8 @@ pub struct Model {
     /// `update_issue`, `add_note`), which keep the listing keys and indexes in step; an issue
     /// removed directly simply stops being listed.
     pub issues: BTreeMap<i64, StoredIssue>,
+    /// What stored issues are compressed against: the first issue stored (see `Dictionary`).
+    dictionary: Option<Dictionary>,
     pub labels: BTreeMap<String, Value>,
     pub milestones: BTreeMap<i64, Value>,
     pub members: BTreeMap<i64, Value>,
@@ -210,6 +212,7 @@ impl Model {
             archived: BTreeSet::new(),
             add_labels_api: true,
             issues: BTreeMap::new(),
+            dictionary: None,
             labels: BTreeMap::new(),
             milestones: BTreeMap::new(),
             members: BTreeMap::new(),
@@ -368,7 +371,9 @@ impl Model {
     /// Keeps `issue` (new or changed) as issue `id`, with its listing keys.
     fn store_issue(&mut self, id: i64, issue: &Value) {
         self.set_keys(IssueKeys::of(id, issue));
-        self.issues.insert(id, StoredIssue::new(issue));
+        let dictionary = self.dictionary.get_or_insert_with(|| Dictionary::of(issue));
+        let stored = StoredIssue::packed_with(issue, dictionary);
+        self.issues.insert(id, stored);
     }
 
     fn ensure_label(&mut self, name: &str) {

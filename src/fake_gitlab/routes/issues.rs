@@ -74,12 +74,12 @@ fn filter_issues<'m>(
 /// An issue as listed: its stored text, or with label objects (`with_labels_details=true`).
 #[derive(serde::Serialize)]
 #[serde(untagged)]
-enum ListedIssue<'m> {
-    AsStored(&'m serde_json::value::RawValue),
+enum ListedIssue {
+    AsStored(Box<serde_json::value::RawValue>),
     Detailed(Value),
 }
 
-fn render_issue<'m>(model: &Model, issue: &'m StoredIssue, details: bool) -> ListedIssue<'m> {
+fn render_issue(model: &Model, issue: &StoredIssue, details: bool) -> ListedIssue {
     if !details {
         return ListedIssue::AsStored(issue.raw());
     }
