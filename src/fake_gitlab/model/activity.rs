@@ -8,14 +8,34 @@ use serde_json::json;
 use crate::fake_gitlab::model::{LabelEvent, Model, Note, timestamp};
 use crate::fake_gitlab::stored::StoredIssue;
 
+/// A position in the notes or events, as the per-issue index keeps it. A fake holding more
+/// than 4 billion events would have run out of memory long before.
+fn position(at: usize) -> u32 {
+    u32::try_from(at).unwrap_or(u32::MAX)
+}
+
 impl Model {
     /// Keeps a note, indexed by its issue.
     pub(super) fn record_note(&mut self, note: Note) {
         self.notes_at
             .entry(note.issue_id)
             .or_default()
-            .push(self.notes.len());
+            .push(position(self.notes.len()));
         self.notes.push(note);
+    }
+
+    /// Gives back what seeding over-reserved: vectors grow by doubling, and the seeded history
+    /// is most of the fake's memory.
+    pub(super) fn shrink_activity(&mut self) {
+        self.notes.shrink_to_fit();
+        self.label_events.shrink_to_fit();
+        for positions in self
+            .notes_at
+            .values_mut()
+            .chain(self.events_at.values_mut())
+        {
+            positions.shrink_to_fit();
+        }
     }
 
     /// The shared copy of a label name, for events.
@@ -33,7 +53,7 @@ impl Model {
         self.events_at
             .entry(event.issue_id)
             .or_default()
-            .push(self.label_events.len());
+            .push(position(self.label_events.len()));
         self.label_events.push(event);
     }
 
@@ -43,7 +63,7 @@ impl Model {
             .get(&issue_id)
             .into_iter()
             .flatten()
-            .filter_map(|&at| self.notes.get(at))
+            .filter_map(|&at| self.notes.get(at as usize))
     }
 
     /// An issue's label events, as recorded.
@@ -52,7 +72,7 @@ impl Model {
             .get(&issue_id)
             .into_iter()
             .flatten()
-            .filter_map(|&at| self.label_events.get(at))
+            .filter_map(|&at| self.label_events.get(at as usize))
     }
 
     /// Records a note (user or system) and bumps the issue like GitLab does.

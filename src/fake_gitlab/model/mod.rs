@@ -154,8 +154,10 @@ pub struct Model {
     pub label_events: Vec<LabelEvent>,
     /// Positions in `notes` / `label_events` by issue id, and issue ids by (project, iid):
     /// a per-issue request must not scan every issue's notes (GitLab answers it by index).
-    notes_at: HashMap<i64, Vec<usize>>,
-    events_at: HashMap<i64, Vec<usize>>,
+    /// Positions in `notes` and `label_events` by issue (`u32`: 4 bytes for each of a seeded
+    /// 10,000 issues' 115,000 events).
+    notes_at: HashMap<i64, Vec<u32>>,
+    events_at: HashMap<i64, Vec<u32>>,
     by_iid: HashMap<(i64, i64), i64>,
     /// Label names shared by the label events.
     label_names: HashSet<Arc<str>>,
@@ -235,6 +237,7 @@ impl Model {
         for issue in issues {
             model.adopt(issue);
         }
+        model.shrink_activity();
         // Extra milestones, unless the issues brought ones of the same title.
         for m in extra_milestones {
             let taken = model
