@@ -230,8 +230,7 @@ fn sort_key(card: &Card, wf: &Workflow) -> SortKey {
     let values = &wf.fields.priority.values;
     let priority = card
         .class
-        .priority
-        .as_ref()
+        .priority()
         .and_then(|p| values.iter().position(|v| v == p))
         .unwrap_or(values.len());
     let due = card.record.facts.due_date;

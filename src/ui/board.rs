@@ -177,7 +177,7 @@ fn card_lines(
 
     // Line 1: reference and priority on the left, markers on the right.
     let mut left = vec![Span::styled(card.short_ref(), theme::BOLD)];
-    if let Some(p) = &card.class.priority {
+    if let Some(p) = card.class.priority() {
         left.push(Span::raw(" "));
         left.push(Span::styled(format!("P{p}"), theme::priority(p)));
     }

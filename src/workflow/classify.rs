@@ -62,10 +62,19 @@ pub struct Classification {
     pub placement: Placement,
     /// The team, when exactly one team label is present.
     pub team: Option<crate::workflow::Label>,
-    /// The `p::` value, when exactly one is present.
-    pub priority: Option<String>,
+    /// The `p::` label, when exactly one is present: the card's own interned label, so a
+    /// priority costs no allocation per card (`priority()` gives its value).
+    pub priority_label: Option<crate::workflow::Label>,
     pub groomed: bool,
     pub anomalies: Vec<Anomaly>,
+}
+
+impl Classification {
+    /// The `p::` value (`1`, `?`), when exactly one is present.
+    pub fn priority(&self) -> Option<&str> {
+        let label = self.priority_label.as_deref()?;
+        split_scoped(label).map(|(_, value)| value)
+    }
 }
 
 fn values_in<'a>(scoped: &[(&'a str, &'a str)], key: &str) -> Vec<&'a str> {
@@ -155,7 +164,13 @@ pub fn classify(wf: &Workflow, issue: &IssueFacts) -> Classification {
     Classification {
         placement,
         team,
-        priority: priority.map(str::to_string),
+        priority_label: priority.and_then(|value| {
+            issue
+                .labels
+                .iter()
+                .find(|l| split_scoped(l) == Some((fields.priority.key.as_str(), value)))
+                .cloned()
+        }),
         groomed,
         anomalies,
     }
@@ -217,7 +232,7 @@ mod tests {
     fn two_priorities_are_a_conflict_and_no_priority() {
         let wf = Workflow::default();
         let c = classify(&wf, &issue(&["sm_req::backlog", "p::1", "p::2"], true));
-        assert_eq!(c.priority, None);
+        assert_eq!(c.priority(), None);
         assert_eq!(
             c.anomalies,
             vec![Anomaly::DuplicateScope {
@@ -264,7 +279,7 @@ mod tests {
         let wf = Workflow::default();
         let labels = ["sm_req::backlog", "pmm", "p::?", "dod::Y", "eteam::N"];
         let c = classify(&wf, &issue(&labels, true));
-        assert_eq!(c.priority.as_deref(), Some("?"));
+        assert_eq!(c.priority(), Some("?"));
         assert!(!c.groomed);
     }
 
