@@ -250,23 +250,29 @@ def free_port():
         return s.getsockname()[1]
 
 
-def measure_syncing_board(work, db, size, watch_seconds):
-    """The board on a seeded cache against `fake-gitlab --issues N`, filling the history
-    (100 issues a pass, a pass every 15 s): peak RSS after `watch_seconds`."""
+def start_fake(work, size):
+    """`fake-gitlab --issues size` on a free loopback port (run natively, never under `PREFIX`),
+    once it answers; returns the process and its port."""
     port = free_port()
-    env = env_for(work)
     fake = subprocess.Popen(
         [BINARY, "fake-gitlab", "--listen", f"127.0.0.1:{port}", "--issues", str(size),
          "--token", "bench-token", "--rate-limit", "0"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        env=env_for(work), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/_fake/stats", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.2)
+    return fake, port
+
+
+def measure_syncing_board(work, db, size, watch_seconds):
+    """The board on a seeded cache against `fake-gitlab --issues N`, filling the history
+    (100 issues a pass, a pass every 15 s): peak RSS after `watch_seconds`."""
+    fake, port = start_fake(work, size)
     try:
-        deadline = time.time() + 120
-        while time.time() < deadline:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/_fake/stats", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
         copy = os.path.join(work, f"syncing-{size}.sqlite3")
         shutil.copyfile(db, copy)
         extra = {"GITLAB_TOKEN": "bench-token",

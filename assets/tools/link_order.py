@@ -32,7 +32,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_binary as bench  # noqa: E402
@@ -110,19 +109,8 @@ def main():
         pid = board_session(work, db, bench.offline_board_env(db), profiles[-1])
         quit_and_wait(pid, profiles[-1])
 
-        port = bench.free_port()
-        fake = subprocess.Popen(
-            [bench.BINARY, "fake-gitlab", "--listen", f"127.0.0.1:{port}", "--issues", "10000",
-             "--token", "bench-token", "--rate-limit", "0"],
-            env=bench.env_for(work), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        fake, port = bench.start_fake(work, 10000)
         try:
-            deadline = time.time() + 120
-            while time.time() < deadline:
-                try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}/_fake/stats", timeout=1)
-                    break
-                except OSError:
-                    time.sleep(0.2)
             env = {**bench.offline_board_env(db), "SM_BOARD_GITLAB_URL": f"http://127.0.0.1:{port}"}
             profiles.append(os.path.join(work, "syncing.cg"))
             pid = board_session(work, db, env, profiles[-1])
