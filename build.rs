@@ -3,9 +3,10 @@
 //! A process's resident memory counts every page of code it touches, and Linux maps code in
 //! 64 KiB windows around each page fault. The few megabytes a board session runs are scattered
 //! over the 13 MB of `.text`, so the board used to touch nearly all of it. LLD's
-//! `--symbol-ordering-file` places the functions listed in `assets/link-order.txt` (written by
-//! `assets/tools/link_order.py` from a callgrind run of the board, a sync and `status`) first,
-//! side by side. Symbols that no longer exist are skipped, so a stale list only costs memory.
+//! `--symbol-ordering-file` places the functions listed in `assets/link-order.txt` first, side
+//! by side (the list is written by `assets/tools/link_order.py` from callgrind runs of the
+//! board, a syncing board, `status` and the demo). Symbols that no longer exist are skipped, so
+//! a stale list only costs memory.
 //!
 //! Applied to release builds for x86_64 Linux, where rustc links with its bundled LLD. A
 //! configured linker, or `SM_BOARD_LINK_ORDER=0`, turns it off.

@@ -1,5 +1,5 @@
 //! How the fake keeps an issue: GitLab's JSON as compact text, LZ4-compressed against a
-//! dictionary the model's issues share (a seeded issue's 1.1 KB packs into about a fifth; a
+//! dictionary the model's issues share (a seeded issue's 1.1 KB packs into about a quarter; a
 //! parsed `serde_json::Value` would take four times the text), plus the few facts the list
 //! filters read, parsed once when the issue is stored. A listing unpacks the text and writes it
 //! out as it is; reading or changing one issue parses it.
@@ -69,7 +69,7 @@ pub struct StoredIssue {
 
 /// What issues are compressed against: the text of the first issue the model stored. Issues
 /// share most of their text (keys, users, milestones, URLs, label names), so against it the
-/// 1.1 KB of a seeded issue packs into about a fifth; a page of a listing unpacks in
+/// 1.1 KB of a seeded issue packs into about a quarter; a page of a listing unpacks in
 /// microseconds. Fixed once chosen: an issue unpacks only with the dictionary it was packed
 /// against.
 #[derive(Debug, Clone, Default)]

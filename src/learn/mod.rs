@@ -282,6 +282,9 @@ impl SuggesterBuilder {
                 .iter()
                 .filter_map(|seen| {
                     let value = self.decided[seen.row as usize * per_request + at];
+                    if value == NOT_DECIDED {
+                        return None;
+                    }
                     let value = field.values.get(usize::from(value))?;
                     let features =
                         &self.features[seen.features.start as usize..seen.features.end as usize];
