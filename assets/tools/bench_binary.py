@@ -198,6 +198,16 @@ def board_stats(samples):
     }
 
 
+# The board's rows of the table: (name, cell of a board_stats result).
+BOARD_ROWS = [
+    ("start -> first frame, ms (max)", lambda r: f"{ms(r['first_frame_ms'])} ({ms(r['first_frame_max_ms'])})"),
+    ("filter key from the 3rd letter, median / p99 ms", lambda r: f"{ms(r['filter_median_ms'])} / {ms(r['filter_p99_ms'])}"),
+    ("full-text hits shown, median ms", lambda r: ms(r["hits_median_ms"])),
+    ("j/k/h/l key, median / p99 ms", lambda r: f"{ms(r['nav_median_ms'])} / {ms(r['nav_p99_ms'])}"),
+    ("peak RSS, board alone, MiB", lambda r: ms(r["rss_mib"])),
+]
+
+
 def measure_board(work, db, runs):
     """First frame, keys and RSS of the board on a seeded cache, offline."""
     return board_stats(board_samples(work, db, runs))
@@ -359,12 +369,7 @@ def main():
     print("| measure (release binary, tmux 160x48, medians) | " +
           " | ".join(f"{r['issues']:,}" for r in rows) + " |")
     print("|---|" + "---|" * len(rows))
-    lines = [
-        ("start -> first frame, ms (max)", lambda r: f"{ms(r['first_frame_ms'])} ({ms(r['first_frame_max_ms'])})"),
-        ("filter key from the 3rd letter, median / p99 ms", lambda r: f"{ms(r['filter_median_ms'])} / {ms(r['filter_p99_ms'])}"),
-        ("full-text hits shown, median ms", lambda r: ms(r["hits_median_ms"])),
-        ("j/k/h/l key, median / p99 ms", lambda r: f"{ms(r['nav_median_ms'])} / {ms(r['nav_p99_ms'])}"),
-        ("peak RSS, board alone, MiB", lambda r: ms(r["rss_mib"])),
+    lines = BOARD_ROWS + [
         ("`status --format json`, ms / MiB", lambda r: f"{ms(r['status_ms'])} / {ms(r['status_rss_mib'])}"),
     ]
     if not args.skip_sync:
@@ -398,14 +403,7 @@ def compare(args):
     print(f"| measure (tmux 160x48, {args.runs} interleaved runs each, medians) | " +
           " | ".join(name for name, _ in columns) + " |")
     print("|---|" + "---|" * len(columns))
-    lines = [
-        ("start -> first frame, ms (max)", lambda r: f"{ms(r['first_frame_ms'])} ({ms(r['first_frame_max_ms'])})"),
-        ("filter key from the 3rd letter, median / p99 ms", lambda r: f"{ms(r['filter_median_ms'])} / {ms(r['filter_p99_ms'])}"),
-        ("full-text hits shown, median ms", lambda r: ms(r["hits_median_ms"])),
-        ("j/k/h/l key, median / p99 ms", lambda r: f"{ms(r['nav_median_ms'])} / {ms(r['nav_p99_ms'])}"),
-        ("peak RSS, board alone, MiB", lambda r: ms(r["rss_mib"])),
-    ]
-    for name, cell in lines:
+    for name, cell in BOARD_ROWS:
         print(f"| {name} | " + " | ".join(cell(r) for _, r in columns) + " |")
 
 

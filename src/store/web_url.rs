@@ -3,9 +3,10 @@
 //! requests of a project and the iid kept as a number: no allocation per request instead of an
 //! 80-byte string (about 0.8 MB at 10,000 requests). Any other address is kept whole.
 
-use std::collections::HashSet;
 use std::fmt;
 use std::sync::Arc;
+
+use crate::workflow::SharedStrings;
 
 /// A web address, compactly; `Display` gives it back exactly as GitLab sent it.
 #[derive(Clone, PartialEq, Eq, Default)]
@@ -24,29 +25,15 @@ enum Repr {
     Whole(Box<str>),
 }
 
-/// Hands out one shared base per distinct project path while a load reads thousands of rows.
-#[derive(Debug, Default)]
-pub struct UrlBases {
-    known: HashSet<Arc<str>, foldhash::fast::RandomState>,
-}
-
-impl UrlBases {
-    fn base(&mut self, text: &str) -> Arc<str> {
-        if let Some(known) = self.known.get(text) {
-            return known.clone();
-        }
-        let base: Arc<str> = Arc::from(text);
-        self.known.insert(base.clone());
-        base
-    }
-}
+/// One shared base per distinct project path while a load reads thousands of rows.
+pub type UrlBases = SharedStrings;
 
 impl WebUrl {
     /// `url`, sharing its base with earlier ones through `bases`.
     pub fn shared(url: &str, bases: &mut UrlBases) -> WebUrl {
         match split_number(url) {
             Some((base, number)) => WebUrl(Repr::Numbered {
-                base: bases.base(base),
+                base: bases.get(base),
                 number,
             }),
             None if url.is_empty() => WebUrl(Repr::Empty),
@@ -138,7 +125,7 @@ mod tests {
             panic!("both are numbered");
         };
         assert!(Arc::ptr_eq(a, b));
-        assert_eq!(bases.known.len(), 1);
+        assert_eq!(bases.len(), 1);
         // No bigger than the `String` it replaces on every card.
         assert_eq!(std::mem::size_of::<WebUrl>(), std::mem::size_of::<String>());
     }

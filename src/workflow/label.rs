@@ -121,21 +121,44 @@ impl<'de> serde::Deserialize<'de> for Label {
     }
 }
 
-/// Hands out one shared `Label` per distinct name. Every label of every request passes
-/// through here on a load, so it hashes with foldhash (seeded per interner) rather than SipHash.
+/// Hands out one shared copy per distinct text (label names, web address bases, ...). Every
+/// label of every request passes through here on a load, so it hashes with foldhash (seeded
+/// per set) rather than SipHash.
+#[derive(Debug, Default)]
+pub struct SharedStrings {
+    known: HashSet<Arc<str>, foldhash::fast::RandomState>,
+}
+
+impl SharedStrings {
+    /// The shared copy of `text`, made on first sight.
+    pub fn get(&mut self, text: &str) -> Arc<str> {
+        if let Some(known) = self.known.get(text) {
+            return known.clone();
+        }
+        let shared: Arc<str> = Arc::from(text);
+        self.known.insert(shared.clone());
+        shared
+    }
+
+    /// How many distinct texts are held.
+    pub fn len(&self) -> usize {
+        self.known.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.known.is_empty()
+    }
+}
+
+/// Hands out one shared `Label` per distinct name.
 #[derive(Debug, Default)]
 pub struct LabelInterner {
-    known: HashSet<Label, foldhash::fast::RandomState>,
+    names: SharedStrings,
 }
 
 impl LabelInterner {
     pub fn label(&mut self, name: &str) -> Label {
-        if let Some(known) = self.known.get(name) {
-            return known.clone();
-        }
-        let label = Label::from(name);
-        self.known.insert(label.clone());
-        label
+        Label(self.names.get(name))
     }
 }
 

@@ -15,6 +15,6 @@ pub mod transition;
 pub use classify::{Anomaly, Classification, Placement, classify};
 pub use edit::IssueEdit;
 pub use issue::{IssueFacts, MilestoneInfo, MilestoneRef, UserRef};
-pub use label::{Label, LabelInterner};
+pub use label::{Label, LabelInterner, SharedStrings};
 pub use model::Workflow;
 pub use transition::{MovePlan, Need, plan_move};

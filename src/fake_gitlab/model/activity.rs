@@ -40,12 +40,7 @@ impl Model {
 
     /// The shared copy of a label name, for events.
     pub(super) fn intern(&mut self, name: &str) -> Arc<str> {
-        if let Some(known) = self.label_names.get(name) {
-            return known.clone();
-        }
-        let shared: Arc<str> = Arc::from(name);
-        self.label_names.insert(shared.clone());
-        shared
+        self.label_names.get(name)
     }
 
     /// Records a label event.

@@ -4,7 +4,7 @@
 //! comments and label events (`activity`).
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
@@ -160,7 +160,7 @@ pub struct Model {
     events_at: HashMap<i64, Vec<u32>>,
     by_iid: HashMap<(i64, i64), i64>,
     /// Label names shared by the label events.
-    label_names: HashSet<Arc<str>>,
+    label_names: crate::workflow::SharedStrings,
     /// What every listing sorts and windows by, per issue, kept beside the JSON: reading
     /// these fields out of 10,000 JSON objects per page cost 20 ms a page.
     keys: BTreeMap<i64, IssueKeys>,
@@ -223,7 +223,7 @@ impl Model {
             notes_at: HashMap::new(),
             events_at: HashMap::new(),
             by_iid: HashMap::new(),
-            label_names: HashSet::new(),
+            label_names: crate::workflow::SharedStrings::default(),
             keys: BTreeMap::new(),
             by_updated: BTreeSet::new(),
             scoped: ScopedLabels::Exclusive,
