@@ -235,7 +235,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let mut record = state.selected_card().ok_or("no card")?.record.clone();
     let edit_landed = time(50, || {
-        record.facts.labels.push("bench".into());
+        let mut labels = record.facts.labels.to_vec();
+        labels.push("bench".into());
+        record.facts.labels = labels.into();
         update(
             &mut state,
             Msg::EditSaved {

@@ -254,12 +254,13 @@ fn new_state(config: &Config, store: &sm_board::store::Store, source: Source) ->
     let loading = std::time::Instant::now();
     // Cards are made on the threads that read the rows.
     let workflow = &config.workflow;
-    let (data, cards) = session::load_board_as(store, &|record, data| {
+    let (data, cards) = session::load_board_as(store, &|record, data, memo| {
         sm_board::app::state::card_on_board(
             workflow,
             record,
             &data.pending_by_issue,
             &data.conflicts,
+            memo,
         )
     })?;
     tracing::debug!(

@@ -102,16 +102,16 @@ pub fn open_demo(
 
 /// Everything the board shows, in six queries whatever the number of issues.
 pub fn load_board(store: &Store) -> Result<BoardData, SessionError> {
-    let (mut data, issues) = load_board_as(store, &|record, _| record)?;
+    let (mut data, issues) = load_board_as(store, &|record, _, _: &mut ()| record)?;
     data.issues = issues;
     Ok(data)
 }
 
 /// As `load_board`, each request turned into a `T` by `make` (given the rest of the board's
 /// data) on the thread that read it; the returned `BoardData` has no `issues`.
-pub fn load_board_as<T: Send>(
+pub fn load_board_as<T: Send, S: Default>(
     store: &Store,
-    make: &(dyn Fn(store::IssueRecord, &BoardData) -> T + Sync),
+    make: &(dyn Fn(store::IssueRecord, &BoardData, &mut S) -> T + Sync),
 ) -> Result<(BoardData, Vec<T>), SessionError> {
     let conn = store.conn();
     let last_synced_at = store::get_state(conn, store::LAST_SYNCED_AT)?
@@ -141,10 +141,16 @@ pub fn load_board_as<T: Send>(
         members: store::load_members(conn)?,
         last_synced_at,
     };
-    let make = |record| make(record, &data);
+    let make = |record, scratch: &mut S| make(record, &data, scratch);
     let issues = match store.path() {
         Some(path) => store::load_issues_parallel_as(conn, path, &make)?,
-        None => store::load_issues(conn)?.into_iter().map(make).collect(),
+        None => {
+            let mut scratch = S::default();
+            store::load_issues(conn)?
+                .into_iter()
+                .map(|record| make(record, &mut scratch))
+                .collect()
+        }
     };
     Ok((data, issues))
 }

@@ -2,6 +2,8 @@
 //! everything, references resolve the ways users type them.
 #![allow(clippy::unwrap_used)]
 
+use std::sync::Arc;
+
 use chrono::{TimeZone, Utc};
 use sm_board::demo;
 use sm_board::store::{self, OutboxStatus, Store};
@@ -177,14 +179,20 @@ fn a_large_board_loads_on_two_connections_as_on_one_and_makes_the_same_cards() {
     let one = store::load_issues(store.conn()).unwrap();
     assert_eq!(one.len(), 3000);
     // Above the size that takes a second connection: the same records, in id order.
-    let two = store::load_issues_parallel_as(store.conn(), &path, &|r| r).unwrap();
+    let two = store::load_issues_parallel_as(store.conn(), &path, &|r, _: &mut ()| r).unwrap();
     assert_eq!(two, one);
-    let ids = store::load_issues_parallel_as(store.conn(), &path, &|r| r.id).unwrap();
+    let ids = store::load_issues_parallel_as(store.conn(), &path, &|r, _: &mut ()| r.id).unwrap();
     assert_eq!(ids, one.iter().map(|r| r.id).collect::<Vec<_>>());
     // The board's cards made while loading match the ones made after.
     let wf = Workflow::default();
-    let (data, cards) = sm_board::session::load_board_as(&store, &|record, data| {
-        sm_board::app::state::card_on_board(&wf, record, &data.pending_by_issue, &data.conflicts)
+    let (data, cards) = sm_board::session::load_board_as(&store, &|record, data, memo| {
+        sm_board::app::state::card_on_board(
+            &wf,
+            record,
+            &data.pending_by_issue,
+            &data.conflicts,
+            memo,
+        )
     })
     .unwrap();
     assert!(data.issues.is_empty());
@@ -192,6 +200,49 @@ fn a_large_board_loads_on_two_connections_as_on_one_and_makes_the_same_cards() {
     assert_eq!(cards.len(), expected.len());
     for (card, record) in cards.iter().zip(&expected) {
         assert_eq!(&card.record, record);
-        assert_eq!(card.class, classify(&wf, &record.facts));
+        assert_eq!(*card.class, classify(&wf, &record.facts));
     }
+}
+
+#[test]
+fn requests_with_the_same_labels_share_one_set_one_assignee_list_and_one_classification() {
+    let store = Store::open_in_memory().unwrap();
+    let issues = demo::generate::generate(400, 5, demo::generate::default_anchor());
+    demo::seed_store(&store, &issues).unwrap();
+    let records = store::load_issues(store.conn()).unwrap();
+    let wf = Workflow::default();
+    let mut memo = sm_board::workflow::ClassMemo::default();
+    let cards: Vec<_> = records
+        .iter()
+        .map(|r| {
+            sm_board::app::state::card_on_board(
+                &wf,
+                r.clone(),
+                &Default::default(),
+                &Default::default(),
+                &mut memo,
+            )
+        })
+        .collect();
+    let mut pairs_with_same_labels = 0;
+    for (i, a) in records.iter().enumerate() {
+        for (j, b) in records.iter().enumerate().skip(i + 1) {
+            if a.facts.labels != b.facts.labels {
+                assert!(!Arc::ptr_eq(&a.facts.labels, &b.facts.labels));
+                continue;
+            }
+            pairs_with_same_labels += 1;
+            assert!(Arc::ptr_eq(&a.facts.labels, &b.facts.labels));
+            // The same labels but not the same open flag classify apart.
+            assert_eq!(
+                Arc::ptr_eq(&cards[i].class, &cards[j].class),
+                a.facts.open == b.facts.open
+            );
+            if a.facts.assignees == b.facts.assignees {
+                assert!(Arc::ptr_eq(&a.facts.assignees, &b.facts.assignees));
+            }
+        }
+        assert_eq!(*cards[i].class, classify(&wf, &a.facts));
+    }
+    assert!(pairs_with_same_labels > 100, "{pairs_with_same_labels}");
 }

@@ -223,11 +223,11 @@ pub fn write_search_text(out: &mut String, record: &IssueRecord) {
     push(&record.iid.to_string());
     push(" ");
     push(&record.title);
-    for label in &record.facts.labels {
+    for label in record.facts.labels.iter() {
         push(" ");
         push(label);
     }
-    for user in &record.facts.assignees {
+    for user in record.facts.assignees.iter() {
         push(" @");
         push(&user.username);
     }

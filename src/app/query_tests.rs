@@ -55,7 +55,8 @@ fn card(labels: &[&str], due: Option<(u32, u32)>) -> Card {
                 id: 1,
                 username: "alice".into(),
                 name: "Alice".into(),
-            }],
+            }]
+            .into(),
             due_date: due.and_then(|(m, d)| NaiveDate::from_ymd_opt(2026, m, d)),
         },
         author: None,

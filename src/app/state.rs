@@ -2,6 +2,7 @@
 //! rendering uses (kept here so rendering never reads the clock and snapshots are stable).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -12,13 +13,16 @@ pub use crate::app::overlay_state::{
 };
 pub use crate::store::BoardData;
 use crate::store::{IssueRecord, Member};
-use crate::workflow::{Classification, MilestoneInfo, MovePlan, Placement, Workflow, classify};
+use crate::workflow::{
+    ClassMemo, Classification, MilestoneInfo, MovePlan, Placement, Workflow, classify,
+};
 
 /// A request on the board, with what the workflow derives from it.
 #[derive(Debug, Clone)]
 pub struct Card {
     pub record: IssueRecord,
-    pub class: Classification,
+    /// Shared by the cards of one label set (see `ClassMemo`).
+    pub class: Arc<Classification>,
     /// Local edits GitLab has not confirmed yet.
     pub pending: u32,
     /// Why an edit of this request waits in conflict with GitLab, if one does.
@@ -27,7 +31,7 @@ pub struct Card {
 
 impl Card {
     pub fn new(wf: &Workflow, record: IssueRecord, pending: u32) -> Self {
-        let class = classify(wf, &record.facts);
+        let class = Arc::new(classify(wf, &record.facts));
         Card {
             record,
             class,
@@ -397,17 +401,22 @@ impl AppState {
     }
 }
 
-/// A request's card, with its local edits waiting and its conflict, if any.
+/// A request's card, with its local edits waiting and its conflict, if any; `memo` shares
+/// classifications between the cards one thread makes.
 pub fn card_on_board(
     workflow: &Workflow,
     record: IssueRecord,
     pending: &HashMap<i64, u32>,
     conflicts: &HashMap<i64, String>,
+    memo: &mut ClassMemo,
 ) -> Card {
     let id = record.id;
-    let mut card = Card::new(workflow, record, pending.get(&id).copied().unwrap_or(0));
-    card.conflict = conflicts.get(&id).cloned();
-    card
+    Card {
+        class: memo.classify(workflow, &record.facts),
+        record,
+        pending: pending.get(&id).copied().unwrap_or(0),
+        conflict: conflicts.get(&id).cloned(),
+    }
 }
 
 pub(crate) fn cards_from(
@@ -417,9 +426,10 @@ pub(crate) fn cards_from(
     conflicts: &HashMap<i64, String>,
 ) -> Vec<Card> {
     let build = |issues: Vec<IssueRecord>| -> Vec<Card> {
+        let mut memo = ClassMemo::default();
         issues
             .into_iter()
-            .map(|record| card_on_board(workflow, record, pending, conflicts))
+            .map(|record| card_on_board(workflow, record, pending, conflicts, &mut memo))
             .collect()
     };
     // Classifying is pure: a large board is built on two threads.

@@ -75,7 +75,7 @@ pub(crate) fn history(n: usize, seed: u64) -> Vec<Doc> {
                 reference: format!("g/p#{}", i + 1),
                 title: words[..3].join(" "),
                 description: words[3..].join(" "),
-                author: Some(format!("user{}", rng.below(8))),
+                author: Some(format!("user{}", rng.below(8)).into()),
                 labels: vec![
                     "sm_request".into(),
                     "sm_req::backlog".into(),

@@ -151,7 +151,8 @@ mod tests {
             facts: IssueFacts {
                 labels: state
                     .map(|s| vec![format!("sm_req::{s}").into()])
-                    .unwrap_or_default(),
+                    .unwrap_or_default()
+                    .into(),
                 open: true,
                 ..IssueFacts::default()
             },

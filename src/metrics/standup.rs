@@ -169,7 +169,7 @@ pub fn standup(inputs: &Inputs, since: DateTime<Utc>) -> Standup {
                     class.team.as_deref().unwrap_or("no team"),
                     state,
                 );
-                for person in &record.facts.assignees {
+                for person in record.facts.assignees.iter() {
                     add_load(&mut people, &person.username, state);
                 }
             }

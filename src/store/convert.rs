@@ -50,7 +50,7 @@ pub fn issue_record(issue: &wire::Issue) -> IssueRecord {
         reference: full_reference(issue),
         title: issue.title.clone(),
         facts: IssueFacts {
-            labels,
+            labels: labels.into(),
             open: issue.state != "closed",
             milestone: issue.milestone.as_ref().map(|m| MilestoneRef {
                 id: m.id,
@@ -59,7 +59,7 @@ pub fn issue_record(issue: &wire::Issue) -> IssueRecord {
             assignees: issue.assignees.iter().map(user_ref).collect(),
             due_date: issue.due_date,
         },
-        author: issue.author.as_ref().map(|a| a.username.clone()),
+        author: issue.author.as_ref().map(|a| a.username.as_str().into()),
         created_at: issue.created_at,
         updated_at: issue.updated_at,
         closed_at: issue.closed_at,

@@ -1,13 +1,14 @@
 //! Cached issues: upsert from GitLab, load the board in one query, look one up by reference.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use crate::store::web_url::{UrlBases, WebUrl};
 use crate::store::{Result, StoreError};
-use crate::workflow::{IssueFacts, LabelInterner, MilestoneRef, UserRef};
+use crate::workflow::{IssueFacts, Label, LabelInterner, MilestoneRef, SharedStrings, UserRef};
 
 /// One cached issue, as the board scans it (no description, no raw JSON).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,7 +20,8 @@ pub struct IssueRecord {
     pub reference: String,
     pub title: String,
     pub facts: IssueFacts,
-    pub author: Option<String>,
+    /// The author's username (shared: a few people write most requests).
+    pub author: Option<Arc<str>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub closed_at: Option<DateTime<Utc>>,
@@ -53,11 +55,46 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<IssueRecord> {
     from_row_sharing(row, &mut SharedText::default())
 }
 
-/// What rows read in one load share: label names and web address bases.
+/// What rows read in one load share: label names, whole label sets and assignee lists (each
+/// keyed by its column's text: a 50,000-request board has about 9,000 label sets and a
+/// handful of assignee lists), author names and web address bases.
 #[derive(Default)]
 struct SharedText {
     labels: LabelInterner,
+    label_sets: HashMap<Box<str>, Arc<[Label]>, foldhash::fast::RandomState>,
+    assignee_lists: HashMap<Box<str>, Arc<[UserRef]>, foldhash::fast::RandomState>,
+    names: SharedStrings,
     url_bases: UrlBases,
+}
+
+impl SharedText {
+    /// The label set a `labels` column holds (names joined by `LABEL_SEPARATOR`).
+    fn label_set(&mut self, column: &str) -> Arc<[Label]> {
+        if let Some(known) = self.label_sets.get(column) {
+            return known.clone();
+        }
+        let labels = &mut self.labels;
+        let set: Arc<[Label]> = if column.is_empty() {
+            Arc::default()
+        } else {
+            column
+                .split(LABEL_SEPARATOR)
+                .map(|l| labels.label(l))
+                .collect()
+        };
+        self.label_sets.insert(column.into(), set.clone());
+        set
+    }
+
+    /// The assignees an `assignees` column holds (JSON).
+    fn assignee_list(&mut self, column: &str) -> serde_json::Result<Arc<[UserRef]>> {
+        if let Some(known) = self.assignee_lists.get(column) {
+            return Ok(known.clone());
+        }
+        let list: Arc<[UserRef]> = serde_json::from_str::<Vec<UserRef>>(column)?.into();
+        self.assignee_lists.insert(column.into(), list.clone());
+        Ok(list)
+    }
 }
 
 /// A row, with its label names taken from (and added to) `names`.
@@ -82,7 +119,8 @@ fn from_row_sharing(row: &Row<'_>, shared: &mut SharedText) -> rusqlite::Result<
         _ => None,
     };
     let assignees = row.get_ref(9)?.as_str()?;
-    let due: Option<String> = row.get(11)?;
+    let due = row.get_ref(11)?.as_str_or_null()?;
+    let author = row.get_ref(10)?.as_str_or_null()?;
     Ok(IssueRecord {
         id,
         iid: row.get(1)?,
@@ -90,29 +128,18 @@ fn from_row_sharing(row: &Row<'_>, shared: &mut SharedText) -> rusqlite::Result<
         reference: row.get(3)?,
         title: row.get(4)?,
         facts: IssueFacts {
-            labels: if labels.is_empty() {
-                Vec::new()
-            } else {
-                labels
-                    .split(LABEL_SEPARATOR)
-                    .map(|l| shared.labels.label(l))
-                    .collect()
-            },
+            labels: shared.label_set(labels),
             open: row.get::<_, i64>(5)? == 1,
             milestone,
-            // Most requests have nobody assigned: skip the JSON parser for them.
-            assignees: if assignees == "[]" {
-                Vec::new()
-            } else {
-                serde_json::from_str::<Vec<UserRef>>(assignees)
-                    .map_err(|e| malformed("assignees", id, e))?
-            },
+            assignees: shared
+                .assignee_list(assignees)
+                .map_err(|e| malformed("assignees", id, e))?,
             due_date: due
                 .map(|d| d.parse::<NaiveDate>())
                 .transpose()
                 .map_err(|e| malformed("due date", id, e))?,
         },
-        author: row.get(10)?,
+        author: author.map(|name| shared.names.get(name)),
         created_at: required(12)?,
         updated_at: required(13)?,
         closed_at: time(14)?,
@@ -209,24 +236,31 @@ pub fn upsert_issues(
 /// Every cached issue, in one query, by id (the primary key: no sort step).
 pub fn load_issues(conn: &Connection) -> Result<Vec<IssueRecord>> {
     let count = issue_count(conn)?;
-    load_id_range(conn, i64::MIN, i64::MAX, count as usize, &|record| record)
+    load_id_range(
+        conn,
+        i64::MIN,
+        i64::MAX,
+        count as usize,
+        &|record, _: &mut ()| record,
+    )
 }
 
-fn load_id_range<T>(
+fn load_id_range<T, S: Default>(
     conn: &Connection,
     from: i64,
     to: i64,
     expected: usize,
-    make: &(dyn Fn(IssueRecord) -> T + Sync),
+    make: &(dyn Fn(IssueRecord, &mut S) -> T + Sync),
 ) -> Result<Vec<T>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM issues WHERE id BETWEEN ?1 AND ?2 ORDER BY id"
     ))?;
     let mut out = Vec::with_capacity(expected);
     let mut shared = SharedText::default();
+    let mut scratch = S::default();
     let mut rows = stmt.query([from, to])?;
     while let Some(row) = rows.next()? {
-        out.push(make(from_row_sharing(row, &mut shared)?));
+        out.push(make(from_row_sharing(row, &mut shared)?, &mut scratch));
     }
     Ok(out)
 }
@@ -234,15 +268,16 @@ fn load_id_range<T>(
 /// Below this many issues one thread loads them all (a second connection costs more).
 const PARALLEL_LOAD_FROM: i64 = 2000;
 
-/// Every cached issue, as `load_issues`, each turned into a `T` by `make` on the thread that
+/// Every cached issue, as `load_issues`, each turned into a `T` by `make` (with a scratch `S`
+/// of its own per thread: say, what conversions can share) on the thread that
 /// read it (the board builds its cards there, instead of moving every record again after),
 /// with the upper half of the ids read on a second, read-only connection to the file at
 /// `path` at the same time: decoding rows is most of the board's start-up. Falls back to one
 /// connection when the second will not open.
-pub fn load_issues_parallel_as<T: Send>(
+pub fn load_issues_parallel_as<T: Send, S: Default>(
     conn: &Connection,
     path: &std::path::Path,
-    make: &(dyn Fn(IssueRecord) -> T + Sync),
+    make: &(dyn Fn(IssueRecord, &mut S) -> T + Sync),
 ) -> Result<Vec<T>> {
     let (count, low, high): (i64, Option<i64>, Option<i64>) = conn
         .prepare_cached("SELECT COUNT(*), MIN(id), MAX(id) FROM issues")?
@@ -333,7 +368,8 @@ pub struct IssueText {
     pub title: String,
     /// The description's first characters (`each_issue_text`'s `description_chars`).
     pub description: String,
-    pub author: Option<String>,
+    /// The author's username (shared: a few people write most requests).
+    pub author: Option<Arc<str>>,
     pub labels: Vec<String>,
     pub open: bool,
     pub created_at: DateTime<Utc>,

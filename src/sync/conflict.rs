@@ -289,7 +289,7 @@ mod tests {
         // I assign alice; meanwhile someone assigned bob.
         let mine = set_assignees(vec![user(1, "alice")]);
         let theirs = IssueFacts {
-            assignees: vec![user(2, "bob")],
+            assignees: [user(2, "bob")].into(),
             ..base.clone()
         };
         let found = field_conflicts(&mine, &base, &theirs);
@@ -301,7 +301,7 @@ mod tests {
         );
         // Someone made the same change, or none: no conflict.
         let same = IssueFacts {
-            assignees: vec![user(1, "alice")],
+            assignees: [user(1, "alice")].into(),
             ..base.clone()
         };
         assert!(field_conflicts(&mine, &base, &same).is_empty());

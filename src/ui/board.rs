@@ -326,7 +326,7 @@ mod tests {
             reference: "g/p#1".into(),
             title: "t".into(),
             facts: IssueFacts {
-                labels: vec!["sm_req::triage".into()],
+                labels: ["sm_req::triage".into()].into(),
                 open: true,
                 ..IssueFacts::default()
             },

@@ -4,6 +4,10 @@
 //! Anomalies are first-class results, never reasons to hide a request: an issue with no state
 //! label lands in the "unlabelled" column, one with two values of a key is flagged.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::workflow::Label;
 use crate::workflow::issue::IssueFacts;
 use crate::workflow::labels::{duplicate_scopes, split_scoped};
 use crate::workflow::model::Workflow;
@@ -90,6 +94,33 @@ fn single_in<'a>(scoped: &[(&'a str, &'a str)], key: &str) -> Option<&'a str> {
     match (found.next(), found.next()) {
         (Some((_, one)), None) => Some(one),
         _ => None,
+    }
+}
+
+/// Classifications already made, by label set: `classify` reads a request's labels and its
+/// open flag only, and a load hands requests with the same labels one shared set (about
+/// 9,000 sets for 50,000 requests), so each set is classified once and its result shared.
+#[derive(Debug, Default)]
+pub struct ClassMemo {
+    /// By the set's address and the open flag; the set is held, so no other set can take
+    /// its address while it is here.
+    known: HashMap<(usize, bool), (Arc<[Label]>, Arc<Classification>)>,
+}
+
+impl ClassMemo {
+    /// `classify(wf, issue)`, shared with earlier requests of the same label set.
+    pub fn classify(&mut self, wf: &Workflow, issue: &IssueFacts) -> Arc<Classification> {
+        let key = (
+            Arc::as_ptr(&issue.labels).cast::<Label>() as usize,
+            issue.open,
+        );
+        if let Some((_, known)) = self.known.get(&key) {
+            return known.clone();
+        }
+        let class = Arc::new(classify(wf, issue));
+        self.known
+            .insert(key, (issue.labels.clone(), class.clone()));
+        class
     }
 }
 
@@ -184,7 +215,7 @@ mod tests {
         let mut labels: Vec<crate::workflow::Label> = labels.iter().map(|s| (*s).into()).collect();
         labels.sort();
         IssueFacts {
-            labels,
+            labels: labels.into(),
             open,
             ..IssueFacts::default()
         }

@@ -66,7 +66,7 @@ impl IssueEdit {
     /// The request as it is after this edit, computed the way GitLab applies an update.
     pub fn apply(&self, before: &IssueFacts) -> IssueFacts {
         let mut after = before.clone();
-        after.labels = self.labels.apply(&before.labels);
+        after.labels = self.labels.apply(&before.labels).into();
         match self.state_event {
             Some(StateEvent::Close) => after.open = false,
             Some(StateEvent::Reopen) => after.open = true,
@@ -76,7 +76,7 @@ impl IssueEdit {
             after.milestone = change.resolve();
         }
         if let Some(assignees) = &self.assignees {
-            after.assignees = assignees.clone();
+            after.assignees = assignees.as_slice().into();
         }
         if let Some(change) = &self.due_date {
             after.due_date = change.resolve();
@@ -118,7 +118,7 @@ impl IssueEdit {
                 .milestone
                 .as_ref()
                 .map(|_| before.milestone.clone().map_or(Change::Clear, Change::Set)),
-            assignees: self.assignees.as_ref().map(|_| before.assignees.clone()),
+            assignees: self.assignees.as_ref().map(|_| before.assignees.to_vec()),
             due_date: self
                 .due_date
                 .as_ref()
@@ -212,7 +212,7 @@ pub fn set_due_date(due: Option<NaiveDate>) -> IssueEdit {
 /// every other value of its key; `-name` removes a label.
 pub fn change_labels(issue: &IssueFacts, specs: &[String]) -> IssueEdit {
     let mut delta = LabelDelta::default();
-    let mut current = issue.labels.clone();
+    let mut current = issue.labels.to_vec();
     for spec in specs {
         let step = match spec.strip_prefix('-') {
             Some(name) => LabelDelta {
@@ -240,6 +240,7 @@ pub fn change_labels(issue: &IssueFacts, specs: &[String]) -> IssueEdit {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::workflow::issue::push_to;
 
     fn facts(labels: &[&str]) -> IssueFacts {
         IssueFacts {
@@ -258,7 +259,7 @@ mod tests {
         let issue = facts(&["p::3", "sm_req::backlog"]);
         let edit = set_field(&issue, &wf.fields.priority, "1");
         assert_eq!(edit.summary, "p:: 3 -> 1");
-        assert_eq!(edit.apply(&issue).labels, ["p::1", "sm_req::backlog"]);
+        assert_eq!(*edit.apply(&issue).labels, ["p::1", "sm_req::backlog"]);
     }
 
     #[test]
@@ -267,7 +268,7 @@ mod tests {
         let issue = facts(&["p::1", "p::2"]);
         let edit = set_field(&issue, &wf.fields.priority, "2");
         assert_eq!(edit.labels.remove, ["p::1"]);
-        assert_eq!(edit.apply(&issue).labels, ["p::2"]);
+        assert_eq!(*edit.apply(&issue).labels, ["p::2"]);
     }
 
     #[test]
@@ -275,11 +276,11 @@ mod tests {
         let wf = Workflow::default();
         let none = facts(&[]);
         let y = toggle_field(&none, &wf.fields.dod).apply(&none);
-        assert_eq!(y.labels, ["dod::Y"]);
+        assert_eq!(*y.labels, ["dod::Y"]);
         let n = toggle_field(&y, &wf.fields.dod).apply(&y);
-        assert_eq!(n.labels, ["dod::N"]);
+        assert_eq!(*n.labels, ["dod::N"]);
         let back = toggle_field(&n, &wf.fields.dod).apply(&n);
-        assert_eq!(back.labels, ["dod::Y"]);
+        assert_eq!(*back.labels, ["dod::Y"]);
     }
 
     #[test]
@@ -287,7 +288,7 @@ mod tests {
         let wf = Workflow::default();
         let issue = facts(&["mrci", "pmm", "p::1"]);
         let after = set_team(&wf, &issue, "Partner Marketing").apply(&issue);
-        assert_eq!(after.labels, ["Partner Marketing", "p::1"]);
+        assert_eq!(*after.labels, ["Partner Marketing", "p::1"]);
     }
 
     #[test]
@@ -307,7 +308,7 @@ mod tests {
         };
         let edit = set_assignees(vec![alice.clone()]);
         assert_eq!(edit.summary, "assignee -> @alice");
-        assert_eq!(edit.apply(&issue).assignees, vec![alice]);
+        assert_eq!(*edit.apply(&issue).assignees, vec![alice]);
         let day = NaiveDate::from_ymd_opt(2026, 12, 1);
         assert_eq!(set_due_date(day).apply(&issue).due_date, day);
     }
@@ -316,7 +317,7 @@ mod tests {
     fn label_specs_add_remove_and_replace_scoped_keys() {
         let issue = facts(&["p::3", "old", "sm_request"]);
         let edit = change_labels(&issue, &["p::1".into(), "-old".into(), "new".into()]);
-        assert_eq!(edit.apply(&issue).labels, ["new", "p::1", "sm_request"]);
+        assert_eq!(*edit.apply(&issue).labels, ["new", "p::1", "sm_request"]);
         assert_eq!(edit.labels.remove, ["p::3", "old"]);
     }
 
@@ -364,9 +365,9 @@ mod tests {
         let before = facts(&["p::3"]);
         let edit = set_field(&before, &wf.fields.priority, "1");
         let mut meanwhile = edit.apply(&before);
-        meanwhile.labels.push("campaign".into());
+        meanwhile.labels = push_to(&meanwhile.labels, "campaign".into());
         let undone = edit.inverse(&before).apply(&meanwhile);
-        assert_eq!(undone.labels, ["campaign", "p::3"]);
+        assert_eq!(*undone.labels, ["campaign", "p::3"]);
     }
 
     #[test]

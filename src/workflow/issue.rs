@@ -2,6 +2,8 @@
 //!
 //! Built from the cache (or GitLab's JSON) at one place; it carries no wire details.
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -22,13 +24,17 @@ pub struct UserRef {
 }
 
 /// The editable facts of a request.
+///
+/// The label set and the assignees are shared (`Arc`): thousands of requests carry the same
+/// few combinations, so a load hands each the one copy (see `store::issues`) and an edit
+/// replaces the whole set.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct IssueFacts {
     /// Label names, sorted as GitLab returns them.
-    pub labels: Vec<crate::workflow::Label>,
+    pub labels: Arc<[crate::workflow::Label]>,
     pub open: bool,
     pub milestone: Option<MilestoneRef>,
-    pub assignees: Vec<UserRef>,
+    pub assignees: Arc<[UserRef]>,
     pub due_date: Option<NaiveDate>,
 }
 
@@ -65,4 +71,10 @@ pub fn current_quarter_candidates(
     today: NaiveDate,
 ) -> Vec<&MilestoneInfo> {
     milestones.iter().filter(|m| m.covers(today)).collect()
+}
+
+/// `set` with `item` added at its end (tests build requests up this way).
+#[cfg(test)]
+pub(crate) fn push_to<T: Clone>(set: &Arc<[T]>, item: T) -> Arc<[T]> {
+    set.iter().cloned().chain([item]).collect()
 }

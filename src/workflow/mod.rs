@@ -12,7 +12,7 @@ pub mod labels;
 pub mod model;
 pub mod transition;
 
-pub use classify::{Anomaly, Classification, Placement, classify};
+pub use classify::{Anomaly, ClassMemo, Classification, Placement, classify};
 pub use edit::IssueEdit;
 pub use issue::{IssueFacts, MilestoneInfo, MilestoneRef, UserRef};
 pub use label::{Label, LabelInterner, SharedStrings};

@@ -1,7 +1,7 @@
 //! Tests of `workflow::transition`.
 
 use super::*;
-use crate::workflow::issue::MilestoneRef;
+use crate::workflow::issue::{MilestoneRef, push_to};
 
 const NEW: usize = 0;
 const TRIAGE: usize = 1;
@@ -75,7 +75,7 @@ fn new_request_to_triage_asks_for_a_team_when_there_is_none() {
     assert_eq!(p.needs, [Need::Team]);
     p.answer_team(&Workflow::default(), &request, "tech-pmm");
     let after = p.edit.apply(&request);
-    assert_eq!(after.labels, ["sm_req::triage", "sm_request", "tech-pmm"]);
+    assert_eq!(*after.labels, ["sm_req::triage", "sm_request", "tech-pmm"]);
     assert_eq!(p.edit.state_event, None);
 }
 
@@ -91,7 +91,7 @@ fn new_request_to_triage_with_two_teams_asks_which_one() {
     let mut p = plan(&request, NEW, TRIAGE);
     assert_eq!(p.needs, [Need::Team]);
     p.answer_team(&Workflow::default(), &request, "mrci");
-    assert_eq!(p.edit.apply(&request).labels, ["mrci", "sm_req::triage"]);
+    assert_eq!(*p.edit.apply(&request).labels, ["mrci", "sm_req::triage"]);
 }
 
 #[test]
@@ -106,7 +106,7 @@ fn triage_to_backlog_sets_the_sm_backlog_milestone() {
             title: "SM_Backlog".into()
         }))
     );
-    assert_eq!(p.edit.apply(&request).labels, ["pmm", "sm_req::backlog"]);
+    assert_eq!(*p.edit.apply(&request).labels, ["pmm", "sm_req::backlog"]);
 }
 
 #[test]
@@ -161,17 +161,20 @@ fn backlog_to_assigned_needs_an_assignee_and_takes_the_current_quarter() {
         name: "Alice".into(),
     };
     p.answer_assignee(alice.clone());
-    assert_eq!(p.edit.apply(&request).assignees, [alice]);
+    assert_eq!(*p.edit.apply(&request).assignees, [alice]);
 }
 
 #[test]
 fn backlog_to_assigned_keeps_an_existing_assignee() {
     let mut request = issue(&["sm_req::backlog"], true);
-    request.assignees.push(UserRef {
-        id: 1,
-        username: "bob".into(),
-        name: String::new(),
-    });
+    request.assignees = push_to(
+        &request.assignees,
+        UserRef {
+            id: 1,
+            username: "bob".into(),
+            name: String::new(),
+        },
+    );
     assert!(plan(&request, BACKLOG, ASSIGNED).needs.is_empty());
 }
 
@@ -297,11 +300,14 @@ fn every_usual_move_of_the_handbook_is_usual() {
         (ASSIGNED, COMPLETED),
     ] {
         let mut request = issue(&["pmm", &wf.state_label(from).unwrap()], true);
-        request.assignees.push(UserRef {
-            id: 1,
-            username: "a".into(),
-            name: String::new(),
-        });
+        request.assignees = push_to(
+            &request.assignees,
+            UserRef {
+                id: 1,
+                username: "a".into(),
+                name: String::new(),
+            },
+        );
         let p = plan(&request, from, to);
         assert!(
             !p.needs.iter().any(|n| matches!(n, Need::Confirm(_))),
@@ -324,7 +330,7 @@ fn an_unlabelled_request_gets_a_state_without_confirmation() {
     .unwrap();
     assert!(p.needs.is_empty());
     assert_eq!(
-        p.edit.apply(&request).labels,
+        *p.edit.apply(&request).labels,
         ["sm_req::new_request", "sm_request"]
     );
 }
@@ -336,7 +342,7 @@ fn a_move_cleans_up_duplicate_and_unknown_state_labels() {
         true,
     );
     let p = plan(&request, TRIAGE, BACKLOG);
-    assert_eq!(p.edit.apply(&request).labels, ["sm_req::backlog"]);
+    assert_eq!(*p.edit.apply(&request).labels, ["sm_req::backlog"]);
 }
 
 #[test]
@@ -362,7 +368,7 @@ fn other_labels_survive_every_move() {
     );
     let after = plan(&request, BACKLOG, DECLINED).edit.apply(&request);
     assert_eq!(
-        after.labels,
+        *after.labels,
         ["misc", "p::1", "pmm", "sm_req::declined", "ucase::CI"]
     );
 }

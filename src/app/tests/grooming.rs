@@ -102,7 +102,8 @@ fn assignee_picker_can_unassign() {
         id: 100,
         username: "alice".into(),
         name: "Alice".into(),
-    }];
+    }]
+    .into();
     keys(&mut state, "a");
     keys(&mut state, "unass");
     let effects = press(&mut state, KeyCode::Enter);

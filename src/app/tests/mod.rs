@@ -181,7 +181,7 @@ fn visible_ids(state: &AppState) -> Vec<i64> {
 }
 
 fn labels_of(state: &AppState, id: i64) -> Vec<crate::workflow::Label> {
-    state.card_by_id(id).unwrap().record.facts.labels.clone()
+    state.card_by_id(id).unwrap().record.facts.labels.to_vec()
 }
 
 fn answer_with(state: &mut AppState, effects: Vec<Effect>, ids: &[i64]) {
