@@ -277,14 +277,54 @@ fn new_state(config: &Config, store: &sm_board::store::Store, source: Source) ->
         Utc::now(),
         Local::now().date_naive(),
     );
+    tracing::debug!(ms = ms(loading), "board built");
+    configure(&mut state, config);
+    Ok(state)
+}
+
+/// What the configuration sets on a board's state.
+fn configure(state: &mut AppState, config: &Config) {
     if !config.show_closed {
         state.show_closed = false;
     }
-    tracing::debug!(ms = ms(loading), "board built");
     state.views = config.views.clone();
     state.theme = config.theme;
     state.ascii_marks = sm_board::ui::theme::wants_ascii(&|name| std::env::var(name).ok());
-    Ok(state)
+}
+
+/// From this many cached requests on, the first frame draws a first screen (see
+/// `app::first_screen`) and the whole board is loaded right after it.
+const FIRST_SCREEN_FROM: i64 = 5000;
+
+/// The state the first frame draws: the whole board, or for a large one its first screen
+/// (`true`: the whole board is still to load).
+fn first_state(
+    config: &Config,
+    store: &sm_board::store::Store,
+    source: Source,
+) -> Result<(AppState, bool)> {
+    if sm_board::store::issue_count(store.conn())? < FIRST_SCREEN_FROM {
+        return Ok((new_state(config, store, source)?, false));
+    }
+    let loading = std::time::Instant::now();
+    let parts = sm_board::app::first_screen::Parts {
+        workflow: config.workflow.clone(),
+        keymap: config.keymap.clone(),
+        data: session::board_data(store)?,
+        source,
+        now: Utc::now(),
+        today: Local::now().date_naive(),
+    };
+    // Enough cards for the tallest column a terminal of this height shows.
+    let rows = crossterm::terminal::size().map_or(100, |(_, rows)| usize::from(rows));
+    let mut state = sm_board::app::first_screen::load(store, parts, rows.max(16))?;
+    configure(&mut state, config);
+    tracing::debug!(
+        ms = ms(loading),
+        cards = state.cards.len(),
+        "first screen loaded"
+    );
+    Ok((state, true))
 }
 
 #[cfg(feature = "fake-gitlab")]
@@ -336,15 +376,23 @@ fn run_demo(
         }
         None => (WorkerStart::None, None),
     };
-    with_runtime(async move { run_tui(&store, &mut state, started, worker).await })
+    with_runtime(async move { run_tui(&store, &mut state, started, worker, None).await })
 }
 
 fn run_board(config: &Config, started: std::time::Instant) -> Result<()> {
     tracing::debug!(ms = ms(started), "config and logging ready");
     let (store, source) = session::open_cache(config)?;
     tracing::debug!(ms = ms(started), "cache open");
-    let mut state = new_state(config, &store, source)?;
-    limit_malloc_arenas(1);
+    let (mut state, partial) = first_state(config, &store, source.clone())?;
+    if !partial {
+        limit_malloc_arenas(1);
+    }
+    let whole_board = |store: &sm_board::store::Store| {
+        let state = new_state(config, store, source.clone()).map_err(std::io::Error::other);
+        limit_malloc_arenas(1);
+        state
+    };
+    let whole_board: Option<sm_board::tui::WholeBoard<'_>> = partial.then_some(&whole_board);
     let worker = match (&config.gitlab, store.path()) {
         (Some(gitlab), Some(db)) => match config::token::resolve(gitlab) {
             Ok(login) => WorkerStart::Ready(sm_board::sync::worker::spawn(
@@ -375,7 +423,7 @@ fn run_board(config: &Config, started: std::time::Instant) -> Result<()> {
         },
         _ => WorkerStart::None,
     };
-    with_runtime(async move { run_tui(&store, &mut state, started, worker).await })
+    with_runtime(async move { run_tui(&store, &mut state, started, worker, whole_board).await })
 }
 
 /// Runs the TUI's async part on a current-thread runtime (the sync has its own thread).
@@ -397,8 +445,9 @@ async fn run_tui(
     state: &mut AppState,
     started: std::time::Instant,
     worker: WorkerStart,
+    whole_board: Option<sm_board::tui::WholeBoard<'_>>,
 ) -> Result<()> {
-    sm_board::tui::run(store, state, started, worker).await?;
+    sm_board::tui::run(store, state, started, worker, whole_board).await?;
     Ok(())
 }
 

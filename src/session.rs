@@ -113,6 +113,25 @@ pub fn load_board_as<T: Send, S: Default>(
     store: &Store,
     make: &(dyn Fn(store::IssueRecord, &BoardData, &mut S) -> T + Sync),
 ) -> Result<(BoardData, Vec<T>), SessionError> {
+    let data = board_data(store)?;
+    let conn = store.conn();
+    let make = |record, scratch: &mut S| make(record, &data, scratch);
+    let issues = match store.path() {
+        Some(path) => store::load_issues_parallel_as(conn, path, &make)?,
+        None => {
+            let mut scratch = S::default();
+            store::load_issues(conn)?
+                .into_iter()
+                .map(|record| make(record, &mut scratch))
+                .collect()
+        }
+    };
+    Ok((data, issues))
+}
+
+/// Everything the board shows but its requests (`issues` is left empty): edits waiting,
+/// conflicts, milestones, members, the last sync.
+pub fn board_data(store: &Store) -> Result<BoardData, SessionError> {
     let conn = store.conn();
     let last_synced_at = store::get_state(conn, store::LAST_SYNCED_AT)?
         .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
@@ -141,16 +160,5 @@ pub fn load_board_as<T: Send, S: Default>(
         members: store::load_members(conn)?,
         last_synced_at,
     };
-    let make = |record, scratch: &mut S| make(record, &data, scratch);
-    let issues = match store.path() {
-        Some(path) => store::load_issues_parallel_as(conn, path, &make)?,
-        None => {
-            let mut scratch = S::default();
-            store::load_issues(conn)?
-                .into_iter()
-                .map(|record| make(record, &mut scratch))
-                .collect()
-        }
-    };
-    Ok((data, issues))
+    Ok(data)
 }

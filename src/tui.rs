@@ -75,11 +75,16 @@ pub enum WorkerStart {
 /// Runs the board until the user quits. The terminal is restored before this returns.
 ///
 /// `started` is when the process started, for the first-frame timing in the log.
+/// Loads the whole board, when the first frame drew a large board's first screen (see
+/// `app::first_screen`).
+pub type WholeBoard<'a> = &'a (dyn Fn(&Store) -> std::io::Result<AppState> + 'a);
+
 pub async fn run(
     store: &Store,
     state: &mut AppState,
     started: std::time::Instant,
     worker: WorkerStart,
+    whole_board: Option<WholeBoard<'_>>,
 ) -> std::io::Result<()> {
     // Times are shown in the user's zone (the state starts in UTC, as tests expect).
     state.offset = *Local::now().offset();
@@ -91,7 +96,7 @@ pub async fn run(
         }
     };
     set_mouse(true);
-    let result = event_loop(&mut terminal, store, state, started, worker).await;
+    let result = event_loop(&mut terminal, store, state, started, worker, whole_board).await;
     set_mouse(false);
     ratatui::restore();
     result
@@ -103,6 +108,7 @@ async fn event_loop(
     state: &mut AppState,
     started: std::time::Instant,
     start: WorkerStart,
+    whole_board: Option<WholeBoard<'_>>,
 ) -> std::io::Result<()> {
     let (mut worker, mut pending_worker, go) = match start {
         WorkerStart::None => (None, None, None),
@@ -119,6 +125,21 @@ async fn event_loop(
         issues = state.cards.len(),
         "first frame drawn"
     );
+    // The first screen takes no keys: they wait in the terminal until the whole board is in.
+    if let Some(load) = whole_board {
+        let mut whole = load(store)?;
+        whole.offset = state.offset;
+        whole.sync = std::mem::take(&mut state.sync);
+        whole.message = state.message.take();
+        *state = whole;
+        update(state, Msg::Resize(size.width, size.height));
+        draw(terminal, state, no_color)?;
+        tracing::debug!(
+            ms = started.elapsed().as_secs_f64() * 1000.0,
+            issues = state.cards.len(),
+            "whole board drawn"
+        );
+    }
     if let Some(go) = go {
         let _ = go.send(());
     }

@@ -757,3 +757,49 @@ fn detail_view_names_possible_duplicates() {
     assert_eq!(text.matches("similar ").count(), 3, "{text}");
     insta::assert_snapshot!(text);
 }
+
+/// Every cell (text and style) of `state` drawn at its viewport.
+fn cells(state: &AppState) -> ratatui::buffer::Buffer {
+    let (width, height) = state.viewport;
+    let mut terminal =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(width, height)).unwrap();
+    terminal.draw(|f| sm_board::ui::render(f, state)).unwrap();
+    terminal.backend().buffer().clone()
+}
+
+#[test]
+fn a_large_boards_first_screen_draws_exactly_what_the_whole_board_draws() {
+    use sm_board::app::first_screen;
+    let store = Store::open_in_memory().unwrap();
+    let mut issues = demo::generate::generate(3000, 7, demo::generate::default_anchor());
+    // A request with no state label: the unlabelled column shows first.
+    issues[10]["labels"] = serde_json::json!(["sm_request"]);
+    demo::seed_store(&store, &issues).unwrap();
+    for (width, height, show_closed) in [
+        (160, 48, true),
+        (80, 24, true),
+        (120, 40, false),
+        (220, 70, true),
+    ] {
+        let mut whole = state_from(&store, width, height);
+        let parts = first_screen::Parts {
+            workflow: Workflow::default(),
+            keymap: Keymap::default(),
+            data: session::board_data(&store).unwrap(),
+            source: Source::Demo,
+            now: whole.now,
+            today: whole.today,
+        };
+        let mut first = first_screen::load(&store, parts, usize::from(height)).unwrap();
+        update(&mut first, Msg::Resize(width, height));
+        whole.show_closed = show_closed;
+        first.show_closed = show_closed;
+        assert!(
+            first.cards.len() * 4 < whole.cards.len(),
+            "{}",
+            first.cards.len()
+        );
+        assert_eq!(first.request_count(), whole.cards.len());
+        assert_eq!(cells(&first), cells(&whole), "{width}x{height}");
+    }
+}

@@ -880,3 +880,70 @@ fn one_key_accepts_the_suggestions_and_gitlab_gets_those_labels() {
     tmux.wait_exit();
     runtime.block_on(fake.stop());
 }
+
+#[test]
+fn a_large_board_opens_on_its_first_screen_then_takes_keys_on_the_whole_board() {
+    if !tmux_available() {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let db = sandbox.path("large.sqlite3");
+    let issues =
+        sm_board::demo::generate::generate(6000, 3, sm_board::demo::generate::default_anchor());
+    sm_board::demo::seed_store(&sm_board::store::Store::open(&db).unwrap(), &issues).unwrap();
+    let expected = status_json(&sandbox, &db);
+    let backlog = count(&expected, "backlog");
+    // Offline (nothing listens on port 9): the board opens from its cache.
+    let db_text = db.display().to_string();
+    let tmux = Tmux::start_with_env(
+        &sandbox,
+        &[
+            ("SM_BOARD_DB", db_text.as_str()),
+            ("SM_BOARD_GITLAB_URL", "http://127.0.0.1:9"),
+            ("SM_BOARD_GROUP", "marketing/strategic-marketing"),
+            ("GITLAB_TOKEN", "glpat-e2e-not-a-real-token"),
+            ("SM_BOARD_LOG", "sm_board=debug"),
+        ],
+        "",
+        160,
+        48,
+    );
+    let screen = tmux.wait_for("6000 requests");
+    assert!(screen.contains(&format!("backlog {backlog} ")), "{screen}");
+    tmux.wait_for("offline ·");
+    // Keys reach the whole board: a filter counts over all 6000 requests.
+    let store = sm_board::store::Store::open(&db).unwrap();
+    let p1 = sm_board::store::load_issues(store.conn())
+        .unwrap()
+        .iter()
+        .filter(|r| r.facts.labels.iter().any(|l| l.contains("p::1")))
+        .count();
+    drop(store);
+    assert!(p1 > 500, "{p1}");
+    tmux.keys(&["/", "p", "::", "1"]);
+    // Every request labelled p::1 matches (descriptions that mention it add more): far more
+    // than a first screen holds.
+    let start = Instant::now();
+    loop {
+        let screen = tmux.wait_for("/p::1▏  ");
+        let matching: usize = screen
+            .split("/p::1▏  ")
+            .nth(1)
+            .and_then(|rest| rest.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
+        if matching >= p1 {
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(20), "{screen}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    tmux.keys(&["Escape", "Escape", "q"]);
+    tmux.wait_exit();
+    let log = std::fs::read_to_string(sandbox.path("state/sm-board/sm-board.log")).unwrap();
+    let first = log
+        .find("first screen loaded")
+        .expect("the first screen was drawn");
+    let whole = log.find("whole board drawn").expect("then the whole board");
+    assert!(first < whole, "{log}");
+}

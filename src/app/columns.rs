@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 
 use crate::app::state::{AppState, Card, Column, keep_visible};
-use crate::workflow::{Placement, Workflow};
+use crate::workflow::{Classification, Placement, Workflow};
 
 impl AppState {
     /// Each column's selected request (by id) and position.
@@ -223,22 +223,32 @@ impl Ordered {
     }
 }
 
-type SortKey = (usize, Option<NaiveDate>, bool, i64, i64);
+pub(crate) type SortKey = (usize, Option<NaiveDate>, bool, i64, i64);
 
 /// Cards sort by priority (1 first, unknown and none last), then due date, then reference.
 fn sort_key(card: &Card, wf: &Workflow) -> SortKey {
+    let record = &card.record;
+    sort_key_of(
+        wf,
+        &card.class,
+        record.facts.due_date,
+        record.project_id,
+        record.iid,
+    )
+}
+
+/// `sort_key` from the parts it reads (the first screen has no cards yet).
+pub(crate) fn sort_key_of(
+    wf: &Workflow,
+    class: &Classification,
+    due: Option<NaiveDate>,
+    project_id: i64,
+    iid: i64,
+) -> SortKey {
     let values = &wf.fields.priority.values;
-    let priority = card
-        .class
+    let priority = class
         .priority()
         .and_then(|p| values.iter().position(|v| v == p))
         .unwrap_or(values.len());
-    let due = card.record.facts.due_date;
-    (
-        priority,
-        due,
-        due.is_none(),
-        card.record.project_id,
-        card.record.iid,
-    )
+    (priority, due, due.is_none(), project_id, iid)
 }

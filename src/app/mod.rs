@@ -8,6 +8,7 @@ pub mod dates;
 pub mod detail;
 pub mod filter_line;
 pub mod filtering;
+pub mod first_screen;
 pub mod history;
 pub mod insight;
 pub mod layout;

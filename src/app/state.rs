@@ -181,6 +181,9 @@ pub struct AppState {
     pub workflow: Workflow,
     pub keymap: Keymap,
     pub cards: Vec<Card>,
+    /// How many requests of each column a large board's first screen has not loaded
+    /// (`app::first_screen`); empty once the whole board is.
+    pub unloaded: Vec<(Placement, usize)>,
     /// Every card in board order (priority, due date, reference) with its column, sorted when
     /// the cards change so that filtering never sorts nor reads a card to place it.
     pub order: Vec<crate::app::columns::Ordered>,
@@ -269,6 +272,7 @@ impl AppState {
             keymap,
             search: Default::default(),
             cards,
+            unloaded: Vec::new(),
             order: Vec::new(),
             columns: Vec::new(),
             focused_column: 0,
@@ -305,6 +309,21 @@ impl AppState {
         };
         state.rebuild_columns();
         state
+    }
+
+    /// How many requests `column` holds, loaded or not (see `unloaded`).
+    pub fn column_len(&self, column: &Column) -> usize {
+        let unloaded = self
+            .unloaded
+            .iter()
+            .find(|(placement, _)| *placement == column.placement)
+            .map_or(0, |(_, n)| *n);
+        column.cards.len() + unloaded
+    }
+
+    /// How many requests the board holds, loaded or not.
+    pub fn request_count(&self) -> usize {
+        self.cards.len() + self.unloaded.iter().map(|(_, n)| n).sum::<usize>()
     }
 
     /// The mode whose keymap applies now.

@@ -311,6 +311,65 @@ pub fn load_issues_parallel_as<T: Send, S: Default>(
     })
 }
 
+/// What places a request on the board and orders it in its column, without the rest of its
+/// row: a large board's first screen reads this for every request and whole rows only for
+/// the cards it shows (`scan_board_keys`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BoardKey {
+    pub id: i64,
+    pub project_id: i64,
+    pub iid: i64,
+    /// Shared between requests with the same labels, as `load_issues` shares them.
+    pub labels: Arc<[Label]>,
+    pub open: bool,
+    pub due_date: Option<NaiveDate>,
+}
+
+/// Every cached issue's `BoardKey`, in id order, handed to `visit` one by one.
+pub fn scan_board_keys(conn: &Connection, visit: &mut dyn FnMut(BoardKey)) -> Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, project_id, iid, labels, open, due_date FROM issues ORDER BY id",
+    )?;
+    let mut shared = SharedText::default();
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let id: i64 = row.get(0)?;
+        let due_date = row
+            .get_ref(5)?
+            .as_str_or_null()
+            .map_err(rusqlite::Error::from)?
+            .map(|d| d.parse::<NaiveDate>())
+            .transpose()
+            .map_err(|e| malformed("due date", id, e))?;
+        visit(BoardKey {
+            id,
+            project_id: row.get(1)?,
+            iid: row.get(2)?,
+            labels: shared.label_set(row.get_ref(3)?.as_str().map_err(rusqlite::Error::from)?),
+            open: row.get::<_, i64>(4)? == 1,
+            due_date,
+        });
+    }
+    Ok(())
+}
+
+/// The cached issues of `ids` (those still cached), in id order.
+pub fn load_issues_by_id(conn: &Connection, ids: &[i64]) -> Result<Vec<IssueRecord>> {
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM issues WHERE id IN (SELECT value FROM json_each(?1)) ORDER BY id"
+    ))?;
+    let mut shared = SharedText::default();
+    let mut out = Vec::with_capacity(ids.len());
+    let mut rows = stmt.query([json(&ids)?])?;
+    while let Some(row) = rows.next()? {
+        out.push(from_row_sharing(row, &mut shared)?);
+    }
+    Ok(out)
+}
+
 /// How many issues the cache holds (cheap: no rows are decoded).
 pub fn issue_count(conn: &Connection) -> Result<i64> {
     Ok(conn

@@ -35,8 +35,9 @@ pub use activity::{
     stale_activity_count, store_activity,
 };
 pub use issues::{
-    IssueRecord, IssueText, description, description_heads, each_issue_text, find_by_reference,
-    issue_count, load_issue, load_issues, load_issues_parallel_as, state_since_of, upsert_issues,
+    BoardKey, IssueRecord, IssueText, description, description_heads, each_issue_text,
+    find_by_reference, issue_count, load_issue, load_issues, load_issues_by_id,
+    load_issues_parallel_as, scan_board_keys, state_since_of, upsert_issues,
 };
 pub use meta::{
     Member, get_state, load_members, load_milestones, set_state, upsert_labels, upsert_members,

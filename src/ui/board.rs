@@ -53,15 +53,15 @@ fn render_column(frame: &mut Frame, area: Rect, state: &AppState, column_index: 
         })
         .title_top(Line::from(vec![
             Span::styled(format!(" {title} "), title_style),
-            Span::styled(format!("{} ", column.cards.len()), theme::DIM),
+            Span::styled(format!("{} ", state.column_len(column)), theme::DIM),
         ]));
     let inner = block.inner(area);
     let page = (inner.height / CARD_HEIGHT).max(1) as usize;
-    let offset = keep_visible(column.offset, column.selected, page)
-        .min(column.cards.len().saturating_sub(page));
-    if column.cards.len() > page {
-        let below = column.cards.len().saturating_sub(offset + page);
-        let mut hint = format!(" {}/{} ", column.selected + 1, column.cards.len());
+    let count = state.column_len(column);
+    let offset = keep_visible(column.offset, column.selected, page).min(count.saturating_sub(page));
+    if count > page {
+        let below = count.saturating_sub(offset + page);
+        let mut hint = format!(" {}/{count} ", column.selected + 1);
         if below > 0 {
             hint = format!(" ↓{below} {hint}");
         }

@@ -81,7 +81,7 @@ fn render_header(frame: &mut Frame, area: Rect, board_width: u16, state: &AppSta
     if state.source == Source::Demo {
         spans.push(Span::styled(" DEMO ", theme::DEMO_BADGE));
     }
-    let total: usize = state.cards.len();
+    let total: usize = state.request_count();
     match &state.filter {
         Some(filter) => {
             spans.push(Span::styled(

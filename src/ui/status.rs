@@ -107,11 +107,11 @@ pub fn filter_line(frame: &mut Frame, area: Rect, state: &AppState, input: &Filt
             let matching = state
                 .filter
                 .as_ref()
-                .map_or(state.cards.len(), |f| f.matching);
+                .map_or(state.request_count(), |f| f.matching);
             spans.push(Span::styled(
                 format!(
                     "{matching} of {} match · Enter keeps · Esc clears",
-                    state.cards.len()
+                    state.request_count()
                 ),
                 theme::DIM,
             ));

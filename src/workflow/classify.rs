@@ -104,34 +104,44 @@ fn single_in<'a>(scoped: &[(&'a str, &'a str)], key: &str) -> Option<&'a str> {
 pub struct ClassMemo {
     /// By the set's address and the open flag; the set is held, so no other set can take
     /// its address while it is here.
-    known: HashMap<(usize, bool), (Arc<[Label]>, Arc<Classification>)>,
+    known: HashMap<(usize, bool), Known>,
 }
+
+/// A label set held by `ClassMemo`, and its classification.
+type Known = (Arc<[Label]>, Arc<Classification>);
 
 impl ClassMemo {
     /// `classify(wf, issue)`, shared with earlier requests of the same label set.
     pub fn classify(&mut self, wf: &Workflow, issue: &IssueFacts) -> Arc<Classification> {
-        let key = (
-            Arc::as_ptr(&issue.labels).cast::<Label>() as usize,
-            issue.open,
-        );
+        self.classify_labels(wf, &issue.labels, issue.open)
+    }
+
+    /// The classification of a request with `labels`, open or closed.
+    pub fn classify_labels(
+        &mut self,
+        wf: &Workflow,
+        labels: &Arc<[Label]>,
+        open: bool,
+    ) -> Arc<Classification> {
+        let key = (Arc::as_ptr(labels).cast::<Label>() as usize, open);
         if let Some((_, known)) = self.known.get(&key) {
             return known.clone();
         }
-        let class = Arc::new(classify(wf, issue));
-        self.known
-            .insert(key, (issue.labels.clone(), class.clone()));
+        let class = Arc::new(classify_parts(wf, labels, open));
+        self.known.insert(key, (labels.clone(), class.clone()));
         class
     }
 }
 
 /// Classifies one request.
 pub fn classify(wf: &Workflow, issue: &IssueFacts) -> Classification {
+    classify_parts(wf, &issue.labels, issue.open)
+}
+
+/// Classifies a request from what classifying reads: its labels and whether it is open.
+fn classify_parts(wf: &Workflow, labels: &[Label], open: bool) -> Classification {
     // Split every label once; everything below reads these pairs.
-    let scoped: Vec<(&str, &str)> = issue
-        .labels
-        .iter()
-        .filter_map(|l| split_scoped(l))
-        .collect();
+    let scoped: Vec<(&str, &str)> = labels.iter().filter_map(|l| split_scoped(l)).collect();
     let values = |key| values_in(&scoped, key);
     let single = |key| single_in(&scoped, key);
     let mut anomalies = Vec::new();
@@ -153,10 +163,10 @@ pub fn classify(wf: &Workflow, issue: &IssueFacts) -> Classification {
     }
     if let Placement::State(i) = placement {
         let state = &wf.states[i];
-        if state.closed == issue.open {
+        if state.closed == open {
             anomalies.push(Anomaly::StateMismatch {
                 state: state.name.clone(),
-                open: issue.open,
+                open,
             });
         }
     }
@@ -165,17 +175,16 @@ pub fn classify(wf: &Workflow, issue: &IssueFacts) -> Classification {
         .enumerate()
         .any(|(i, (key, _))| scoped[i + 1..].iter().any(|(k, _)| k == key));
     if repeated {
-        for (key, values) in duplicate_scopes(&issue.labels) {
+        for (key, values) in duplicate_scopes(labels) {
             anomalies.push(Anomaly::DuplicateScope { key, values });
         }
     }
-    let mut teams = issue.labels.iter().filter(|l| wf.is_team(l));
+    let mut teams = labels.iter().filter(|l| wf.is_team(l));
     let team = match (teams.next(), teams.next()) {
         (Some(one), None) => Some(one.clone()),
         (Some(_), Some(_)) => {
             anomalies.push(Anomaly::SeveralTeams(
-                issue
-                    .labels
+                labels
                     .iter()
                     .filter(|l| wf.is_team(l))
                     .map(|l| l.to_string())
@@ -196,8 +205,7 @@ pub fn classify(wf: &Workflow, issue: &IssueFacts) -> Classification {
         placement,
         team,
         priority_label: priority.and_then(|value| {
-            issue
-                .labels
+            labels
                 .iter()
                 .find(|l| split_scoped(l) == Some((fields.priority.key.as_str(), value)))
                 .cloned()
