@@ -122,7 +122,7 @@ async fn event_loop(
     draw(terminal, state, no_color)?;
     tracing::info!(
         first_frame_ms = started.elapsed().as_secs_f64() * 1000.0,
-        issues = state.cards.len(),
+        issues = state.request_count(),
         "first frame drawn"
     );
     // The first screen takes no keys: they wait in the terminal until the whole board is in.

@@ -770,7 +770,9 @@ fn cells(state: &AppState) -> ratatui::buffer::Buffer {
 #[test]
 fn a_large_boards_first_screen_draws_exactly_what_the_whole_board_draws() {
     use sm_board::app::first_screen;
-    let store = Store::open_in_memory().unwrap();
+    // On a file: its keys are scanned in two halves at once, as on a user's machine.
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("cache.sqlite3")).unwrap();
     let mut issues = demo::generate::generate(3000, 7, demo::generate::default_anchor());
     // A request with no state label: the unlabelled column shows first.
     issues[10]["labels"] = serde_json::json!(["sm_request"]);

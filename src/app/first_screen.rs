@@ -26,42 +26,30 @@ pub struct FirstScreen {
     pub counts: Vec<(Placement, usize)>,
 }
 
-/// Picks each column's top `per_column` requests from `BoardKey`s seen one by one.
-pub struct Picker<'a> {
-    workflow: &'a Workflow,
-    per_column: usize,
+/// Each column's top requests among the `BoardKey`s seen so far, and its count. A large
+/// board is scanned in two halves at once, a `Picked` each, then `merged`.
+#[derive(Default)]
+pub struct Picked {
     memo: ClassMemo,
     /// Per column, the best requests so far, the worst on top (so it is the one to drop).
     top: HashMap<Placement, BinaryHeap<(SortKey, i64)>>,
     counts: HashMap<Placement, usize>,
 }
 
-impl<'a> Picker<'a> {
-    pub fn new(workflow: &'a Workflow, per_column: usize) -> Picker<'a> {
-        Picker {
-            workflow,
-            per_column: per_column.max(1),
-            memo: ClassMemo::default(),
-            top: HashMap::new(),
-            counts: HashMap::new(),
-        }
-    }
-
-    /// Counts `key`'s request in its column and keeps it when it is among the top ones.
-    /// Keys come in id order: the board breaks ties of the sort key by card order, which is
-    /// id order, so the id breaks them here.
-    pub fn add(&mut self, key: BoardKey) {
-        let class = self
-            .memo
-            .classify_labels(self.workflow, &key.labels, key.open);
+impl Picked {
+    /// Counts `key`'s request in its column and keeps it when it is among the top
+    /// `per_column` ones. The board breaks ties of the sort key by card order, which is id
+    /// order, so the id breaks them here.
+    pub fn add(&mut self, workflow: &Workflow, per_column: usize, key: BoardKey) {
+        let class = self.memo.classify_labels(workflow, &key.labels, key.open);
         let placement = class.placement;
         *self.counts.entry(placement).or_default() += 1;
         let entry = (
-            sort_key_of(self.workflow, &class, key.due_date, key.project_id, key.iid),
+            sort_key_of(workflow, &class, key.due_date, key.project_id, key.iid),
             key.id,
         );
         let top = self.top.entry(placement).or_default();
-        if top.len() < self.per_column {
+        if top.len() < per_column.max(1) {
             top.push(entry);
         } else if top.peek().is_some_and(|worst| entry < *worst) {
             top.pop();
@@ -69,14 +57,29 @@ impl<'a> Picker<'a> {
         }
     }
 
-    pub fn finish(self) -> FirstScreen {
-        let mut ids: Vec<i64> = self
-            .top
+    /// The first screen the parts picked together: the top `per_column` of each column over
+    /// all of them.
+    pub fn merged(parts: Vec<Picked>, per_column: usize) -> FirstScreen {
+        let mut top: HashMap<Placement, Vec<(SortKey, i64)>> = HashMap::new();
+        let mut counts: HashMap<Placement, usize> = HashMap::new();
+        for part in parts {
+            for (placement, heap) in part.top {
+                top.entry(placement).or_default().extend(heap);
+            }
+            for (placement, count) in part.counts {
+                *counts.entry(placement).or_default() += count;
+            }
+        }
+        let mut ids: Vec<i64> = top
             .into_values()
-            .flat_map(|heap| heap.into_iter().map(|(_, id)| id))
+            .flat_map(|mut entries| {
+                entries.sort_unstable();
+                entries.truncate(per_column.max(1));
+                entries.into_iter().map(|(_, id)| id)
+            })
             .collect();
         ids.sort_unstable();
-        let mut counts: Vec<(Placement, usize)> = self.counts.into_iter().collect();
+        let mut counts: Vec<(Placement, usize)> = counts.into_iter().collect();
         counts.sort_by_key(|(placement, _)| match placement {
             Placement::Unlabelled => 0,
             Placement::State(i) => i + 1,
@@ -143,9 +146,11 @@ pub fn load(
     parts: Parts,
     per_column: usize,
 ) -> crate::store::Result<AppState> {
-    let mut picker = Picker::new(&parts.workflow, per_column);
-    crate::store::scan_board_keys(store.conn(), &mut |key| picker.add(key))?;
-    let screen = picker.finish();
+    let workflow = &parts.workflow;
+    let picked = crate::store::scan_board_keys(store.conn(), store.path(), &|picked, key| {
+        Picked::add(picked, workflow, per_column, key)
+    })?;
+    let screen = Picked::merged(picked, per_column);
     let records = crate::store::load_issues_by_id(store.conn(), &screen.ids)?;
     Ok(state(parts, &screen, records))
 }

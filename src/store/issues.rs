@@ -279,36 +279,59 @@ pub fn load_issues_parallel_as<T: Send, S: Default>(
     path: &std::path::Path,
     make: &(dyn Fn(IssueRecord, &mut S) -> T + Sync),
 ) -> Result<Vec<T>> {
-    let (count, low, high): (i64, Option<i64>, Option<i64>) = conn
-        .prepare_cached("SELECT COUNT(*), MIN(id), MAX(id) FROM issues")?
-        .query_row([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-    let (Some(low), Some(high)) = (low, high) else {
+    let Some(split) = id_split(conn)? else {
         return Ok(Vec::new());
     };
-    if count < PARALLEL_LOAD_FROM {
-        return load_id_range(conn, low, high, count as usize, make);
-    }
-    // Split at the middle id (two index look-ups; GitLab's ids grow over time, so halves
-    // are near even; an exact median would walk half the table).
-    let middle = low + (high - low) / 2 + 1;
-    let half = (count / 2 + 1) as usize;
+    let count = split.count;
+    let Some(middle) = split.middle else {
+        return load_id_range(conn, split.low, split.high, count, make);
+    };
+    let half = count / 2 + 1;
     std::thread::scope(|scope| {
         let upper = scope.spawn(move || -> Result<Vec<T>> {
             let reader = crate::store::open_reader(path)?;
-            load_id_range(&reader, middle, high, half, make)
+            load_id_range(&reader, middle, split.high, half, make)
         });
         // Room for both halves: the upper one is appended without growing the vector.
-        let mut issues = load_id_range(conn, low, middle - 1, count as usize, make)?;
+        let mut issues = load_id_range(conn, split.low, middle - 1, count, make)?;
         match upper.join() {
             Ok(Ok(rest)) => issues.extend(rest),
             Ok(Err(err)) => {
                 tracing::debug!(error = %err, "second connection failed; loading on one");
-                issues.extend(load_id_range(conn, middle, high, half, make)?);
+                issues.extend(load_id_range(conn, middle, split.high, half, make)?);
             }
             Err(panic) => std::panic::resume_unwind(panic),
         }
         Ok(issues)
     })
+}
+
+/// The cached ids, and where to split them for two connections.
+#[derive(Debug, Clone, Copy)]
+struct IdSplit {
+    count: usize,
+    low: i64,
+    high: i64,
+    /// The first id of the upper half; `None` when one connection should read them all.
+    middle: Option<i64>,
+}
+
+/// How the cached ids split (`None`: nothing is cached). The split is at the middle id (two
+/// index look-ups; GitLab's ids grow over time, so halves are near even; an exact median
+/// would walk half the table).
+fn id_split(conn: &Connection) -> Result<Option<IdSplit>> {
+    let (count, low, high): (i64, Option<i64>, Option<i64>) = conn
+        .prepare_cached("SELECT COUNT(*), MIN(id), MAX(id) FROM issues")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    let (Some(low), Some(high)) = (low, high) else {
+        return Ok(None);
+    };
+    Ok(Some(IdSplit {
+        count: usize::try_from(count).unwrap_or(0),
+        low,
+        high,
+        middle: (count >= PARALLEL_LOAD_FROM).then(|| low + (high - low) / 2 + 1),
+    }))
 }
 
 /// What places a request on the board and orders it in its column, without the rest of its
@@ -325,13 +348,55 @@ pub struct BoardKey {
     pub due_date: Option<NaiveDate>,
 }
 
-/// Every cached issue's `BoardKey`, in id order, handed to `visit` one by one.
-pub fn scan_board_keys(conn: &Connection, visit: &mut dyn FnMut(BoardKey)) -> Result<()> {
+/// Every cached issue's `BoardKey`, handed to `visit` with a scratch `S`: one `S` per half
+/// of the ids, the upper half read on a second, read-only connection to the file at `path`
+/// at the same time (as `load_issues_parallel_as`). The scratches come back in id order.
+pub fn scan_board_keys<S: Default + Send>(
+    conn: &Connection,
+    path: Option<&std::path::Path>,
+    visit: &(dyn Fn(&mut S, BoardKey) + Sync),
+) -> Result<Vec<S>> {
+    let Some(split) = id_split(conn)? else {
+        return Ok(Vec::new());
+    };
+    let scan = |conn: &Connection, from: i64, to: i64| -> Result<S> {
+        let mut scratch = S::default();
+        scan_key_range(conn, from, to, &mut |key| visit(&mut scratch, key))?;
+        Ok(scratch)
+    };
+    let (Some(middle), Some(path)) = (split.middle, path) else {
+        return Ok(vec![scan(conn, split.low, split.high)?]);
+    };
+    std::thread::scope(|scope| {
+        let upper = scope.spawn(move || -> Result<S> {
+            let reader = crate::store::open_reader(path)?;
+            scan(&reader, middle, split.high)
+        });
+        let lower = scan(conn, split.low, middle - 1)?;
+        let upper = match upper.join() {
+            Ok(Ok(upper)) => upper,
+            Ok(Err(err)) => {
+                tracing::debug!(error = %err, "second connection failed; scanning on one");
+                scan(conn, middle, split.high)?
+            }
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        Ok(vec![lower, upper])
+    })
+}
+
+fn scan_key_range(
+    conn: &Connection,
+    from: i64,
+    to: i64,
+    visit: &mut dyn FnMut(BoardKey),
+) -> Result<()> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, project_id, iid, labels, open, due_date FROM issues ORDER BY id",
+        "SELECT id, project_id, iid, labels, open, due_date FROM issues \
+         WHERE id BETWEEN ?1 AND ?2 ORDER BY id",
     )?;
     let mut shared = SharedText::default();
-    let mut rows = stmt.query([])?;
+    let mut rows = stmt.query([from, to])?;
     while let Some(row) = rows.next()? {
         let id: i64 = row.get(0)?;
         let due_date = row
