@@ -292,6 +292,20 @@ fn configure(state: &mut AppState, config: &Config) {
     state.ascii_marks = sm_board::ui::theme::wants_ascii(&|name| std::env::var(name).ok());
 }
 
+/// What loads the whole board after a first screen (see `first_state`), then allows
+/// `arenas` malloc arenas (see `limit_malloc_arenas`).
+fn whole_board_loader(
+    config: &Config,
+    source: Source,
+    arenas: i32,
+) -> impl Fn(&sm_board::store::Store) -> std::io::Result<AppState> + '_ {
+    move |store| {
+        let state = new_state(config, store, source.clone()).map_err(std::io::Error::other);
+        limit_malloc_arenas(arenas);
+        state
+    }
+}
+
 /// From this many cached requests on, the first frame draws a first screen (see
 /// `app::first_screen`) and the whole board is loaded right after it.
 const FIRST_SCREEN_FROM: i64 = 5000;
@@ -341,7 +355,9 @@ fn run_demo(
         session::demo_data(issues, seed)
     })?;
     tracing::debug!(ms = ms(started), "cache open");
-    let mut state = new_state(config, &store, Source::Demo)?;
+    let (mut state, partial) = first_state(config, &store, Source::Demo)?;
+    let whole_board = whole_board_loader(config, Source::Demo, 2);
+    let whole_board: Option<sm_board::tui::WholeBoard<'_>> = partial.then_some(&whole_board);
     let note = match (offline, config.db_override.is_none()) {
         (true, _) => "demo, offline: edits queue until you restart without --offline",
         (false, true) => {
@@ -376,7 +392,7 @@ fn run_demo(
         }
         None => (WorkerStart::None, None),
     };
-    with_runtime(async move { run_tui(&store, &mut state, started, worker, None).await })
+    with_runtime(async move { run_tui(&store, &mut state, started, worker, whole_board).await })
 }
 
 fn run_board(config: &Config, started: std::time::Instant) -> Result<()> {
@@ -387,11 +403,7 @@ fn run_board(config: &Config, started: std::time::Instant) -> Result<()> {
     if !partial {
         limit_malloc_arenas(1);
     }
-    let whole_board = |store: &sm_board::store::Store| {
-        let state = new_state(config, store, source.clone()).map_err(std::io::Error::other);
-        limit_malloc_arenas(1);
-        state
-    };
+    let whole_board = whole_board_loader(config, source, 1);
     let whole_board: Option<sm_board::tui::WholeBoard<'_>> = partial.then_some(&whole_board);
     let worker = match (&config.gitlab, store.path()) {
         (Some(gitlab), Some(db)) => match config::token::resolve(gitlab) {

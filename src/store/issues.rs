@@ -215,19 +215,27 @@ pub fn upsert_issues(
     }
     // The bodies go in many rows a statement: each statement that fires the full-text trigger
     // makes FTS5 flush its pending terms to disk, so a row a statement wrote one tiny index
-    // segment per issue (and merged them again): most of a 50,000-issue seed's time.
+    // segment per issue (and merged them again): most of a 50,000-issue seed's time. The
+    // rows are bound as parameters (a JSON array of them had every raw JSON text escaped
+    // and parsed again).
     for chunk in issues.chunks(BODIES_A_STATEMENT) {
-        let rows: Vec<serde_json::Value> = chunk
-            .iter()
-            .map(|(record, description, raw)| serde_json::json!([record.id, description, raw]))
-            .collect();
-        tx.prepare_cached(
-            "INSERT INTO issue_bodies (id, description, raw_json) \
-             SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?1) WHERE true \
+        let rows = vec!["(?, ?, ?)"; chunk.len()].join(", ");
+        let mut stmt = tx.prepare_cached(&format!(
+            "INSERT INTO issue_bodies (id, description, raw_json) VALUES {rows} \
              ON CONFLICT (id) DO UPDATE SET description = excluded.description, \
-             raw_json = excluded.raw_json",
-        )?
-        .execute([serde_json::Value::Array(rows).to_string()])?;
+             raw_json = excluded.raw_json"
+        ))?;
+        let values: Vec<&dyn rusqlite::ToSql> = chunk
+            .iter()
+            .flat_map(|(record, description, raw)| {
+                [
+                    &record.id as &dyn rusqlite::ToSql,
+                    description as &dyn rusqlite::ToSql,
+                    raw as &dyn rusqlite::ToSql,
+                ]
+            })
+            .collect();
+        stmt.execute(values.as_slice())?;
     }
     tx.commit()?;
     Ok(())
