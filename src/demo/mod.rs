@@ -117,6 +117,8 @@ where
     I::Item: std::borrow::Borrow<Value>,
 {
     let (batches, written) = std::sync::mpsc::sync_channel::<Vec<SeedRow>>(2);
+    let first_fill = store::issue_count(store.conn())? == 0;
+    let _bulk = store.bulk_writes(first_fill);
     std::thread::scope(|scope| {
         let producer = scope.spawn(move || seed_rows(issues, &batches));
         let mut loaded = 0;
