@@ -292,6 +292,27 @@ fn configure(state: &mut AppState, config: &Config) {
     state.ascii_marks = sm_board::ui::theme::wants_ascii(&|name| std::env::var(name).ok());
 }
 
+/// From this many generated requests on, the demo writes their descriptions and raw JSON after
+/// its first frame (see `demo::seed_board`).
+#[cfg(feature = "fake-gitlab")]
+const DEFER_DEMO_BODIES_FROM: usize = 5000;
+
+/// The descriptions and raw JSON a demo cache at `db` still waits for (`demo::seed_bodies`).
+#[cfg(feature = "fake-gitlab")]
+fn seed_demo_bodies(db: &std::path::Path, issues: Option<usize>, seed: u64) {
+    let started = std::time::Instant::now();
+    let written = sm_board::store::Store::open(db)
+        .map_err(|e| e.to_string())
+        .and_then(|store| {
+            let data = session::demo_data(issues, seed).map_err(|e| e.to_string())?;
+            sm_board::demo::seed_bodies(&store, data).map_err(|e| e.to_string())
+        });
+    match written {
+        Ok(n) => tracing::debug!(issues = n, ms = ms(started), "demo descriptions written"),
+        Err(err) => tracing::warn!(error = %err, "demo descriptions not written"),
+    }
+}
+
 /// What loads the whole board after a first screen (see `first_state`), then allows
 /// `arenas` malloc arenas (see `limit_malloc_arenas`).
 fn whole_board_loader(
@@ -351,9 +372,13 @@ fn run_demo(
 ) -> Result<()> {
     limit_malloc_arenas(2);
     tracing::debug!(ms = ms(started), "config and logging ready");
-    let (store, _throwaway) = session::open_demo(config.db_override.clone(), || {
+    // A large demo opens on its board; descriptions and raw JSON follow after its first frame.
+    let defer_bodies = issues.is_some_and(|n| n >= DEFER_DEMO_BODIES_FROM);
+    let (store, _throwaway) = session::open_demo(config.db_override.clone(), defer_bodies, || {
         session::demo_data(issues, seed)
     })?;
+    let bodies_pending =
+        sm_board::store::get_state(store.conn(), sm_board::demo::BODIES_PENDING)?.is_some();
     tracing::debug!(ms = ms(started), "cache open");
     let (mut state, partial) = first_state(config, &store, Source::Demo)?;
     let whole_board = whole_board_loader(config, Source::Demo, 2);
@@ -376,8 +401,14 @@ fn run_demo(
     let (worker, _backend) = match store.path() {
         Some(db) => {
             let (go, go_rx) = tokio::sync::oneshot::channel();
+            let bodies_db = db.to_path_buf();
             let (ready, backend) = sm_board::demo::backend::start(
                 go_rx,
+                move || {
+                    if bodies_pending {
+                        seed_demo_bodies(&bodies_db, issues, seed);
+                    }
+                },
                 move || {
                     session::demo_data(issues, seed)
                         .map(sm_board::fake_gitlab::SeedIssues::streamed)

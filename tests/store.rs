@@ -246,3 +246,47 @@ fn requests_with_the_same_labels_share_one_set_one_assignee_list_and_one_classif
     }
     assert!(pairs_with_same_labels > 100, "{pairs_with_same_labels}");
 }
+
+#[test]
+fn a_board_seeded_first_gets_its_descriptions_later_and_ends_as_a_whole_seed() {
+    let issues = demo::generate::generate(700, 9, demo::generate::default_anchor());
+    let whole = Store::open_in_memory().unwrap();
+    demo::seed_store(&whole, &issues).unwrap();
+    let staged = Store::open_in_memory().unwrap();
+    assert_eq!(demo::seed_board(&staged, &issues).unwrap(), 700);
+    let pending = |store: &Store| store::get_state(store.conn(), demo::BODIES_PENDING).unwrap();
+    assert!(pending(&staged).is_some());
+    // The board is all there; descriptions are not yet.
+    assert_eq!(
+        store::load_issues(staged.conn()).unwrap(),
+        store::load_issues(whole.conn()).unwrap()
+    );
+    let described = issues
+        .iter()
+        .find(|i| i["description"].as_str().is_some_and(|d| !d.is_empty()))
+        .unwrap();
+    let id = described["id"].as_i64().unwrap();
+    assert_eq!(store::description(staged.conn(), id).unwrap(), None);
+
+    assert_eq!(demo::seed_bodies(&staged, &issues).unwrap(), 700);
+    assert!(pending(&staged).is_none());
+    assert_eq!(
+        store::description(staged.conn(), id).unwrap(),
+        store::description(whole.conn(), id).unwrap()
+    );
+    let word = described["description"]
+        .as_str()
+        .unwrap()
+        .split_whitespace()
+        .find(|w| w.len() > 5 && w.chars().all(char::is_alphabetic))
+        .unwrap()
+        .to_lowercase();
+    assert_eq!(
+        store::search_text(staged.conn(), &word).unwrap(),
+        store::search_text(whole.conn(), &word).unwrap()
+    );
+    assert_eq!(
+        store::load_issues(staged.conn()).unwrap(),
+        store::load_issues(whole.conn()).unwrap()
+    );
+}

@@ -947,3 +947,35 @@ fn a_large_board_opens_on_its_first_screen_then_takes_keys_on_the_whole_board() 
     let whole = log.find("whole board drawn").expect("then the whole board");
     assert!(first < whole, "{log}");
 }
+
+#[test]
+fn a_large_demo_opens_on_its_board_and_writes_the_descriptions_after() {
+    if !tmux_available() {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let db = sandbox.path("demo-large.sqlite3");
+    let tmux = Tmux::start(
+        &sandbox,
+        &format!("demo --offline --issues 6000 --db {}", db.display()),
+        160,
+        48,
+    );
+    tmux.wait_for("6000 requests");
+    // The demo's sync starts once the descriptions are in.
+    tmux.wait_for("offline ·");
+    tmux.keys(&["q"]);
+    tmux.wait_exit();
+    let store = sm_board::store::Store::open(&db).unwrap();
+    let pending = sm_board::store::get_state(store.conn(), sm_board::demo::BODIES_PENDING);
+    assert_eq!(pending.unwrap(), None);
+    let described: i64 = store
+        .conn()
+        .query_row(
+            "SELECT COUNT(*) FROM issue_bodies WHERE raw_json <> '' AND description <> ''",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(described > 3000, "{described}");
+}

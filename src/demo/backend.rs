@@ -30,9 +30,11 @@ impl Drop for DemoBackend {
 
 /// Prepares the fake (with `data()`'s issues and `milestones`) and a worker syncing `db` with
 /// it. Nothing starts until `go` fires (after the first frame, so the board draws at full speed);
-/// the worker then arrives on the returned channel.
+/// then `first` runs (what the cache still needs, say), the fake starts, and the worker
+/// arrives on the returned channel.
 pub fn start(
     go: oneshot::Receiver<()>,
+    first: impl FnOnce() + Send + 'static,
     data: impl FnOnce() -> Result<SeedIssues, String> + Send + 'static,
     milestones: Vec<Value>,
     offline: bool,
@@ -47,6 +49,7 @@ pub fn start(
             if go.blocking_recv().is_err() {
                 return; // the board closed before it was drawn
             }
+            first();
             let started = (|| -> Result<_, String> {
                 let issues = data()?;
                 let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -116,18 +116,62 @@ where
     I: IntoIterator + Send,
     I::Item: std::borrow::Borrow<Value>,
 {
+    seed(store, issues, Seed::Whole)
+}
+
+/// As `seed_store`, without the descriptions and raw JSON (the detail view and full-text
+/// search read them; the board does not): a large demo's board opens on these, and
+/// `seed_bodies` adds the rest after its first frame (`BODIES_PENDING` says it is due).
+pub fn seed_board<I>(store: &Store, issues: I) -> Result<usize, DemoError>
+where
+    I: IntoIterator + Send,
+    I::Item: std::borrow::Borrow<Value>,
+{
+    let loaded = seed(store, issues, Seed::Board)?;
+    store::set_state(store.conn(), BODIES_PENDING, "1")?;
+    Ok(loaded)
+}
+
+/// The descriptions and raw JSON of `issues`, cached by `seed_board` before; clears
+/// `BODIES_PENDING` once all are in.
+pub fn seed_bodies<I>(store: &Store, issues: I) -> Result<usize, DemoError>
+where
+    I: IntoIterator + Send,
+    I::Item: std::borrow::Borrow<Value>,
+{
+    let loaded = seed(store, issues, Seed::Bodies)?;
+    store::delete_state(store.conn(), BODIES_PENDING)?;
+    Ok(loaded)
+}
+
+/// Set (in the cache's state) while a demo cache waits for `seed_bodies`.
+pub const BODIES_PENDING: &str = "demo_bodies_pending";
+
+/// What a seed writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Seed {
+    Whole,
+    Board,
+    Bodies,
+}
+
+fn seed<I>(store: &Store, issues: I, what: Seed) -> Result<usize, DemoError>
+where
+    I: IntoIterator + Send,
+    I::Item: std::borrow::Borrow<Value>,
+{
     let (batches, written) = std::sync::mpsc::sync_channel::<Vec<SeedRow>>(2);
-    let first_fill = store::issue_count(store.conn())? == 0;
+    let first_fill = what != Seed::Bodies && store::issue_count(store.conn())? == 0;
     let _bulk = store.bulk_writes(first_fill);
     std::thread::scope(|scope| {
-        let producer = scope.spawn(move || seed_rows(issues, &batches));
+        let producer = scope.spawn(move || seed_rows(issues, what, &batches));
         let mut loaded = 0;
         let mut failed = None;
         for rows in written {
             // After a failed write the rest is drained (the producer finishes), not written.
             if failed.is_none() {
-                match store::upsert_issues(store.conn(), &rows) {
-                    Ok(()) => loaded += rows.len(),
+                match write_seed_rows(store, what, rows) {
+                    Ok(n) => loaded += n,
                     Err(err) => failed = Some(err),
                 }
             }
@@ -139,9 +183,31 @@ where
         if let Some(err) = failed {
             return Err(err.into());
         }
-        shared.write(store)?;
+        if what != Seed::Bodies {
+            shared.write(store)?;
+        }
         Ok(loaded)
     })
+}
+
+fn write_seed_rows(store: &Store, what: Seed, rows: Vec<SeedRow>) -> store::Result<usize> {
+    let conn = store.conn();
+    let n = rows.len();
+    match what {
+        Seed::Whole => store::upsert_issues(conn, &rows)?,
+        Seed::Board => {
+            let records: Vec<_> = rows.into_iter().map(|(record, _, _)| record).collect();
+            store::upsert_issue_rows(conn, &records)?;
+        }
+        Seed::Bodies => {
+            let bodies: Vec<_> = rows
+                .into_iter()
+                .map(|(record, description, raw)| (record.id, description, raw))
+                .collect();
+            store::upsert_bodies(conn, &bodies)?;
+        }
+    }
+    Ok(n)
 }
 
 /// One issue as `store::upsert_issues` writes it: the row, the description, the raw JSON.
@@ -158,6 +224,7 @@ struct SeedShared {
 /// Turns `issues` into rows, sent a batch at a time (stops early when nobody listens).
 fn seed_rows(
     issues: impl IntoIterator<Item = impl std::borrow::Borrow<Value>>,
+    what: Seed,
     batches: &std::sync::mpsc::SyncSender<Vec<SeedRow>>,
 ) -> Result<SeedShared, DemoError> {
     let mut shared = SeedShared::default();
@@ -185,7 +252,12 @@ fn seed_rows(
                 });
         }
         let record = convert::issue_record(&issue);
-        rows.push((record, issue.description, value.to_string()));
+        let raw = if what == Seed::Board {
+            String::new()
+        } else {
+            value.to_string()
+        };
+        rows.push((record, issue.description, raw));
         if rows.len() == SEED_BATCH {
             let full = std::mem::replace(&mut rows, Vec::with_capacity(SEED_BATCH));
             if batches.send(full).is_err() {

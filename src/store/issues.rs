@@ -213,31 +213,70 @@ pub fn upsert_issues(
     for (record, _, _) in issues {
         write_record(&tx, record)?;
     }
-    // The bodies go in many rows a statement: each statement that fires the full-text trigger
-    // makes FTS5 flush its pending terms to disk, so a row a statement wrote one tiny index
-    // segment per issue (and merged them again): most of a 50,000-issue seed's time. The
-    // rows are bound as parameters (a JSON array of them had every raw JSON text escaped
-    // and parsed again).
-    for chunk in issues.chunks(BODIES_A_STATEMENT) {
+    write_bodies(
+        &tx,
+        issues
+            .iter()
+            .map(|(record, description, raw)| (record.id, description, raw)),
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Upserts the board columns of issues only, in one transaction (their bodies come later,
+/// through `upsert_bodies`).
+pub fn upsert_issue_rows(conn: &Connection, records: &[IssueRecord]) -> Result<()> {
+    let tx = crate::store::write_tx(conn)?;
+    for record in records {
+        write_record(&tx, record)?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// Upserts the description and raw JSON of issues already cached, by id, in one transaction.
+pub fn upsert_bodies(conn: &Connection, bodies: &[(i64, Option<String>, String)]) -> Result<()> {
+    let tx = crate::store::write_tx(conn)?;
+    write_bodies(
+        &tx,
+        bodies
+            .iter()
+            .map(|(id, description, raw)| (*id, description, raw)),
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Writes `(id, description, raw JSON)` rows to `issue_bodies`.
+///
+/// Many rows go in a statement: each statement that fires the full-text trigger makes FTS5
+/// flush its pending terms to disk, so a row a statement wrote one tiny index segment per
+/// issue (and merged them again): most of a 50,000-issue seed's time. The rows are bound as
+/// parameters (a JSON array of them had every raw JSON text escaped and parsed again).
+fn write_bodies<'a>(
+    conn: &Connection,
+    bodies: impl Iterator<Item = (i64, &'a Option<String>, &'a String)>,
+) -> Result<()> {
+    let bodies: Vec<_> = bodies.collect();
+    for chunk in bodies.chunks(BODIES_A_STATEMENT) {
         let rows = vec!["(?, ?, ?)"; chunk.len()].join(", ");
-        let mut stmt = tx.prepare_cached(&format!(
+        let mut stmt = conn.prepare_cached(&format!(
             "INSERT INTO issue_bodies (id, description, raw_json) VALUES {rows} \
              ON CONFLICT (id) DO UPDATE SET description = excluded.description, \
              raw_json = excluded.raw_json"
         ))?;
         let values: Vec<&dyn rusqlite::ToSql> = chunk
             .iter()
-            .flat_map(|(record, description, raw)| {
+            .flat_map(|(id, description, raw)| {
                 [
-                    &record.id as &dyn rusqlite::ToSql,
-                    description as &dyn rusqlite::ToSql,
-                    raw as &dyn rusqlite::ToSql,
+                    id as &dyn rusqlite::ToSql,
+                    *description as &dyn rusqlite::ToSql,
+                    *raw as &dyn rusqlite::ToSql,
                 ]
             })
             .collect();
         stmt.execute(values.as_slice())?;
     }
-    tx.commit()?;
     Ok(())
 }
 

@@ -120,6 +120,12 @@ pub fn get_state(conn: &Connection, key: &str) -> Result<Option<String>> {
         .optional()?)
 }
 
+pub fn delete_state(conn: &Connection, key: &str) -> Result<()> {
+    conn.prepare_cached("DELETE FROM sync_state WHERE key = ?1")?
+        .execute([key])?;
+    Ok(())
+}
+
 pub fn set_state(conn: &Connection, key: &str, value: &str) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO sync_state (key, value) VALUES (?1, ?2) \

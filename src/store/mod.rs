@@ -37,11 +37,12 @@ pub use activity::{
 pub use issues::{
     BoardKey, IssueRecord, IssueText, description, description_heads, each_issue_text,
     find_by_reference, issue_count, load_issue, load_issues, load_issues_by_id,
-    load_issues_parallel_as, scan_board_keys, state_since_of, upsert_issues,
+    load_issues_parallel_as, scan_board_keys, state_since_of, upsert_bodies, upsert_issue_rows,
+    upsert_issues,
 };
 pub use meta::{
-    Member, get_state, load_members, load_milestones, set_state, upsert_labels, upsert_members,
-    upsert_milestones,
+    Member, delete_state, get_state, load_members, load_milestones, set_state, upsert_labels,
+    upsert_members, upsert_milestones,
 };
 pub use outbox::{
     OutboxEntry, OutboxStatus, QueuedComment, apply_edit, list_outbox, mark_done, mark_failed,
