@@ -34,7 +34,7 @@ fn seed(
     demo::seed_store(&store, &data)?;
     let model = Model::new(data, vec![]);
     let mut by_issue: std::collections::HashMap<i64, Vec<LabelEvent>> = Default::default();
-    for e in &model.label_events {
+    for e in &model.all_label_events() {
         by_issue.entry(e.issue_id).or_default().push(LabelEvent {
             id: e.id,
             issue_id: e.issue_id,

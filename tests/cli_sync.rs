@@ -311,8 +311,8 @@ fn a_push_killed_at_any_point_lands_every_edit_exactly_once() {
             1
         );
         let added = model
-            .label_events
-            .iter()
+            .all_label_events()
+            .into_iter()
             .filter(|e| e.issue_id == *id && &*e.label == "p::1" && e.add)
             .count();
         assert_eq!(added, 1, "issue {id}: p::1 added {added} times");
@@ -415,8 +415,8 @@ fn status_json_after_a_sync_counts_exactly_what_gitlab_holds() {
     let moves_on_gitlab: usize = {
         let model = server.fake().shared.lock();
         model
-            .label_events
-            .iter()
+            .all_label_events()
+            .into_iter()
             .filter(|e| e.add && e.label.starts_with("sm_req::"))
             .filter(|e| e.created_at >= since && e.created_at <= now)
             .filter(|e| {
@@ -511,8 +511,8 @@ fn two_processes_pushing_one_cache_post_each_comment_once_and_invent_no_conflict
         let model = server.fake().shared.lock();
         for body in &markers {
             let posted = model
-                .notes
-                .iter()
+                .all_notes()
+                .into_iter()
                 .filter(|n| n.body.starts_with(body.as_str()))
                 .count();
             assert_eq!(posted, 1, "trial {trial}: {body} posted {posted} times");

@@ -399,8 +399,8 @@ async fn no_update_is_missed_when_pages_shift_during_an_incremental_listing() {
 fn stale_by_live_edit(fake: &RunningFake, id: i64) -> bool {
     let model = fake.shared.lock();
     model
-        .notes
-        .iter()
+        .all_notes()
+        .into_iter()
         .rev()
         .find(|n| n.issue_id == id)
         .is_some_and(|n| n.body.starts_with("Working on it"))

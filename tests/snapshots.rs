@@ -517,8 +517,8 @@ fn demo_store_with_history() -> Store {
     let model = sm_board::fake_gitlab::model::Model::new(issues, vec![]);
     for record in store::load_issues(store.conn()).unwrap() {
         let events: Vec<store::LabelEvent> = model
-            .label_events
-            .iter()
+            .all_label_events()
+            .into_iter()
             .filter(|e| e.issue_id == record.id)
             .map(|e| store::LabelEvent {
                 id: e.id,

@@ -134,8 +134,8 @@ impl World {
     fn label_events(&self, id: i64, label: &str) -> usize {
         let model = self.fake.shared.lock();
         model
-            .label_events
-            .iter()
+            .all_label_events()
+            .into_iter()
             .filter(|e| e.issue_id == id && &*e.label == label && e.add)
             .count()
     }
@@ -560,8 +560,8 @@ async fn the_named_board_s_list_order_is_read_for_the_columns() {
 fn notes_on(w: &World, id: i64) -> Vec<String> {
     let model = w.fake.shared.lock();
     model
-        .notes
-        .iter()
+        .all_notes()
+        .into_iter()
         .filter(|n| n.issue_id == id && !n.system)
         .map(|n| n.body.to_string())
         .collect()
@@ -686,8 +686,8 @@ async fn check_history_pass(w: &World, requests: &dyn Fn(&World) -> u64) {
     let remote: Vec<(String, bool)> = {
         let model = w.fake.shared.lock();
         let mut events: Vec<_> = model
-            .label_events
-            .iter()
+            .all_label_events()
+            .into_iter()
             .filter(|e| e.issue_id == record.id)
             .collect();
         events.sort_by_key(|e| (e.created_at, e.id));

@@ -476,11 +476,19 @@ fn a_comment_written_in_the_editor_reaches_gitlab_once() {
     );
     tmux.wait_for("synced just now");
     // Comments posted from here on (the fake's issues come with comments of their own).
-    let seeded = fake.shared.lock().notes.len();
+    let seeded: std::collections::HashSet<i64> = fake
+        .shared
+        .lock()
+        .all_notes()
+        .iter()
+        .map(|n| n.id)
+        .collect();
     let notes = || -> Vec<String> {
-        fake.shared.lock().notes[seeded..]
-            .iter()
-            .filter(|n| !n.system)
+        fake.shared
+            .lock()
+            .all_notes()
+            .into_iter()
+            .filter(|n| !n.system && !seeded.contains(&n.id))
             .map(|n| n.body.to_string())
             .collect()
     };

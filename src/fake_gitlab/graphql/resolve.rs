@@ -16,16 +16,16 @@ use crate::fake_gitlab::model::{LabelEvent, Model, Note, Project, timestamp};
 
 /// One discussion of a work item.
 #[derive(Clone)]
-enum Entry<'m> {
-    Note(&'m Note),
+enum Entry {
+    Note(Note),
     /// Label events made by one user at one instant, and the discussion's 40-hex id.
     Labels {
-        events: Vec<&'m LabelEvent>,
+        events: Vec<LabelEvent>,
         key: String,
     },
 }
 
-impl Entry<'_> {
+impl Entry {
     fn created_ms(&self) -> i64 {
         match self {
             Entry::Note(n) => n.created_at.timestamp_millis(),
@@ -44,10 +44,10 @@ enum Node<'m> {
     WorkItems(Page<i64>),
     WorkItem(i64),
     Widget(&'static str, i64),
-    Discussions(Page<Entry<'m>>),
-    Discussion(Entry<'m>),
-    Notes(Entry<'m>),
-    Note(Entry<'m>),
+    Discussions(Page<Entry>),
+    Discussion(Entry),
+    Notes(Entry),
+    Note(Entry),
     User(i64),
     Meta(&'static str),
     PageInfo { has_next: bool, end: Option<String> },
@@ -134,7 +134,7 @@ fn reference(model: &Model, label: &str) -> String {
 }
 
 /// GitLab's `LabelNote` text for events of one discussion.
-pub(super) fn label_note_body(model: &Model, events: &[&LabelEvent]) -> String {
+pub(super) fn label_note_body(model: &Model, events: &[LabelEvent]) -> String {
     let refs = |add: bool| {
         let mut refs: Vec<String> = Vec::new();
         for e in events.iter().filter(|e| e.add == add) {
@@ -185,8 +185,8 @@ fn mix(ms: i64, user: i64, issue: i64) -> u64 {
 }
 
 /// A work item's discussions, oldest first, as `filter` selects them.
-fn discussions<'m>(model: &'m Model, issue_id: i64, filter: &str) -> Vec<Entry<'m>> {
-    let mut entries: Vec<Entry<'m>> = model
+fn discussions(model: &Model, issue_id: i64, filter: &str) -> Vec<Entry> {
+    let mut entries: Vec<Entry> = model
         .notes_of(issue_id)
         .filter(|n| match filter {
             "ONLY_COMMENTS" => !n.system,
@@ -196,7 +196,7 @@ fn discussions<'m>(model: &'m Model, issue_id: i64, filter: &str) -> Vec<Entry<'
         .map(Entry::Note)
         .collect();
     if filter != "ONLY_COMMENTS" {
-        let mut groups: BTreeMap<(i64, i64), Vec<&LabelEvent>> = BTreeMap::new();
+        let mut groups: BTreeMap<(i64, i64), Vec<LabelEvent>> = BTreeMap::new();
         for e in model.events_of(issue_id) {
             groups
                 .entry((e.created_at.timestamp_millis(), e.user_id))
@@ -457,7 +457,7 @@ impl<'m> Resolver<'m, '_, '_> {
         }))
     }
 
-    fn note(&self, entry: &Entry<'m>, name: &str) -> Result<Out<'m>, String> {
+    fn note(&self, entry: &Entry, name: &str) -> Result<Out<'m>, String> {
         let model = self.model;
         Ok(match (entry, name) {
             (Entry::Note(n), "id") => Out::Leaf(json!(format!("gid://gitlab/Note/{}", n.id))),

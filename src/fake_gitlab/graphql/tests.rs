@@ -132,8 +132,9 @@ fn label_note_text_is_gitlabs() {
                 json!({"id": 900 + model.labels.len(), "name": label}),
             );
         }
+        let event = model.next_id();
         model.push_event(crate::fake_gitlab::model::LabelEvent {
-            id: 5_000_000 + model.label_events.len() as i64,
+            id: event,
             issue_id: id,
             label: label.into(),
             add,
@@ -160,7 +161,7 @@ fn label_note_text_is_gitlabs() {
         added.join(" "),
         label_id(&model, "p::2")
     );
-    let events: Vec<&crate::fake_gitlab::model::LabelEvent> = model
+    let events: Vec<crate::fake_gitlab::model::LabelEvent> = model
         .events_of(id)
         .filter(|e| e.created_at == when)
         .collect();

@@ -47,7 +47,7 @@ fn seeded_issues_have_the_comments_their_count_claims_in_order() {
     for (id, issue) in &model.issues {
         let issue = issue.value();
         let claimed = issue["user_notes_count"].as_i64().unwrap_or(0);
-        let notes: Vec<&Note> = model.notes_of(*id).collect();
+        let notes: Vec<Note> = model.notes_of(*id).collect();
         assert_eq!(notes.len() as i64, claimed, "issue {id}");
         assert!(notes.windows(2).all(|w| w[0].created_at <= w[1].created_at));
         if let Some(last) = notes.last() {
@@ -68,4 +68,51 @@ fn seeded_issues_have_the_comments_their_count_claims_in_order() {
     );
     assert_eq!(found, Some(*id));
     assert!(model.events_of(*id).all(|e| e.issue_id == *id));
+}
+
+#[test]
+fn seeded_pasts_are_made_the_same_each_time_with_ids_nothing_else_takes() {
+    let issues = crate::demo::generate::generate(80, 3, crate::demo::generate::default_anchor());
+    let mut model = Model::new(issues, Vec::new());
+    let seen = |model: &Model| -> Vec<(i64, i64, String, bool, i64)> {
+        model
+            .all_label_events()
+            .into_iter()
+            .map(|e| {
+                (
+                    e.id,
+                    e.issue_id,
+                    e.label.to_string(),
+                    e.add,
+                    e.created_at.timestamp_millis(),
+                )
+            })
+            .chain(model.all_notes().into_iter().map(|n| {
+                (
+                    n.id,
+                    n.issue_id,
+                    n.body.to_string(),
+                    n.system,
+                    n.created_at.timestamp_millis(),
+                )
+            }))
+            .collect()
+    };
+    let first = seen(&model);
+    assert!(first.len() > 800, "{}", first.len());
+    assert_eq!(seen(&model), first);
+    let mut ids: Vec<i64> = first.iter().map(|(id, ..)| *id).collect();
+    ids.extend(model.labels.values().filter_map(|l| l["id"].as_i64()));
+    let count = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), count, "ids are unique");
+    // Every label an event names exists (a state's path names states the issue no longer has).
+    for event in model.all_label_events() {
+        assert!(model.labels.contains_key(&*event.label), "{}", event.label);
+    }
+    let (&issue, _) = model.issues.iter().next().unwrap();
+    let later = model.add_note(issue, "later".into(), false);
+    assert!(later.id > *ids.last().unwrap());
+    assert_eq!(model.notes_of(issue).last().map(|n| n.id), Some(later.id));
 }

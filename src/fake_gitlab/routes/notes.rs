@@ -45,7 +45,7 @@ pub async fn list_notes(
     let project_id = model.issues[&id].facts().project_id;
     let mut notes: Vec<Value> = model
         .notes_of(id)
-        .map(|n| note_json(&model, n, iid, project_id))
+        .map(|n| note_json(&model, &n, iid, project_id))
         .collect();
     if param(&params, "sort") != Some("asc") {
         notes.reverse();
@@ -124,7 +124,7 @@ pub async fn label_events(
         Ok(id) => id,
         Err(response) => return response,
     };
-    let mut events: Vec<&crate::fake_gitlab::model::LabelEvent> = model.events_of(id).collect();
+    let mut events: Vec<crate::fake_gitlab::model::LabelEvent> = model.events_of(id).collect();
     // GitLab lists them oldest first; seeded histories are recorded out of order.
     events.sort_by_key(|e| (e.created_at, e.id));
     let events: Vec<Value> = events
