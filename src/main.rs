@@ -372,13 +372,17 @@ fn run_demo(
 ) -> Result<()> {
     limit_malloc_arenas(2);
     tracing::debug!(ms = ms(started), "config and logging ready");
-    // A large demo opens on its board; descriptions and raw JSON follow after its first frame.
-    let defer_bodies = issues.is_some_and(|n| n >= DEFER_DEMO_BODIES_FROM);
-    let (store, _throwaway) = session::open_demo(config.db_override.clone(), defer_bodies, || {
+    // A large demo opens on its board; descriptions and raw JSON follow after its first frame,
+    // from the same generated data (a kept cache of other data is left as it is).
+    let generated = issues.map(|n| format!("{n} generated requests, seed {seed}"));
+    let bodies_later = generated
+        .as_deref()
+        .filter(|_| issues.is_some_and(|n| n >= DEFER_DEMO_BODIES_FROM));
+    let (store, _throwaway) = session::open_demo(config.db_override.clone(), bodies_later, || {
         session::demo_data(issues, seed)
     })?;
-    let bodies_pending =
-        sm_board::store::get_state(store.conn(), sm_board::demo::BODIES_PENDING)?.is_some();
+    let bodies_pending = generated.is_some()
+        && sm_board::store::get_state(store.conn(), sm_board::demo::BODIES_PENDING)? == generated;
     tracing::debug!(ms = ms(started), "cache open");
     let (mut state, partial) = first_state(config, &store, Source::Demo)?;
     let whole_board = whole_board_loader(config, Source::Demo, 2);

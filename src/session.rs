@@ -78,7 +78,7 @@ pub type DemoIssues = Box<dyn Iterator<Item = serde_json::Value> + Send>;
 /// throwaway file that lives as long as the returned guard.
 pub fn open_demo(
     db: Option<PathBuf>,
-    defer_bodies: bool,
+    bodies_later: Option<&str>,
     data: impl FnOnce() -> Result<DemoIssues, SessionError>,
 ) -> Result<(Store, Option<tempfile::TempDir>), SessionError> {
     let (store, guard) = match db {
@@ -94,14 +94,13 @@ pub fn open_demo(
             (Store::open(&dir.path().join("demo.sqlite3"))?, Some(dir))
         }
     };
-    // Only an empty cache needs the data now; a kept one opens at once. With `defer_bodies`
-    // the descriptions and raw JSON are left for `demo::seed_bodies` (`demo::BODIES_PENDING`).
+    // Only an empty cache needs the data now; a kept one opens at once. With `bodies_later`
+    // (naming the data) the descriptions and raw JSON are left for `demo::seed_bodies`.
     if store::issue_count(store.conn())? == 0 {
-        if defer_bodies {
-            demo::seed_board(&store, data()?)?;
-        } else {
-            demo::seed_store(&store, data()?)?;
-        }
+        match bodies_later {
+            Some(name) => demo::seed_board(&store, data()?, name)?,
+            None => demo::seed_store(&store, data()?)?,
+        };
     }
     Ok((store, guard))
 }

@@ -305,7 +305,10 @@ def measure_syncing_board(work, db, size, watch_seconds):
 
 def seed(work, size):
     db = os.path.join(work, f"cache-{size}.sqlite3")
-    pid, _, _ = first_frame_ms(work, ["demo", "--offline", "--issues", str(size), "--db", db])
+    pid, _, mark = first_frame_ms(work, ["demo", "--offline", "--issues", str(size), "--db", db])
+    # A large demo writes its descriptions after its first frame, then starts its sync: wait
+    # for the sync's first pass, so the cache is whole.
+    wait_for(work, r"sync pass", mark)
     stop(pid)
     return db
 

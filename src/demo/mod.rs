@@ -121,14 +121,15 @@ where
 
 /// As `seed_store`, without the descriptions and raw JSON (the detail view and full-text
 /// search read them; the board does not): a large demo's board opens on these, and
-/// `seed_bodies` adds the rest after its first frame (`BODIES_PENDING` says it is due).
-pub fn seed_board<I>(store: &Store, issues: I) -> Result<usize, DemoError>
+/// `seed_bodies` adds the rest after its first frame. `BODIES_PENDING` says it is due, and
+/// holds `data`, what names the issues (so only the same issues fill them in).
+pub fn seed_board<I>(store: &Store, issues: I, data: &str) -> Result<usize, DemoError>
 where
     I: IntoIterator + Send,
     I::Item: std::borrow::Borrow<Value>,
 {
     let loaded = seed(store, issues, Seed::Board)?;
-    store::set_state(store.conn(), BODIES_PENDING, "1")?;
+    store::set_state(store.conn(), BODIES_PENDING, data)?;
     Ok(loaded)
 }
 
