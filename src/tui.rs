@@ -72,13 +72,15 @@ pub enum WorkerStart {
     },
 }
 
-/// Runs the board until the user quits. The terminal is restored before this returns.
-///
-/// `started` is when the process started, for the first-frame timing in the log.
 /// Loads the whole board, when the first frame drew a large board's first screen (see
 /// `app::first_screen`).
 pub type WholeBoard<'a> = &'a (dyn Fn(&Store) -> std::io::Result<AppState> + 'a);
 
+/// Runs the board until the user quits. The terminal is restored before this returns.
+///
+/// `started` is when the process started, for the first-frame timing in the log. With
+/// `whole_board`, the state drawn first is a first screen, replaced by what it loads before
+/// any key is read.
 pub async fn run(
     store: &Store,
     state: &mut AppState,

@@ -253,7 +253,10 @@ fn a_board_seeded_first_gets_its_descriptions_later_and_ends_as_a_whole_seed() {
     let whole = Store::open_in_memory().unwrap();
     demo::seed_store(&whole, &issues).unwrap();
     let staged = Store::open_in_memory().unwrap();
-    assert_eq!(demo::seed_board(&staged, &issues, "700 of seed 9").unwrap(), 700);
+    assert_eq!(
+        demo::seed_board(&staged, &issues, "700 of seed 9").unwrap(),
+        700
+    );
     let pending = |store: &Store| store::get_state(store.conn(), demo::BODIES_PENDING).unwrap();
     assert_eq!(pending(&staged).as_deref(), Some("700 of seed 9"));
     // The board is all there; descriptions are not yet.

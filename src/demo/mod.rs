@@ -168,12 +168,13 @@ where
         let producer = scope.spawn(move || seed_rows(issues, what, &batches));
         let mut loaded = 0;
         let mut failed = None;
+        // A failed write stops the loop, and with it the producer (its next send fails).
         for rows in written {
-            // After a failed write the rest is drained (the producer finishes), not written.
-            if failed.is_none() {
-                match write_seed_rows(store, what, rows) {
-                    Ok(n) => loaded += n,
-                    Err(err) => failed = Some(err),
+            match write_seed_rows(store, what, rows) {
+                Ok(n) => loaded += n,
+                Err(err) => {
+                    failed = Some(err);
+                    break;
                 }
             }
         }

@@ -97,7 +97,18 @@ impl SharedText {
     }
 }
 
-/// A row, with its label names taken from (and added to) `names`.
+/// The due date in column `idx` of issue `id`'s row (`YYYY-MM-DD`, or NULL).
+fn due_date(row: &Row<'_>, idx: usize, id: i64) -> rusqlite::Result<Option<NaiveDate>> {
+    row.get_ref(idx)?
+        .as_str_or_null()
+        .map_err(rusqlite::Error::from)?
+        .map(|d| d.parse::<NaiveDate>())
+        .transpose()
+        .map_err(|e| malformed("due date", id, e))
+}
+
+/// A row, with what rows share (label sets, assignee lists, names, web address bases) taken
+/// from, and added to, `shared`.
 fn from_row_sharing(row: &Row<'_>, shared: &mut SharedText) -> rusqlite::Result<IssueRecord> {
     let id: i64 = row.get(0)?;
     let time = |idx: usize| -> rusqlite::Result<Option<DateTime<Utc>>> {
@@ -119,7 +130,6 @@ fn from_row_sharing(row: &Row<'_>, shared: &mut SharedText) -> rusqlite::Result<
         _ => None,
     };
     let assignees = row.get_ref(9)?.as_str()?;
-    let due = row.get_ref(11)?.as_str_or_null()?;
     let author = row.get_ref(10)?.as_str_or_null()?;
     Ok(IssueRecord {
         id,
@@ -134,10 +144,7 @@ fn from_row_sharing(row: &Row<'_>, shared: &mut SharedText) -> rusqlite::Result<
             assignees: shared
                 .assignee_list(assignees)
                 .map_err(|e| malformed("assignees", id, e))?,
-            due_date: due
-                .map(|d| d.parse::<NaiveDate>())
-                .transpose()
-                .map_err(|e| malformed("due date", id, e))?,
+            due_date: due_date(row, 11, id)?,
         },
         author: author.map(|name| shared.names.get(name)),
         created_at: required(12)?,
@@ -329,27 +336,51 @@ pub fn load_issues_parallel_as<T: Send, S: Default>(
     let Some(split) = id_split(conn)? else {
         return Ok(Vec::new());
     };
-    let count = split.count;
-    let Some(middle) = split.middle else {
-        return load_id_range(conn, split.low, split.high, count, make);
+    // Room for both halves in the lower one: the upper one is appended without growing it.
+    let halves = read_in_halves(conn, Some(path), split, &|conn, from, to, lower| {
+        let room = if lower {
+            split.count
+        } else {
+            split.count / 2 + 1
+        };
+        load_id_range(conn, from, to, room, make)
+    })?;
+    let mut halves = halves.into_iter();
+    let mut issues = halves.next().unwrap_or_default();
+    for rest in halves {
+        issues.extend(rest);
+    }
+    Ok(issues)
+}
+
+/// `read` over all cached ids (`read(conn, from, to, lower)`, ids `from..=to`), in id order:
+/// when `split` has a middle and there is a `path`, the lower half on `conn` and the upper
+/// half on a second, read-only connection to the file at `path` at the same time (on `conn`
+/// after the lower one when the second will not open).
+fn read_in_halves<T: Send>(
+    conn: &Connection,
+    path: Option<&std::path::Path>,
+    split: IdSplit,
+    read: &(dyn Fn(&Connection, i64, i64, bool) -> Result<T> + Sync),
+) -> Result<Vec<T>> {
+    let (Some(middle), Some(path)) = (split.middle, path) else {
+        return Ok(vec![read(conn, split.low, split.high, true)?]);
     };
-    let half = count / 2 + 1;
     std::thread::scope(|scope| {
-        let upper = scope.spawn(move || -> Result<Vec<T>> {
+        let upper = scope.spawn(move || -> Result<T> {
             let reader = crate::store::open_reader(path)?;
-            load_id_range(&reader, middle, split.high, half, make)
+            read(&reader, middle, split.high, false)
         });
-        // Room for both halves: the upper one is appended without growing the vector.
-        let mut issues = load_id_range(conn, split.low, middle - 1, count, make)?;
-        match upper.join() {
-            Ok(Ok(rest)) => issues.extend(rest),
+        let lower = read(conn, split.low, middle - 1, true)?;
+        let upper = match upper.join() {
+            Ok(Ok(upper)) => upper,
             Ok(Err(err)) => {
-                tracing::debug!(error = %err, "second connection failed; loading on one");
-                issues.extend(load_id_range(conn, middle, split.high, half, make)?);
+                tracing::debug!(error = %err, "second connection failed; reading on one");
+                read(conn, middle, split.high, false)?
             }
             Err(panic) => std::panic::resume_unwind(panic),
-        }
-        Ok(issues)
+        };
+        Ok(vec![lower, upper])
     })
 }
 
@@ -406,29 +437,10 @@ pub fn scan_board_keys<S: Default + Send>(
     let Some(split) = id_split(conn)? else {
         return Ok(Vec::new());
     };
-    let scan = |conn: &Connection, from: i64, to: i64| -> Result<S> {
+    read_in_halves(conn, path, split, &|conn, from, to, _| {
         let mut scratch = S::default();
         scan_key_range(conn, from, to, &mut |key| visit(&mut scratch, key))?;
         Ok(scratch)
-    };
-    let (Some(middle), Some(path)) = (split.middle, path) else {
-        return Ok(vec![scan(conn, split.low, split.high)?]);
-    };
-    std::thread::scope(|scope| {
-        let upper = scope.spawn(move || -> Result<S> {
-            let reader = crate::store::open_reader(path)?;
-            scan(&reader, middle, split.high)
-        });
-        let lower = scan(conn, split.low, middle - 1)?;
-        let upper = match upper.join() {
-            Ok(Ok(upper)) => upper,
-            Ok(Err(err)) => {
-                tracing::debug!(error = %err, "second connection failed; scanning on one");
-                scan(conn, middle, split.high)?
-            }
-            Err(panic) => std::panic::resume_unwind(panic),
-        };
-        Ok(vec![lower, upper])
     })
 }
 
@@ -446,20 +458,13 @@ fn scan_key_range(
     let mut rows = stmt.query([from, to])?;
     while let Some(row) = rows.next()? {
         let id: i64 = row.get(0)?;
-        let due_date = row
-            .get_ref(5)?
-            .as_str_or_null()
-            .map_err(rusqlite::Error::from)?
-            .map(|d| d.parse::<NaiveDate>())
-            .transpose()
-            .map_err(|e| malformed("due date", id, e))?;
         visit(BoardKey {
             id,
             project_id: row.get(1)?,
             iid: row.get(2)?,
             labels: shared.label_set(row.get_ref(3)?.as_str().map_err(rusqlite::Error::from)?),
             open: row.get::<_, i64>(4)? == 1,
-            due_date,
+            due_date: due_date(row, 5, id)?,
         });
     }
     Ok(())
