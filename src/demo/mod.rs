@@ -297,6 +297,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_malformed_issue_fails_the_seed_and_names_it() {
+        let store = Store::open_in_memory().unwrap();
+        let mut issues = generate::generate(1200, 4, generate::default_anchor());
+        issues[700]["id"] = serde_json::json!("seven hundred");
+        let err = seed_store(&store, &issues).unwrap_err();
+        assert!(
+            matches!(&err, DemoError::Malformed(m) if m.starts_with("issue #700:")),
+            "{err}"
+        );
+        // The batch before it is in; nothing after it is.
+        let cached = store::issue_count(store.conn()).unwrap();
+        assert_eq!(cached, 500);
+    }
+
+    #[test]
     fn shifting_moves_every_date_and_keeps_the_json_shape() {
         let mut issues = bundled_issues().unwrap();
         let before = issues.clone();
