@@ -61,7 +61,7 @@ impl SeededPast {
 
     /// The seeded label events: every label added when the issue was created, and a state
     /// label's path through the workflow (each move removes the state before).
-    fn events(&self, issue_id: i64) -> Vec<LabelEvent> {
+    pub fn events(&self, issue_id: i64) -> Vec<LabelEvent> {
         let (created, updated, closed) = self.times();
         let mut ids = self.first_id + i64::from(self.comments)..;
         let mut events = Vec::new();
@@ -103,11 +103,6 @@ impl SeededPast {
             }
         }
         events
-    }
-
-    /// How many ids the past of issue `issue_id` takes.
-    pub fn id_count(&self, issue_id: i64) -> i64 {
-        i64::from(self.comments) + self.events(issue_id).len() as i64
     }
 }
 

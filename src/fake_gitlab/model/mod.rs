@@ -15,7 +15,6 @@ mod edits;
 pub use edits::IssueUpdate;
 mod groups;
 
-use crate::fake_gitlab::history;
 use crate::fake_gitlab::stored::{Dictionary, StoredIssue};
 
 /// Labels of the workflow's state key, whose seeded issues get a made-up path through the
@@ -313,16 +312,8 @@ impl Model {
         // the workflow to its labels. Both are made again when asked for (`activity`); what
         // they are made of is kept, and their ids are taken now.
         let count = issue["user_notes_count"].as_i64().unwrap_or(0);
-        for name in &names {
-            self.ensure_label(name);
-            if name.starts_with(STATE_PREFIX) {
-                for (label, _) in history::state_walk(id, name, created, updated, closed) {
-                    self.ensure_label(&label);
-                }
-            }
-        }
         let labels = self.past_label_set(&names);
-        let past = activity::SeededPast {
+        let mut past = activity::SeededPast {
             labels,
             created_ms: created.timestamp_millis(),
             updated_ms: updated.timestamp_millis(),
@@ -330,9 +321,16 @@ impl Model {
             author,
             mover,
             comments: u32::try_from(count.max(0)).unwrap_or(u32::MAX),
-            first_id: self.next_id + 1,
+            first_id: 0,
         };
-        self.next_id += past.id_count(id);
+        // Made once now: every label its events name exists (created before the ids the past
+        // takes), and the events are counted.
+        let events = past.events(id);
+        for event in &events {
+            self.ensure_label(&event.label);
+        }
+        past.first_id = self.next_id + 1;
+        self.next_id += i64::from(past.comments) + events.len() as i64;
         self.pasts.insert(id, past);
         issue["labels"] = json!(names);
         if let Some(updated) = issue["updated_at"]
