@@ -7,8 +7,9 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
@@ -22,7 +23,18 @@ use crate::workflow::Workflow;
 pub const LEARN_FROM_NEWEST: usize = 10_000;
 
 /// How long after start the first pass begins.
-const FIRST_PASS_AFTER: std::time::Duration = std::time::Duration::from_millis(1500);
+const FIRST_PASS_AFTER: Duration = Duration::from_millis(1500);
+
+/// A learning pass pauses until no key has come for this long: a key, and the redraw after it,
+/// then have both cores (on a 2-core machine a pass beside a redraw made it 3-4 times slower).
+const QUIET_AFTER_A_KEY: Duration = Duration::from_millis(300);
+
+/// A pass pauses for at most this long in all, so a user who types on and on still gets
+/// their suggestions.
+const MOST_PAUSED_A_PASS: Duration = Duration::from_secs(5);
+
+/// The pass checks for keys every this many requests (a few milliseconds of work).
+const ROWS_BETWEEN_CHECKS: usize = 64;
 
 /// A look-alike as the board shows it. A request is the look-alike of several others, so its
 /// names are shared (`Arc<str>`) rather than copied into each list.
@@ -103,9 +115,62 @@ impl Learned {
     }
 }
 
+/// When the user last pressed a key, shared by the event loop (which notes each key) and the
+/// learner (which gives way while keys come).
+#[derive(Debug)]
+pub struct Typing {
+    started: Instant,
+    /// Microseconds from `started` to the last key, plus one (0: no key yet).
+    last_key: AtomicU64,
+}
+
+impl Default for Typing {
+    fn default() -> Typing {
+        Typing {
+            started: Instant::now(),
+            last_key: AtomicU64::new(0),
+        }
+    }
+}
+
+impl Typing {
+    /// Notes a key pressed now.
+    pub fn key_pressed(&self) {
+        let micros = u64::try_from(self.started.elapsed().as_micros()).unwrap_or(u64::MAX);
+        self.last_key
+            .store(micros.saturating_add(1), Ordering::Relaxed);
+    }
+
+    /// How long ago the last key came, if one did.
+    fn since_last_key(&self) -> Option<Duration> {
+        let stored = self.last_key.load(Ordering::Relaxed);
+        let at = Duration::from_micros(stored.checked_sub(1)?);
+        Some(self.started.elapsed().saturating_sub(at))
+    }
+
+    /// Sleeps while the user types (see `pause_for`), adding the time slept to `paused`.
+    fn give_way(&self, paused: &mut Duration) {
+        while let Some(pause) = pause_for(self.since_last_key(), *paused) {
+            std::thread::sleep(pause);
+            *paused += pause;
+        }
+    }
+}
+
+/// How long a pass that has already paused for `paused` pauses now, the last key having come
+/// `since_last_key` ago: until the keys have been quiet for `QUIET_AFTER_A_KEY`, within
+/// `MOST_PAUSED_A_PASS` in all.
+fn pause_for(since_last_key: Option<Duration>, paused: Duration) -> Option<Duration> {
+    let quiet_in = QUIET_AFTER_A_KEY.checked_sub(since_last_key?)?;
+    let left = MOST_PAUSED_A_PASS.checked_sub(paused)?;
+    let pause = quiet_in.min(left);
+    (!pause.is_zero()).then_some(pause)
+}
+
 /// The learner's two ends, as the event loop holds them.
 pub struct Learner {
     ask: mpsc::Sender<()>,
+    typing: Arc<Typing>,
     pub answers: UnboundedReceiver<Learned>,
 }
 
@@ -114,15 +179,26 @@ impl Learner {
         let (ask, inbox) = mpsc::channel::<()>();
         let (reply, answers) = unbounded_channel();
         let path = path.to_path_buf();
+        let typing = Arc::new(Typing::default());
+        let keys = Arc::clone(&typing);
         std::thread::Builder::new()
             .name("learner".into())
-            .spawn(move || serve(&path, &wf, &inbox, &reply))?;
-        Ok(Learner { ask, answers })
+            .spawn(move || serve(&path, &wf, &keys, &inbox, &reply))?;
+        Ok(Learner {
+            ask,
+            typing,
+            answers,
+        })
     }
 
     /// Asks for a fresh answer (requests asked for while one runs are merged into one).
     pub fn relearn(&self) {
         let _ = self.ask.send(());
+    }
+
+    /// Tells the learner a key came: a pass under way pauses until the keys are quiet.
+    pub fn key_pressed(&self) {
+        self.typing.key_pressed();
     }
 }
 
@@ -138,7 +214,13 @@ fn yield_to_the_board() {
     }
 }
 
-fn serve(path: &Path, wf: &Workflow, inbox: &mpsc::Receiver<()>, reply: &UnboundedSender<Learned>) {
+fn serve(
+    path: &Path,
+    wf: &Workflow,
+    typing: &Typing,
+    inbox: &mpsc::Receiver<()>,
+    reply: &UnboundedSender<Learned>,
+) {
     yield_to_the_board();
     let conn = match crate::store::open_reader(path) {
         Ok(conn) => conn,
@@ -153,13 +235,15 @@ fn serve(path: &Path, wf: &Workflow, inbox: &mpsc::Receiver<()>, reply: &Unbound
     while inbox.recv().is_ok() {
         while inbox.try_recv().is_ok() {}
         let started = Instant::now();
-        let learned = learn_from(&conn, wf, Utc::now());
+        let mut paused = Duration::ZERO;
+        let learned = learn_giving_way(&conn, wf, Utc::now(), &mut || typing.give_way(&mut paused));
         give_back_memory();
         match learned {
             Ok(learned) => {
                 tracing::debug!(
                     requests = learned.requests,
                     micros = started.elapsed().as_micros() as u64,
+                    paused_micros = paused.as_micros() as u64,
                     "suggestions learned"
                 );
                 if reply.send(learned).is_err() {
@@ -208,12 +292,40 @@ pub fn learn_from(
     wf: &Workflow,
     now: chrono::DateTime<Utc>,
 ) -> Result<Learned, crate::store::StoreError> {
+    learn_giving_way(conn, wf, now, &mut || {})
+}
+
+/// Counts rows and calls its `give_way` every `ROWS_BETWEEN_CHECKS` of them.
+struct Checkpoints<'a> {
+    rows: usize,
+    give_way: &'a mut dyn FnMut(),
+}
+
+impl Checkpoints<'_> {
+    fn row(&mut self) {
+        self.rows += 1;
+        if self.rows.is_multiple_of(ROWS_BETWEEN_CHECKS) {
+            (self.give_way)();
+        }
+    }
+}
+
+/// `learn_from`, calling `give_way` every few dozen requests of every stage (the learner's
+/// thread sleeps there while the user types).
+pub fn learn_giving_way(
+    conn: &rusqlite::Connection,
+    wf: &Workflow,
+    now: chrono::DateTime<Utc>,
+    give_way: &mut dyn FnMut(),
+) -> Result<Learned, crate::store::StoreError> {
+    let mut checks = Checkpoints { rows: 0, give_way };
     // Three passes over the cache, each keeping only what it needs: the models' training
     // data, the open requests' guesses, and the look-alike index never share the memory.
     let chars = learn::features::DESCRIPTION_BYTES;
     let mut training = learn::SuggesterBuilder::new(wf);
     let mut requests = 0;
     crate::store::each_issue_text(conn, false, LEARN_FROM_NEWEST, chars, |doc| {
+        checks.row();
         requests += 1;
         training.add(&doc);
     })?;
@@ -226,6 +338,7 @@ pub fn learn_from(
     };
     let mut guesses = Vec::new();
     crate::store::each_issue_text(conn, true, usize::MAX, chars, |doc| {
+        checks.row();
         for s in suggester.confident(&doc) {
             if let Some(guess) = learned.guess_of(&s.field_name, &s.value, s.confidence) {
                 guesses.push((doc.id, guess));
@@ -237,7 +350,7 @@ pub fn learn_from(
     guesses.shrink_to_fit();
     learned.suggestions = guesses;
     drop(suggester);
-    learned.similar = look_alikes(conn, wf, now)?;
+    learned.similar = look_alikes(conn, wf, now, &mut checks)?;
     Ok(learned)
 }
 
@@ -246,6 +359,7 @@ fn look_alikes(
     conn: &rusqlite::Connection,
     wf: &Workflow,
     now: chrono::DateTime<Utc>,
+    checks: &mut Checkpoints<'_>,
 ) -> Result<HashMap<i64, Vec<LookAlike>>, crate::store::StoreError> {
     let first_states: Vec<String> = wf
         .states
@@ -261,6 +375,7 @@ fn look_alikes(
     let chars = learn::features::DESCRIPTION_BYTES;
     let recent = now - chrono::Duration::days(similar::RECENT_DAYS);
     crate::store::each_issue_text(conn, false, LEARN_FROM_NEWEST, chars, |doc| {
+        checks.row();
         let target = doc.open && doc.labels.iter().any(|l| first_states.contains(l));
         indexing.add_asked(&doc, target);
         if target {
@@ -274,6 +389,7 @@ fn look_alikes(
     let found: Vec<(i64, String, Vec<similar::Similar>)> = targets
         .into_iter()
         .map(|(id, reference)| {
+            checks.row();
             let mut alikes = index.similar_to(id);
             alikes.retain(|s| nameable.contains(&s.id));
             (id, reference, alikes)
@@ -289,6 +405,7 @@ fn look_alikes(
             if named.contains_key(&alike.id) {
                 continue;
             }
+            checks.row();
             match crate::store::load_issue(conn, alike.id) {
                 Ok(record) => {
                     let state = learn::state_name_of(
@@ -364,6 +481,56 @@ mod tests {
             assert!(alike.score > 0.0);
         }
         assert!(learned.similar.values().all(|l| l.len() <= similar::SHOWN));
+    }
+
+    #[test]
+    fn a_pass_gives_way_throughout_and_learns_the_same() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::Store::open(&dir.path().join("cache.sqlite3")).unwrap();
+        let issues =
+            crate::demo::generate::generate(600, 5, crate::demo::generate::default_anchor());
+        crate::demo::seed_store(&store, &issues).unwrap();
+        let wf = Workflow::default();
+        let now = Utc::now();
+        let mut calls = 0;
+        let paced = learn_giving_way(store.conn(), &wf, now, &mut || calls += 1).unwrap();
+        // Two passes read every request (training, the look-alike index), one the open ones.
+        assert!(
+            calls >= 2 * 600 / ROWS_BETWEEN_CHECKS,
+            "gave way {calls} times"
+        );
+        let plain = learn_from(store.conn(), &wf, now).unwrap();
+        assert_eq!(paced.suggestions, plain.suggestions);
+        assert_eq!(paced.similar, plain.similar);
+        assert_eq!(paced.requests, 600);
+    }
+
+    #[test]
+    fn a_pass_pauses_until_the_keys_are_quiet_and_not_for_ever() {
+        let ms = Duration::from_millis;
+        assert_eq!(pause_for(None, Duration::ZERO), None, "no key yet");
+        assert_eq!(pause_for(Some(ms(10)), Duration::ZERO), Some(ms(290)));
+        assert_eq!(pause_for(Some(QUIET_AFTER_A_KEY), Duration::ZERO), None);
+        assert_eq!(pause_for(Some(ms(5000)), Duration::ZERO), None);
+        // Near the most it may pause, it pauses only what is left, then not at all.
+        assert_eq!(
+            pause_for(Some(ms(0)), MOST_PAUSED_A_PASS - ms(100)),
+            Some(ms(100))
+        );
+        assert_eq!(pause_for(Some(ms(0)), MOST_PAUSED_A_PASS), None);
+    }
+
+    #[test]
+    fn typing_tells_how_long_ago_the_last_key_came() {
+        let typing = Typing::default();
+        assert_eq!(typing.since_last_key(), None);
+        typing.key_pressed();
+        let since = typing.since_last_key().unwrap();
+        assert!(since < QUIET_AFTER_A_KEY, "{since:?}");
+        // A pass that has paused its most does not sleep again.
+        let mut paused = MOST_PAUSED_A_PASS;
+        typing.give_way(&mut paused);
+        assert_eq!(paused, MOST_PAUSED_A_PASS);
     }
 
     #[test]

@@ -273,6 +273,9 @@ async fn event_loop(
         };
         let handling = std::time::Instant::now();
         let is_key = matches!(msg, Some(Msg::Key(_)));
+        if let (true, Some(learner)) = (is_key, &learner) {
+            learner.key_pressed();
+        }
         let is_hits = matches!(msg, Some(Msg::TextHits { .. }));
         if let Some(msg) = msg {
             dirty |= !matches!(msg, Msg::Tick(..));

@@ -209,8 +209,14 @@ impl Index {
                 score,
             })
             .collect();
-        found.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)));
+        let best_first =
+            |a: &Similar, b: &Similar| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id));
+        // Only the best few are kept: they are picked out first, and only they are sorted.
+        if found.len() > SHOWN && SHOWN > 0 {
+            found.select_nth_unstable_by(SHOWN - 1, best_first);
+        }
         found.truncate(SHOWN);
+        found.sort_by(best_first);
         // Thousands were scored: keep room for the few shown only.
         found.shrink_to_fit();
         found
