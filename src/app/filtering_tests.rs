@@ -1,5 +1,6 @@
 use super::*;
 use crate::app::query::own_text_matches;
+use crate::workflow::Label;
 
 fn card(id: i64, title: &str, labels: &[&str]) -> Card {
     let mut record = crate::app::tests::record(id, labels, true);
@@ -18,9 +19,31 @@ const TITLES: [&str; 8] = [
     "",
 ];
 
-const WORDS: [&str; 16] = [
-    "par", "partner", "bttlcrd", "wbnr", "über", "übr", "straße", "stß", "p::1", "sm_req", "pmm",
-    "#3", "r", "prtnr", "zzz", "-",
+const WORDS: [&str; 22] = [
+    "par",
+    "partner",
+    "bttlcrd",
+    "wbnr",
+    "über",
+    "übr",
+    "straße",
+    "stß",
+    "p::1",
+    "sm_req",
+    "pmm",
+    "#3",
+    "r",
+    "prtnr",
+    "zzz",
+    "-",
+    "@ann",
+    "ann",
+    // Quoted phrases: within the title, within the labels, and across title, labels and
+    // assignees.
+    "partner battlecard",
+    "p::1 sm_req",
+    "refresh p::1",
+    "sm_req::triage @ann",
 ];
 
 fn cards() -> Vec<Card> {
@@ -31,15 +54,31 @@ fn cards() -> Vec<Card> {
                 1 => &["pmm"],
                 _ => &[],
             };
-            card(1000 - i as i64, TITLES[i % TITLES.len()], labels)
+            let mut card = card(1000 - i as i64, TITLES[i % TITLES.len()], labels);
+            if i % 4 == 0 {
+                card.record.facts.assignees = vec![crate::workflow::UserRef {
+                    id: 7,
+                    username: "Ann".into(),
+                    name: "Ann".into(),
+                }]
+                .into();
+            }
+            card
         })
         .collect()
 }
 
+/// Card `index`'s whole search text, written from its record.
+fn text_of(card: &Card) -> String {
+    let mut text = String::new();
+    write_search_text(&mut text, &card.record);
+    text
+}
+
 /// What testing every card's text one by one finds.
-fn one_by_one(texts: &SearchTexts, count: usize, word: &str) -> Vec<usize> {
-    (0..count)
-        .filter(|&i| own_text_matches(texts.get(i), word))
+fn one_by_one(cards: &[Card], word: &str) -> Vec<usize> {
+    (0..cards.len())
+        .filter(|&i| own_text_matches(&text_of(&cards[i]), word))
         .collect()
 }
 
@@ -47,14 +86,23 @@ fn members(set: &CardSet, count: usize) -> Vec<usize> {
     (0..count).filter(|&i| set.contains(i)).collect()
 }
 
-/// Every word of `WORDS` finds, in one pass, the cards testing each text finds.
-fn assert_one_pass_agrees(texts: &SearchTexts, count: usize, when: &str) {
+/// Every word of `WORDS` finds, in one pass and card by card, the cards testing each text
+/// finds; each card's whole text is the one its record makes.
+fn assert_one_pass_agrees(texts: &SearchTexts, cards: &[Card], when: &str) {
+    let mut whole = String::new();
+    for (index, card) in cards.iter().enumerate() {
+        texts.write_whole(index, &mut whole);
+        assert_eq!(whole, text_of(card), "card {index} {when}");
+    }
     for word in WORDS {
+        let expected = one_by_one(cards, word);
         assert_eq!(
-            members(&texts.own_matches(word), count),
-            one_by_one(texts, count, word),
+            members(&texts.own_matches(word), cards.len()),
+            expected,
             "{word} {when}"
         );
+        let held: Vec<usize> = (0..cards.len()).filter(|&i| texts.holds(i, word)).collect();
+        assert_eq!(held, expected, "{word} card by card {when}");
     }
 }
 
@@ -62,11 +110,22 @@ fn assert_one_pass_agrees(texts: &SearchTexts, count: usize, when: &str) {
 fn one_pass_finds_what_testing_each_text_finds() {
     let cards = cards();
     let texts = SearchTexts::build(&cards);
-    assert_one_pass_agrees(&texts, cards.len(), "");
-    // The fixture reaches both ways of matching and a miss.
-    assert!(!one_by_one(&texts, cards.len(), "bttlcrd").is_empty());
-    assert!(!one_by_one(&texts, cards.len(), "übr").is_empty());
-    assert!(one_by_one(&texts, cards.len(), "zzz").is_empty());
+    assert_one_pass_agrees(&texts, &cards, "");
+    // The fixture reaches both ways of matching, labels, assignees, phrases, and a miss.
+    for word in [
+        "bttlcrd",
+        "übr",
+        "sm_req",
+        "@ann",
+        "ann",
+        "refresh p::1",
+        "p::1 sm_req",
+    ] {
+        assert!(!one_by_one(&cards, word).is_empty(), "{word}");
+    }
+    assert!(one_by_one(&cards, "zzz").is_empty());
+    // Labels are kept once per distinct set: three here (two sets and none).
+    assert_eq!(texts.label_sets.len(), 3);
 }
 
 #[test]
@@ -83,9 +142,14 @@ fn one_pass_follows_edited_texts_through_compaction() {
     {
         let title = TITLES[(step * 3) % TITLES.len()];
         cards[index].record.title = format!("{title} {step}");
+        // Some edits give the card a label set no card had.
+        if step % 7 == 0 {
+            let labels = [format!("p::{}", step % 4), "partner".to_string()];
+            cards[index].record.facts.labels = labels.iter().map(Label::from).collect();
+        }
         texts.set(index, &cards[index].record);
         if step % 50 == 0 {
-            assert_one_pass_agrees(&texts, cards.len(), &format!("after {step} edits"));
+            assert_one_pass_agrees(&texts, &cards, &format!("after {step} edits"));
         }
     }
     for (id, title) in [(5000, "Partner summit"), (4000, "wbnr series")] {
@@ -93,7 +157,7 @@ fn one_pass_follows_edited_texts_through_compaction() {
         let index = cards.len() - 1;
         texts.set(index, &cards[index].record);
     }
-    assert_one_pass_agrees(&texts, cards.len(), "with two cards added");
+    assert_one_pass_agrees(&texts, &cards, "with two cards added");
     let ids: std::collections::HashSet<i64> = [5000, 4000, 1000, 801, 7].into();
     let found = members(&texts.indices_of(&ids), cards.len());
     let expected: Vec<usize> = (0..cards.len())
@@ -140,9 +204,7 @@ fn texts_built_in_slices_with_edits_between_match_one_build() {
     assert!(slices >= 5 && texts.is_complete());
     assert_eq!(texts.len(), cards.len());
     let whole = SearchTexts::build(&cards);
-    for index in 0..cards.len() {
-        assert_eq!(texts.get(index), whole.get(index), "card {index}");
-    }
+    assert_one_pass_agrees(&texts, &cards, "built in slices");
     for word in WORDS {
         assert_eq!(
             members(&texts.own_matches(word), cards.len()),

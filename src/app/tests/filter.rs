@@ -271,14 +271,12 @@ fn a_full_text_answer_agrees_with_testing_every_card_on_its_own() {
             .cards
             .iter()
             .enumerate()
-            .filter(|(i, card)| {
-                filter.query.matches(
-                    card,
-                    state.search.get(*i),
-                    &state.workflow,
-                    state.today,
-                    &filter.text_hits,
-                )
+            .filter(|(_, card)| {
+                let mut text = String::new();
+                crate::app::filtering::write_search_text(&mut text, &card.record);
+                filter
+                    .query
+                    .matches(card, &text, &state.workflow, state.today, &filter.text_hits)
             })
             .map(|(_, card)| card.record.id)
             .collect();
