@@ -46,17 +46,98 @@ pub struct SearchTexts {
     /// Card indices in the order their texts sit in `buffer` (an edited card's text moves to
     /// the end), for the one-pass scan.
     in_buffer_order: Vec<u32>,
-    /// The distinct label sets' texts (` label label`, lower-cased, as in the whole text).
-    label_sets: Vec<Arc<str>>,
-    /// `label_sets` by text.
-    label_set_of: HashMap<Arc<str>, u32>,
+    /// The cards' labels, each kept once, and their distinct sets.
+    label_sets: LabelSets,
     /// (request id, card index), sorted: full-text answers name requests by id. Made when
     /// the last text is.
     by_id: Vec<(i64, u32)>,
     /// Every card has its text (`build_more` finished).
     complete: bool,
-    /// Where a card's label set text is written before it is looked up.
-    scratch: String,
+}
+
+/// The labels cards carry, each kept once (lower-cased), and the distinct sets of them: a
+/// word is tested on each label once, and a card holds it in its labels when its set has a
+/// label that does.
+#[derive(Debug, Clone, Default)]
+struct LabelSets {
+    labels: Vec<Arc<str>>,
+    label_of: HashMap<Arc<str>, u32>,
+    /// Each set's labels, as positions in `labels`, in the card's order.
+    sets: Vec<Arc<[u32]>>,
+    set_of: HashMap<Arc<[u32]>, u32>,
+    /// Where a label is lower-cased, and a set put together, before they are looked up.
+    lowered: String,
+    members: Vec<u32>,
+}
+
+impl LabelSets {
+    /// The set of `labels` (added if new).
+    fn intern(&mut self, labels: &[crate::workflow::Label]) -> u32 {
+        let mut members = std::mem::take(&mut self.members);
+        members.clear();
+        for label in labels {
+            self.lowered.clear();
+            TextWriter {
+                out: &mut self.lowered,
+            }
+            .push(label);
+            let at = match self.label_of.get(self.lowered.as_str()) {
+                Some(&at) => at,
+                None => {
+                    let at = self.labels.len() as u32;
+                    let text: Arc<str> = Arc::from(self.lowered.as_str());
+                    self.labels.push(Arc::clone(&text));
+                    self.label_of.insert(text, at);
+                    at
+                }
+            };
+            members.push(at);
+        }
+        let set = match self.set_of.get(members.as_slice()) {
+            Some(&set) => set,
+            None => {
+                let set = self.sets.len() as u32;
+                let shared: Arc<[u32]> = Arc::from(members.as_slice());
+                self.sets.push(Arc::clone(&shared));
+                self.set_of.insert(shared, set);
+                set
+            }
+        };
+        self.members = members;
+        set
+    }
+
+    fn labels_in(&self, set: u32) -> impl Iterator<Item = &str> {
+        self.sets
+            .get(set as usize)
+            .into_iter()
+            .flat_map(|members| members.iter())
+            .filter_map(|&at| self.labels.get(at as usize).map(|text| &**text))
+    }
+
+    /// Appends set `set` as the whole text has it: ` label` for each label.
+    fn write(&self, set: u32, out: &mut String) {
+        for label in self.labels_in(set) {
+            out.push(' ');
+            out.push_str(label);
+        }
+    }
+
+    /// For each set, whether one of its labels holds `word` (a word without spaces); `None`
+    /// when no label does.
+    fn holding(&self, word: &str) -> Option<Vec<bool>> {
+        let labels: Vec<bool> = self
+            .labels
+            .iter()
+            .map(|label| own_text_matches(label, word))
+            .collect();
+        labels.contains(&true).then(|| {
+            self.sets
+                .iter()
+                .map(|members| members.iter().any(|&at| labels[at as usize]))
+                .collect()
+        })
+    }
 }
 
 impl SearchTexts {
@@ -90,7 +171,6 @@ impl SearchTexts {
         }
         // The estimate is rough and the buffer doubles past it: give back what it overshot.
         self.buffer.shrink_to_fit();
-        self.scratch = String::new();
         self.by_id = (0..cards.len() as u32)
             .map(|i| (cards[i as usize].record.id, i))
             .collect();
@@ -122,14 +202,6 @@ impl SearchTexts {
             .unwrap_or("")
     }
 
-    /// Card `index`'s label set text ("" for an index it does not know).
-    fn labels_of(&self, index: usize) -> &str {
-        self.spans
-            .get(index)
-            .and_then(|at| self.label_sets.get(at.labels as usize))
-            .map_or("", |text| text)
-    }
-
     /// Card `index`'s whole search text, as `write_search_text` writes it, into `out`.
     pub fn write_whole(&self, index: usize, out: &mut String) {
         out.clear();
@@ -139,18 +211,45 @@ impl SearchTexts {
         let own = self.own(index);
         let split = (at.labels_at - at.start) as usize;
         out.push_str(own.get(..split).unwrap_or(own));
-        out.push_str(self.labels_of(index));
+        self.label_sets.write(at.labels, out);
         out.push_str(own.get(split..).unwrap_or(""));
     }
 
     /// Whether card `index`'s search text holds `word` (`query::own_text_matches`).
     pub fn holds(&self, index: usize, word: &str) -> bool {
-        if spans_parts(word) {
+        self.holds_by(index, &self.word_test(word))
+    }
+
+    /// What testing cards one by one for `word` needs, worked out once: which label sets
+    /// hold it.
+    pub fn word_test<'w>(&self, word: &'w str) -> WordTest<'w> {
+        let phrase = spans_parts(word);
+        WordTest {
+            word,
+            phrase,
+            sets_holding: if phrase {
+                None
+            } else {
+                self.label_sets.holding(word)
+            },
+        }
+    }
+
+    /// `holds`, with the word's test worked out (`word_test`).
+    pub fn holds_by(&self, index: usize, test: &WordTest<'_>) -> bool {
+        if test.phrase {
             let mut whole = String::new();
             self.write_whole(index, &mut whole);
-            return own_text_matches(&whole, word);
+            return own_text_matches(&whole, test.word);
         }
-        own_text_matches(self.own(index), word) || own_text_matches(self.labels_of(index), word)
+        let in_labels = || {
+            let set = self.spans.get(index).map(|at| at.labels as usize);
+            test.sets_holding
+                .as_ref()
+                .zip(set)
+                .is_some_and(|(holding, set)| holding.get(set).copied().unwrap_or(false))
+        };
+        in_labels() || own_text_matches(self.own(index), test.word)
     }
 
     /// Card `index` changed (or was added at the end): its text is written anew. Texts not
@@ -240,13 +339,8 @@ impl SearchTexts {
                 fuzzy_at(text, at, first.len(), rest)
             });
         }
-        // Each label set is tested once; its cards are then found by a look-up.
-        let sets_holding: Vec<bool> = self
-            .label_sets
-            .iter()
-            .map(|text| own_text_matches(text, word))
-            .collect();
-        if sets_holding.contains(&true) {
+        // Each label is tested once, each set then by its labels, and each card by its set.
+        if let Some(sets_holding) = self.label_sets.holding(word) {
             for (index, at) in self.spans.iter().enumerate() {
                 if sets_holding[at.labels as usize] {
                     found.insert(index);
@@ -295,29 +389,13 @@ impl SearchTexts {
     /// Writes `record`'s own text at the end of the buffer and finds (or adds) its label set.
     fn append(&mut self, record: &IssueRecord) -> TextAt {
         let start = self.buffer.len() as u32;
-        let mut scratch = std::mem::take(&mut self.scratch);
-        scratch.clear();
-        let labels_at = {
-            let mut own = TextWriter {
-                out: &mut self.buffer,
-            };
-            own.head(record);
-            let labels_at = own.out.len() as u32;
-            own.assignees(record);
-            labels_at
+        let mut own = TextWriter {
+            out: &mut self.buffer,
         };
-        TextWriter { out: &mut scratch }.labels(record);
-        let labels = match self.label_set_of.get(scratch.as_str()) {
-            Some(&set) => set,
-            None => {
-                let set = self.label_sets.len() as u32;
-                let text: Arc<str> = Arc::from(scratch.as_str());
-                self.label_sets.push(Arc::clone(&text));
-                self.label_set_of.insert(text, set);
-                set
-            }
-        };
-        self.scratch = scratch;
+        own.head(record);
+        let labels_at = own.out.len() as u32;
+        own.assignees(record);
+        let labels = self.label_sets.intern(&record.facts.labels);
         TextAt {
             start,
             end: self.buffer.len() as u32,
@@ -325,6 +403,16 @@ impl SearchTexts {
             labels,
         }
     }
+}
+
+/// A free word as `SearchTexts::holds_by` tests it.
+#[derive(Debug)]
+pub struct WordTest<'w> {
+    word: &'w str,
+    /// Tested on each card's whole text (a phrase).
+    phrase: bool,
+    /// Which label sets hold it (`None`: none, or a phrase).
+    sets_holding: Option<Vec<bool>>,
 }
 
 /// Whether `word` could hold text from two parts of a card's search text (its title, a
@@ -357,7 +445,7 @@ impl TextWriter<'_> {
         self.push(&record.title);
     }
 
-    /// ` label` for each label.
+    /// ` label` for each label (`LabelSets::write` writes them as this does).
     fn labels(&mut self, record: &IssueRecord) {
         for label in record.facts.labels.iter() {
             self.push(" ");
@@ -472,20 +560,37 @@ pub fn passing(inputs: &FilterInputs<'_>, within: Option<&CardSet>) -> CardSet {
     } else {
         Vec::new()
     };
+    // Otherwise each card is tested, with what each word's test needs worked out once.
+    let one_by_one: Vec<(&str, WordTest<'_>)> = if answered.is_empty() {
+        inputs
+            .query
+            .free_words()
+            .map(|word| (word, inputs.texts.word_test(word)))
+            .collect()
+    } else {
+        Vec::new()
+    };
     // The words asked about are the query's own strings: found by address before by content.
     let answer = |word: &str| {
         answered
             .iter()
             .find(|(w, _)| std::ptr::eq(*w, word) || *w == word)
     };
+    let test_of = |word: &str| {
+        one_by_one
+            .iter()
+            .find(|(w, _)| std::ptr::eq(*w, word) || *w == word)
+    };
     let holds = |index: usize, word: &str| match answer(word) {
         Some((_, set)) => set.contains(index),
         None => {
-            inputs.texts.holds(index, word)
-                || inputs
-                    .hits
-                    .get(word)
-                    .is_some_and(|ids| ids.contains(&inputs.cards[index].record.id))
+            test_of(word).map_or_else(
+                || inputs.texts.holds(index, word),
+                |(_, test)| inputs.texts.holds_by(index, test),
+            ) || inputs
+                .hits
+                .get(word)
+                .is_some_and(|ids| ids.contains(&inputs.cards[index].record.id))
         }
     };
     // Chunks are whole 64-card words, so each thread writes words of its own.
