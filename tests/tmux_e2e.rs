@@ -38,23 +38,33 @@ impl Tmux {
              XDG_STATE_HOME={home}/state {BIN} {args}",
             home = home.display()
         );
-        let ok = Command::new("tmux")
-            .args([
-                "new-session",
-                "-d",
-                "-s",
-                &session,
-                "-x",
-                &width.to_string(),
-            ])
-            .args(
-                env.iter()
-                    .flat_map(|(k, v)| ["-e".to_string(), format!("{k}={v}")]),
-            )
-            .args(["-y", &height.to_string(), &command])
-            .status()
-            .unwrap()
-            .success();
+        // A tmux server whose last session just ended exits; a session started at that
+        // moment fails, so it is tried again.
+        let start = || {
+            Command::new("tmux")
+                .args([
+                    "new-session",
+                    "-d",
+                    "-s",
+                    &session,
+                    "-x",
+                    &width.to_string(),
+                ])
+                .args(
+                    env.iter()
+                        .flat_map(|(k, v)| ["-e".to_string(), format!("{k}={v}")]),
+                )
+                .args(["-y", &height.to_string(), &command])
+                .status()
+                .unwrap()
+                .success()
+        };
+        let ok = (0..3).any(|attempt| {
+            if attempt > 0 {
+                std::thread::sleep(Duration::from_millis(200));
+            }
+            start()
+        });
         assert!(ok, "tmux could not start the session");
         Tmux { session }
     }

@@ -62,8 +62,10 @@ pub struct SearchTexts {
 struct LabelSets {
     labels: Vec<Arc<str>>,
     label_of: HashMap<Arc<str>, u32>,
-    /// Each set's labels, as positions in `labels`, in the card's order.
-    sets: Vec<Arc<[u32]>>,
+    /// Set i's labels, as positions in `labels` in the card's order, are
+    /// `members_of[set_from[i]..set_from[i + 1]]`: one array, read in order by a filter key.
+    members_of: Vec<u32>,
+    set_from: Vec<u32>,
     set_of: HashMap<Arc<[u32]>, u32>,
     /// Where a label is lower-cased, and a set put together, before they are looked up.
     lowered: String,
@@ -96,10 +98,13 @@ impl LabelSets {
         let set = match self.set_of.get(members.as_slice()) {
             Some(&set) => set,
             None => {
-                let set = self.sets.len() as u32;
-                let shared: Arc<[u32]> = Arc::from(members.as_slice());
-                self.sets.push(Arc::clone(&shared));
-                self.set_of.insert(shared, set);
+                if self.set_from.is_empty() {
+                    self.set_from.push(0);
+                }
+                let set = self.set_count() as u32;
+                self.members_of.extend_from_slice(&members);
+                self.set_from.push(self.members_of.len() as u32);
+                self.set_of.insert(Arc::from(members.as_slice()), set);
                 set
             }
         };
@@ -107,11 +112,20 @@ impl LabelSets {
         set
     }
 
+    fn set_count(&self) -> usize {
+        self.set_from.len().saturating_sub(1)
+    }
+
+    /// Set `set`'s labels, as positions in `labels`.
+    fn members(&self, set: usize) -> &[u32] {
+        let from = self.set_from.get(set).copied().unwrap_or(0) as usize;
+        let to = self.set_from.get(set + 1).copied().unwrap_or(0) as usize;
+        self.members_of.get(from..to).unwrap_or(&[])
+    }
+
     fn labels_in(&self, set: u32) -> impl Iterator<Item = &str> {
-        self.sets
-            .get(set as usize)
-            .into_iter()
-            .flat_map(|members| members.iter())
+        self.members(set as usize)
+            .iter()
             .filter_map(|&at| self.labels.get(at as usize).map(|text| &**text))
     }
 
@@ -132,9 +146,13 @@ impl LabelSets {
             .map(|label| own_text_matches(label, word))
             .collect();
         labels.contains(&true).then(|| {
-            self.sets
-                .iter()
-                .map(|members| members.iter().any(|&at| labels[at as usize]))
+            self.set_from
+                .windows(2)
+                .map(|bounds| {
+                    self.members_of[bounds[0] as usize..bounds[1] as usize]
+                        .iter()
+                        .any(|&at| labels[at as usize])
+                })
                 .collect()
         })
     }

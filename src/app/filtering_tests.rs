@@ -125,7 +125,7 @@ fn one_pass_finds_what_testing_each_text_finds() {
     }
     assert!(one_by_one(&cards, "zzz").is_empty());
     // Labels are kept once per distinct set: three here (two sets and none).
-    assert_eq!(texts.label_sets.sets.len(), 3);
+    assert_eq!(texts.label_sets.set_count(), 3);
     assert_eq!(texts.label_sets.labels.len(), 3);
 }
 

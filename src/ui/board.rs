@@ -93,16 +93,19 @@ fn render_column(frame: &mut Frame, area: Rect, state: &AppState, column_index: 
 
 /// Draws `lines` a row each from the top of `area`. Cards come cut to the column's width, so
 /// they skip a paragraph's reflow, which walked every character through grapheme and width
-/// lookups twice (a third of a frame's time at 160x48).
+/// lookups twice (a third of a frame's time at 160x48), and their ASCII is written a byte to
+/// a cell (`ui::line`).
 pub fn render_rows(frame: &mut Frame, area: Rect, lines: &[Line]) {
+    let buf = frame.buffer_mut();
     for (line, y) in lines.iter().zip(area.top()..area.bottom()) {
-        frame.render_widget(
+        crate::ui::line::render(
             line,
             Rect {
                 y,
                 height: 1,
                 ..area
             },
+            buf,
         );
     }
 }

@@ -5,6 +5,7 @@ pub mod board;
 pub mod detail;
 pub mod grooming;
 pub mod insight;
+pub mod line;
 pub mod markdown;
 pub mod overlay;
 pub mod status;
