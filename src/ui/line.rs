@@ -40,7 +40,7 @@ pub fn render(line: &Line<'_>, area: Rect, buf: &mut Buffer) {
                 width: area.right() - x,
                 ..area
             };
-            (&*span).render(rest, buf);
+            span.render(rest, buf);
             let width = u16::try_from(span.width()).unwrap_or(u16::MAX);
             x = x.saturating_add(width);
             continue;
