@@ -5,9 +5,11 @@
 //! kept as a bit set, and a long list split over the cores. Profiles showed the old path
 //! spending most of its time waiting on memory, one cache miss per card and another per text.
 //!
-//! A card's labels are not in its text: cards share a few thousand label sets, so each set's
-//! text is kept (and searched) once, and a card points at its set. That halves the buffer a
-//! word is searched in and the memory the texts take.
+//! A card's labels are not in its text: a board has a few dozen labels in a few thousand
+//! sets, so each label is kept (and searched) once, each distinct set as a list of labels,
+//! and a card points at its set. That halves the buffer a word is scanned in and the memory
+//! the texts take. A quoted phrase (the only word with a space) could run from the title into
+//! the labels: it is tested on each card's whole text, put together again.
 //!
 //! A free word is matched against every card's own text in one pass over the buffer
 //! (`SearchTexts::own_matches`: a SIMD substring search that jumps from hit to hit, then from
