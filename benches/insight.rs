@@ -144,13 +144,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         NaiveDate::from_ymd_opt(2026, 11, 23).ok_or("date")?,
     );
     let mut terminal = Terminal::new(TestBackend::new(160, 48))?;
+    // The figures as the insight worker works them out (on its thread in the board).
+    let figures = |state: &AppState| {
+        let ask = sm_board::app::insight::InsightAsk::of(state);
+        sm_board::insight_worker::compute_from(store.conn(), &state.workflow, ask)
+            .map(Box::new)
+            .map_err(|e| e.to_string())
+    };
     let open_flow = time(7, || {
         update(
             &mut state,
             Msg::Key(KeyEvent::new(KeyCode::Char('F'), KeyModifiers::NONE)),
         );
-        let events = store::load_events_with_prefix(store.conn(), "sm_req::").unwrap_or_default();
-        update(&mut state, Msg::HistoryLoaded(std::sync::Arc::new(events)));
+        let answer = figures(&state);
+        update(&mut state, Msg::InsightComputed(answer));
         let drawn = terminal.draw(|f| ui::render(f, &state)).map(|_| ());
         update(
             &mut state,
@@ -158,13 +165,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
         drawn
     });
-    println!("flow view opened (load events, compute, draw 160x48): {open_flow:?}");
+    println!("flow view opened (read the cache, compute, draw 160x48): {open_flow:?}");
     update(
         &mut state,
         Msg::Key(KeyEvent::new(KeyCode::Char('F'), KeyModifiers::NONE)),
     );
-    let events = store::load_events_with_prefix(store.conn(), "sm_req::")?;
-    update(&mut state, Msg::HistoryLoaded(std::sync::Arc::new(events)));
+    let answer = figures(&state);
+    update(&mut state, Msg::InsightComputed(answer));
     let switch = time(7, || {
         update(
             &mut state,

@@ -174,14 +174,17 @@ pub(crate) fn perform(store: &Store, state: &AppState, effect: Effect) -> Option
                 }
             })
         }
-        Effect::LoadHistory => {
-            let prefix = format!("{}::", state.workflow.state_key);
-            let events =
-                store::load_events_with_prefix(store.conn(), &prefix).unwrap_or_else(|err| {
+        // Here only without an insight worker (a cache in memory): the board's own records.
+        Effect::ComputeInsight(ask) => {
+            let records = state.cards.iter().map(|c| c.record.clone()).collect();
+            let events = crate::insight_worker::state_events(store.conn(), &state.workflow)
+                .unwrap_or_else(|err| {
                     tracing::warn!(error = %err, "label history could not be read");
                     Vec::new()
                 });
-            Some(Msg::HistoryLoaded(std::sync::Arc::new(events)))
+            Some(Msg::InsightComputed(Ok(Box::new(
+                crate::app::insight::compute(&state.workflow, records, &events, ask),
+            ))))
         }
         Effect::LoadDetail { issue_id } => Some(Msg::DetailLoaded {
             issue_id,

@@ -257,7 +257,7 @@ fn serve(
 
 /// Returns the memory a learning pass freed to the system: glibc keeps a thread's freed
 /// blocks in that thread's arena, so the board would otherwise stay as large as the pass was.
-fn give_back_memory() {
+pub(crate) fn give_back_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim only releases free memory at the top of the heaps; it has no
     // preconditions and may run while other threads allocate.

@@ -12,6 +12,7 @@ pub mod effects;
 #[cfg(feature = "fake-gitlab")]
 pub mod fake_gitlab;
 pub mod gitlab;
+pub mod insight_worker;
 pub mod keymap;
 pub mod learn;
 pub mod learner;

@@ -156,6 +156,12 @@ async fn event_loop(
         },
         None => None,
     };
+    // So are the standup and flow views' figures.
+    let mut insight = store.path().and_then(|path| {
+        crate::insight_worker::InsightWorker::start(path, state.workflow.clone())
+            .map_err(|err| tracing::warn!(error = %err, "the standup and flow views run on the UI thread"))
+            .ok()
+    });
     // Triage suggestions and look-alikes are worked out beside the loop too.
     let mut learner = store.path().and_then(|path| {
         crate::learner::Learner::start(path, state.workflow.clone())
@@ -258,6 +264,7 @@ async fn event_loop(
                 }
             },
             Some((word, ids)) = next_from(searcher.as_mut().map(|s| &mut s.answers)) => Some(Msg::TextHits { word, ids }),
+            Some(answer) = next_from(insight.as_mut().map(|i| &mut i.answers)) => Some(Msg::InsightComputed(answer)),
             Some(learned) = next_from(learner.as_mut().map(|l| &mut l.answers)) => Some(Msg::Learned(std::sync::Arc::new(learned))),
             _ = tick.tick() => {
                 let now = Utc::now();
@@ -308,6 +315,11 @@ async fn event_loop(
                             .unwrap_or(state.pending_edits),
                     };
                     effects.extend(update(state, msg));
+                    continue;
+                }
+                if let Effect::ComputeInsight(ask) = effect
+                    && insight.as_ref().is_some_and(|worker| worker.ask(ask))
+                {
                     continue;
                 }
                 if let Effect::SearchText { .. } = effect {

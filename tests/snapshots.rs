@@ -548,9 +548,18 @@ fn demo_store_with_history() -> Store {
 /// Opens the standup (S) or flow (F) view and hands it the cached histories, as the TUI does.
 fn insight(store: &Store, width: u16, height: u16, key: char) -> AppState {
     let mut state = state_from(store, width, height);
-    press(&mut state, &[KeyCode::Char(key)]);
-    let events = store::load_events_with_prefix(store.conn(), "sm_req::").unwrap();
-    update(&mut state, Msg::HistoryLoaded(std::sync::Arc::new(events)));
+    let ask = update(
+        &mut state,
+        Msg::Key(KeyEvent::new(KeyCode::Char(key), KeyModifiers::NONE)),
+    )
+    .into_iter()
+    .find_map(|effect| match effect {
+        sm_board::app::msg::Effect::ComputeInsight(ask) => Some(ask),
+        _ => None,
+    })
+    .expect("opening the view asks for its figures");
+    let data = sm_board::insight_worker::compute_from(store.conn(), &state.workflow, ask).unwrap();
+    update(&mut state, Msg::InsightComputed(Ok(Box::new(data))));
     state
 }
 

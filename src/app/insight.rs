@@ -1,7 +1,9 @@
-//! The standup (`S`) and flow (`F`) views: opened over the board, filled when the cached label
-//! histories arrive, computed by `metrics` against the state's clock. In the standup view `j`/`k`
-//! pick a listed request and `Enter` jumps to it on the board; `y` copies the standup as
-//! markdown; `w` switches the flow view between 30 and 90 days.
+//! The standup (`S`) and flow (`F`) views: opened over the board, filled when their figures
+//! arrive. `compute` works them out by `metrics` from the cached requests and label histories
+//! against the state's clock, off the UI thread (`insight_worker`): at 10,000 requests that is
+//! 10-15 ms, which a key must not wait for. In the standup view `j`/`k` pick a listed request
+//! and `Enter` jumps to it on the board; `y` copies the standup as markdown; `w` switches the
+//! flow view between 30 and 90 days (both are worked out at once, so the switch is a redraw).
 
 use chrono::{DateTime, Utc};
 
@@ -10,7 +12,7 @@ use crate::app::msg::Effect;
 use crate::app::state::{AppState, BoardData, Overlay, Tone};
 use crate::cli::StatusFormat;
 use crate::metrics::report::{Report, Section, render, sections, summarize};
-use crate::metrics::{Clock, Flow, Histories, Inputs, Standup, flow, histories, standup};
+use crate::metrics::{Clock, Flow, Inputs, Standup, flow, histories, standup};
 use crate::store::{IssueRecord, LabelEvent};
 
 /// The flow view's windows, in days.
@@ -22,16 +24,44 @@ pub enum InsightKind {
     Flow,
 }
 
-/// What the views show, computed once their histories are loaded.
+/// What the views show, computed once (`compute`): only the figures, not the requests and
+/// histories they come from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct InsightData {
-    pub records: Vec<IssueRecord>,
-    pub histories: Histories,
     pub standup: Standup,
     pub sections: Vec<Section>,
-    pub flow: Flow,
+    /// The flow over each of `WINDOWS`, in its order.
+    pub flows: Vec<Flow>,
     /// The standup as markdown, for `y`.
     pub markdown: String,
+}
+
+impl InsightData {
+    /// The flow over `days` (the first window's if `days` is not one of `WINDOWS`).
+    pub fn flow(&self, days: u32) -> Option<&Flow> {
+        self.flows
+            .iter()
+            .find(|f| f.days == days)
+            .or_else(|| self.flows.first())
+    }
+}
+
+/// What `compute` needs of the board besides the requests and their histories.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InsightAsk {
+    pub clock: Clock,
+    pub pending_edits: i64,
+    pub last_synced_at: Option<DateTime<Utc>>,
+}
+
+impl InsightAsk {
+    pub fn of(state: &AppState) -> InsightAsk {
+        InsightAsk {
+            clock: clock(state),
+            pending_edits: state.pending_edits,
+            last_synced_at: state.last_synced_at,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -74,7 +104,7 @@ fn clock(state: &AppState) -> Clock {
     }
 }
 
-/// Opens a view (or switches to it); the histories are read from the cache once.
+/// Opens a view (or switches to it); its figures are worked out once, off the UI thread.
 pub fn open(state: &mut AppState, kind: InsightKind) -> Vec<Effect> {
     if let Some(Overlay::Insight(view)) = &mut state.overlay {
         view.kind = kind;
@@ -86,36 +116,53 @@ pub fn open(state: &mut AppState, kind: InsightKind) -> Vec<Effect> {
         cursor: 0,
         data: None,
     }));
-    vec![Effect::LoadHistory]
+    vec![Effect::ComputeInsight(InsightAsk::of(state))]
 }
 
-/// The board's requests as the cache has them, plus the events: everything computed at once.
-pub fn loaded(state: &mut AppState, events: &[LabelEvent]) {
-    let clock = clock(state);
-    let days = match &state.overlay {
-        Some(Overlay::Insight(view)) => view.days,
-        _ => return,
+/// The figures arrived: shown if a view is open. Without them, the view closes and says why.
+pub fn computed(state: &mut AppState, answer: crate::insight_worker::Answer) {
+    let Some(Overlay::Insight(view)) = &mut state.overlay else {
+        return;
     };
-    let records: Vec<IssueRecord> = state.cards.iter().map(|c| c.record.clone()).collect();
-    let histories = histories(&state.workflow, &records, events);
+    match answer {
+        Ok(data) => view.data = Some(data),
+        Err(error) => {
+            state.overlay = None;
+            state.say(
+                Tone::Error,
+                format!("the standup and flow views could not read the cache: {error}"),
+            );
+        }
+    }
+}
+
+/// The views' figures from the board's `records` and the label `events` of their states.
+pub fn compute(
+    wf: &crate::workflow::Workflow,
+    records: Vec<IssueRecord>,
+    events: &[LabelEvent],
+    ask: InsightAsk,
+) -> InsightData {
+    let clock = ask.clock;
+    let histories = histories(wf, &records, events);
     let inputs = Inputs {
-        wf: &state.workflow,
+        wf,
         issues: &records,
         histories: &histories,
         clock,
     };
     let since: DateTime<Utc> = clock.previous_working_day();
     let standup = standup(&inputs, since);
-    let flow = flow(&inputs, days);
+    let flows = WINDOWS.iter().map(|&days| flow(&inputs, days)).collect();
     let data = BoardData {
         issues: records,
-        pending_edits: state.pending_edits,
-        last_synced_at: state.last_synced_at,
+        pending_edits: ask.pending_edits,
+        last_synced_at: ask.last_synced_at,
         ..BoardData::default()
     };
     let report = Report {
-        summary: summarize(&state.workflow, &data),
-        cache_age_seconds: state
+        summary: summarize(wf, &data),
+        cache_age_seconds: ask
             .last_synced_at
             .map(|t| (clock.now - t).num_seconds().max(0)),
         standup,
@@ -123,21 +170,16 @@ pub fn loaded(state: &mut AppState, events: &[LabelEvent]) {
     // The copy is pasted elsewhere: confidential titles stay out of it, as in `status`.
     let markdown = render(&report, StatusFormat::Markdown, &clock, false, false);
     let sections = sections(&report.standup, &clock, true);
-    if let Some(Overlay::Insight(view)) = &mut state.overlay {
-        view.data = Some(Box::new(InsightData {
-            records: data.issues,
-            histories,
-            standup: report.standup,
-            sections,
-            flow,
-            markdown,
-        }));
+    InsightData {
+        standup: report.standup,
+        sections,
+        flows,
+        markdown,
     }
 }
 
 pub fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
     let page = state.viewport.1.saturating_sub(8).max(1) as usize;
-    let now = clock(state);
     let Some(Overlay::Insight(view)) = &mut state.overlay else {
         return Vec::new();
     };
@@ -158,16 +200,6 @@ pub fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
             } else {
                 WINDOWS[0]
             };
-            let days = view.days;
-            if let Some(data) = &mut view.data {
-                let inputs = Inputs {
-                    wf: &state.workflow,
-                    issues: &data.records,
-                    histories: &data.histories,
-                    clock: now,
-                };
-                data.flow = flow(&inputs, days);
-            }
         }
         Action::CopyReport => {
             if let Some(data) = &view.data {

@@ -36,8 +36,8 @@ pub enum Msg {
         action: String,
         error: String,
     },
-    /// The cached state-label events (by issue, then time), for the standup and flow views.
-    HistoryLoaded(std::sync::Arc<Vec<crate::store::LabelEvent>>),
+    /// The standup and flow views' figures (`insight::compute`).
+    InsightComputed(crate::insight_worker::Answer),
     /// Which requests' descriptions or comments hold `word`.
     TextHits {
         word: String,
@@ -100,8 +100,9 @@ pub enum Effect {
     LoadDetail {
         issue_id: i64,
     },
-    /// Read the cached label histories for the standup or flow view.
-    LoadHistory,
+    /// Work out the standup and flow views' figures from the cache (off the UI thread when
+    /// it can).
+    ComputeInsight(crate::app::insight::InsightAsk),
     /// Look the filter's free words up in the cached descriptions and comments.
     SearchText {
         words: Vec<String>,

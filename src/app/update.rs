@@ -126,8 +126,8 @@ fn handle(state: &mut AppState, msg: Msg) -> Vec<Effect> {
         Msg::ConflictResolved { keep_mine, data } => {
             crate::app::results::conflict_resolved(state, keep_mine, *data)
         }
-        Msg::HistoryLoaded(events) => {
-            crate::app::insight::loaded(state, &events);
+        Msg::InsightComputed(data) => {
+            crate::app::insight::computed(state, data);
             Vec::new()
         }
         Msg::TextHits { word, ids } => {

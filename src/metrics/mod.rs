@@ -44,7 +44,7 @@ impl Inputs<'_> {
 }
 
 /// What every metric is computed against.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Clock {
     pub now: DateTime<Utc>,
     /// Days begin at midnight in this offset (the user's).

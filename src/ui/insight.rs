@@ -11,6 +11,7 @@ use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Paragraph};
 
 use crate::app::insight::{Insight, InsightData, InsightKind};
 use crate::app::state::AppState;
+use crate::metrics::Flow;
 use crate::metrics::flow::BUCKETS;
 use crate::ui::overlay::popup;
 use crate::ui::{text, theme};
@@ -61,14 +62,16 @@ pub fn render(frame: &mut Frame, state: &AppState, view: &Insight) {
     };
     match view.kind {
         InsightKind::Standup => standup(frame, state, view, data, inner),
-        InsightKind::Flow => flow(frame, state, data, inner),
+        InsightKind::Flow => flow(frame, state, view, data, inner),
     }
 }
 
 fn standup(frame: &mut Frame, state: &AppState, view: &Insight, data: &InsightData, area: Rect) {
+    // Today's count per state (the last day of either window).
     let counts: Vec<String> = data
-        .flow
-        .cfd
+        .flow(view.days)
+        .map(|flow| flow.cfd.as_slice())
+        .unwrap_or_default()
         .iter()
         .map(|s| format!("{} {}", s.state, s.counts.last().copied().unwrap_or(0)))
         .collect();
@@ -105,10 +108,12 @@ fn standup(frame: &mut Frame, state: &AppState, view: &Insight, data: &InsightDa
     frame.render_widget(Paragraph::new(lines).scroll((scroll as u16, 0)), area);
 }
 
-fn flow(frame: &mut Frame, state: &AppState, data: &InsightData, area: Rect) {
+fn flow(frame: &mut Frame, state: &AppState, view: &Insight, data: &InsightData, area: Rect) {
+    let Some(flow) = data.flow(view.days) else {
+        return;
+    };
     // The charts below take the rows their longest list needs (and a title); the diagram
     // takes the rest.
-    let flow = &data.flow;
     let rows = flow
         .throughput
         .len()
@@ -121,7 +126,7 @@ fn flow(frame: &mut Frame, state: &AppState, data: &InsightData, area: Rect) {
     ])
     .spacing(1)
     .areas(area);
-    cfd(frame, state, data, top);
+    cfd(frame, state, flow, top);
     let [throughput, cycle, aging, load] = Layout::horizontal([Constraint::Ratio(1, 4); 4])
         .spacing(1)
         .areas(bottom);
@@ -159,8 +164,7 @@ fn flow(frame: &mut Frame, state: &AppState, data: &InsightData, area: Rect) {
 /// at the bottom, then the open ones from the last to the first), so a band's thickness is how
 /// many requests sat in that state that day, and the gap between two band edges is work in
 /// progress. Drawn with half blocks, two rows of resolution per cell; a legend line on top.
-fn cfd(frame: &mut Frame, state: &AppState, data: &InsightData, area: Rect) {
-    let flow = &data.flow;
+fn cfd(frame: &mut Frame, state: &AppState, flow: &Flow, area: Rect) {
     let wf = &state.workflow;
     let mut order: Vec<usize> = (0..wf.states.len())
         .filter(|&i| wf.states[i].closed)
