@@ -16,16 +16,23 @@ use crate::workflow::Workflow;
 /// The figures, or why they could not be worked out.
 pub type Answer = Result<Box<InsightData>, String>;
 
+/// What the thread is given.
+enum Job {
+    Compute(InsightAsk),
+    /// Figures it made that are no longer shown, to free where they were allocated.
+    Free(Box<InsightData>),
+}
+
 /// The worker's two ends, as the event loop holds them.
 pub struct InsightWorker {
-    asks: mpsc::Sender<InsightAsk>,
+    asks: mpsc::Sender<Job>,
     pub answers: UnboundedReceiver<Answer>,
 }
 
 impl InsightWorker {
     /// Starts the thread on the cache at `path`; the connection opens on the thread.
     pub fn start(path: &Path, wf: Workflow) -> std::io::Result<InsightWorker> {
-        let (asks, inbox) = mpsc::channel::<InsightAsk>();
+        let (asks, inbox) = mpsc::channel::<Job>();
         let (reply, answers) = unbounded_channel();
         let path = path.to_path_buf();
         std::thread::Builder::new()
@@ -37,7 +44,13 @@ impl InsightWorker {
     /// Asks for the figures; they come on `answers`. False when the thread has stopped (the
     /// caller then works them out itself).
     pub fn ask(&self, ask: InsightAsk) -> bool {
-        self.asks.send(ask).is_ok()
+        self.asks.send(Job::Compute(ask)).is_ok()
+    }
+
+    /// Hands back figures no longer shown, to be freed on the thread that made them (or here,
+    /// if it has stopped).
+    pub fn free(&self, data: Box<InsightData>) {
+        let _ = self.asks.send(Job::Free(data));
     }
 }
 
@@ -60,12 +73,7 @@ pub fn compute_from(
     Ok(compute(wf, records, &events, ask))
 }
 
-fn serve(
-    path: &Path,
-    wf: &Workflow,
-    inbox: &mpsc::Receiver<InsightAsk>,
-    reply: &UnboundedSender<Answer>,
-) {
+fn serve(path: &Path, wf: &Workflow, inbox: &mpsc::Receiver<Job>, reply: &UnboundedSender<Answer>) {
     let conn = match store::open_reader(path) {
         Ok(conn) => conn,
         Err(err) => {
@@ -73,10 +81,20 @@ fn serve(
             return;
         }
     };
-    while let Ok(mut ask) = inbox.recv() {
+    while let Ok(job) = inbox.recv() {
+        let mut ask = match job {
+            Job::Compute(ask) => ask,
+            Job::Free(data) => {
+                drop(data);
+                continue;
+            }
+        };
         // Asked again meanwhile: the latest ask is the one answered.
         while let Ok(later) = inbox.try_recv() {
-            ask = later;
+            match later {
+                Job::Compute(later) => ask = later,
+                Job::Free(data) => drop(data),
+            }
         }
         let started = std::time::Instant::now();
         let computed = compute_from(&conn, wf, ask);
@@ -135,6 +153,10 @@ mod tests {
             "{}",
             answer.markdown
         );
+        // Figures handed back are freed there, and the thread goes on answering.
+        worker.free(answer.clone());
+        assert!(worker.ask(ask));
+        assert_eq!(*worker.answers.blocking_recv().unwrap().unwrap(), expected);
         let requests: u32 = answer
             .flow(30)
             .unwrap()

@@ -182,6 +182,7 @@ async fn event_loop(
     let mut quit = signal_stream(tokio::signal::unix::SignalKind::quit())?;
     while !state.should_quit {
         let mut dirty = false;
+        let mut insight_ask = None;
         let msg = tokio::select! {
             // Whatever is ready goes first; the search texts are built in slices only while
             // nothing is (off the first frame's path, and after a reload).
@@ -317,9 +318,9 @@ async fn event_loop(
                     effects.extend(update(state, msg));
                     continue;
                 }
-                if let Effect::ComputeInsight(ask) = effect
-                    && insight.as_ref().is_some_and(|worker| worker.ask(ask))
-                {
+                // Asked after the redraw: the worker's pass would slow the redraw down.
+                if let (Effect::ComputeInsight(ask), Some(_)) = (&effect, &insight) {
+                    insight_ask = Some(*ask);
                     continue;
                 }
                 if let Effect::SearchText { .. } = effect {
@@ -346,6 +347,19 @@ async fn event_loop(
                 micros = handling.elapsed().as_micros() as u64,
                 "text hits shown"
             );
+        }
+        if let Some(ask) = insight_ask.take()
+            && !insight.as_ref().is_some_and(|worker| worker.ask(ask))
+            && let Some(msg) = perform(store, state, Effect::ComputeInsight(ask))
+        {
+            // The worker has stopped: worked out here instead.
+            update(state, msg);
+            draw(terminal, state, no_color)?;
+        }
+        if let Some(data) = state.retired_insight.take()
+            && let Some(worker) = &insight
+        {
+            worker.free(data);
         }
     }
     Ok(())

@@ -578,6 +578,8 @@ fn standup_view_160x48() {
     let second = view.listed()[1];
     press(&mut state, &[KeyCode::Char('j'), KeyCode::Enter]);
     assert!(state.overlay.is_none());
+    // Its figures wait for the loop to hand them back to the worker's thread to free.
+    assert!(state.retired_insight.is_some());
     assert_eq!(state.selected_card().unwrap().record.id, second);
 }
 

@@ -185,7 +185,7 @@ pub fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
     };
     let count = view.listed().len();
     match action {
-        Action::Dismiss => state.overlay = None,
+        Action::Dismiss => close(state),
         Action::Standup => view.kind = InsightKind::Standup,
         Action::Flow => view.kind = InsightKind::Flow,
         Action::SelectDown => view.cursor = (view.cursor + 1).min(count.saturating_sub(1)),
@@ -212,12 +212,19 @@ pub fn on_action(state: &mut AppState, action: Action) -> Vec<Effect> {
             let Some(&id) = view.listed().get(view.cursor) else {
                 return Vec::new();
             };
-            state.overlay = None;
+            close(state);
             jump_to(state, id);
         }
         _ => {}
     }
     Vec::new()
+}
+
+/// Closes the view, its figures kept aside for the loop to free off the UI thread.
+fn close(state: &mut AppState) {
+    if let Some(Overlay::Insight(view)) = state.overlay.take() {
+        state.retired_insight = view.data;
+    }
 }
 
 /// Selects request `id` on the board, clearing a filter or showing closed columns if they hide it.

@@ -195,6 +195,10 @@ pub struct AppState {
     pub focus: Focus,
     pub groom_row: usize,
     pub overlay: Option<Overlay>,
+    /// The figures of a standup or flow view just closed, for the loop to hand back to the
+    /// thread that made them: memory another thread allocated is slow to free here (a
+    /// closing view spent most of its key freeing them).
+    pub retired_insight: Option<Box<crate::app::insight::InsightData>>,
     pub pending_move: Option<PendingMove>,
     pub show_closed: bool,
     pub milestones: Vec<MilestoneInfo>,
@@ -279,6 +283,7 @@ impl AppState {
             focus: Focus::Board,
             groom_row: 0,
             overlay: None,
+            retired_insight: None,
             pending_move: None,
             show_closed: true,
             milestones: data.milestones,
