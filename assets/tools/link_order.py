@@ -11,7 +11,7 @@ The list comes from callgrind runs of the release binary, in this order (a funct
 with the first run that runs it, so the offline board's code comes first and packs tightest):
 
 1. the board on a seeded 10k cache with its GitLab unreachable: start, j/k/h/l, a filter, a
-   detail, the learner's pass, quit;
+   detail, help, the standup and flow views, the learner's pass, quit;
 2. the same board syncing against `fake-gitlab`;
 3. `status --format json`;
 4. `demo --issues 2000`, which is what `cargo run --release` opens.
@@ -79,6 +79,9 @@ def board_session(work, db, env, profile):
     time.sleep(2)
     bench.send(["Escape", "?"], pause=1.5)
     bench.send(["Escape"], pause=1.0)
+    bench.send(["S"], pause=1.5)
+    bench.wait_for(work, r"standup and flow figures computed", mark, timeout=300)
+    bench.send(["F", "w", "Escape"], pause=1.0)
     bench.wait_for(work, r"suggestions learned", mark, timeout=300)
     return pid
 
