@@ -9,12 +9,9 @@ use std::sync::mpsc;
 
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
-use crate::app::insight::{InsightAsk, InsightData, compute};
+use crate::app::insight::{InsightAnswer, InsightAsk, InsightData, compute};
 use crate::store::{self, LabelEvent, StoreError};
 use crate::workflow::Workflow;
-
-/// The figures, or why they could not be worked out.
-pub type Answer = Result<Box<InsightData>, String>;
 
 /// What the thread is given.
 enum Job {
@@ -26,7 +23,7 @@ enum Job {
 /// The worker's two ends, as the event loop holds them.
 pub struct InsightWorker {
     asks: mpsc::Sender<Job>,
-    pub answers: UnboundedReceiver<Answer>,
+    pub answers: UnboundedReceiver<InsightAnswer>,
 }
 
 impl InsightWorker {
@@ -73,7 +70,12 @@ pub fn compute_from(
     Ok(compute(wf, records, &events, ask))
 }
 
-fn serve(path: &Path, wf: &Workflow, inbox: &mpsc::Receiver<Job>, reply: &UnboundedSender<Answer>) {
+fn serve(
+    path: &Path,
+    wf: &Workflow,
+    inbox: &mpsc::Receiver<Job>,
+    reply: &UnboundedSender<InsightAnswer>,
+) {
     let conn = match store::open_reader(path) {
         Ok(conn) => conn,
         Err(err) => {

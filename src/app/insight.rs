@@ -46,6 +46,9 @@ impl InsightData {
     }
 }
 
+/// The figures, or why they could not be worked out.
+pub type InsightAnswer = Result<Box<InsightData>, String>;
+
 /// What `compute` needs of the board besides the requests and their histories.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct InsightAsk {
@@ -120,7 +123,7 @@ pub fn open(state: &mut AppState, kind: InsightKind) -> Vec<Effect> {
 }
 
 /// The figures arrived: shown if a view is open. Without them, the view closes and says why.
-pub fn computed(state: &mut AppState, answer: crate::insight_worker::Answer) {
+pub fn computed(state: &mut AppState, answer: InsightAnswer) {
     let Some(Overlay::Insight(view)) = &mut state.overlay else {
         return;
     };

@@ -37,7 +37,7 @@ pub enum Msg {
         error: String,
     },
     /// The standup and flow views' figures (`insight::compute`).
-    InsightComputed(crate::insight_worker::Answer),
+    InsightComputed(crate::app::insight::InsightAnswer),
     /// Which requests' descriptions or comments hold `word`.
     TextHits {
         word: String,
