@@ -29,8 +29,9 @@ pub struct SyncTarget {
 }
 
 /// Listing windows when a person waits for the sync (`sm-board sync`): 10,000 issues at 50 ms
-/// a request in about 1.1 s.
-pub const WINDOWS_FOREGROUND: u64 = 16;
+/// a request in about 1.0 s (`cargo bench --bench sync`; 16 windows took 1.1-1.2 s, with 32
+/// fewer requests: the edges and probes each window costs), at most 32 pages in memory.
+pub const WINDOWS_FOREGROUND: u64 = 32;
 /// Listing windows of the board's background sync, which keeps its memory small instead.
 pub const WINDOWS_BACKGROUND: u64 = 4;
 
