@@ -235,7 +235,9 @@ impl SearchTexts {
         out.push_str(own.get(split..).unwrap_or(""));
     }
 
-    /// Whether card `index`'s search text holds `word` (`query::own_text_matches`).
+    /// Whether card `index`'s search text holds `word` (`query::own_text_matches`). Each call
+    /// works out the word's label sets again: for one card; a pass over many takes
+    /// `word_test` once and calls `holds_by`.
     pub fn holds(&self, index: usize, word: &str) -> bool {
         self.holds_by(index, &self.word_test(word))
     }
